@@ -1,0 +1,91 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using RegistryPortal.Data;
+using RegistryPortal.Domain;
+using RegistryPortal.Registry;
+using RegistryPortal.Security;
+
+namespace RegistryPortal.Tests.TestSupport;
+
+/// <summary>
+/// The real service layer over a real SQLite file in a temp folder, migrated like the app's. Each test
+/// makes its own (a few ms) and disposes it, so tests never share data.
+/// </summary>
+public sealed class TestRegistry : IAsyncDisposable
+{
+    private readonly string folder;
+    private int userCount;
+
+    public ServiceProvider Services { get; }
+
+    private TestRegistry(string folder, ServiceProvider services)
+    {
+        this.folder = folder;
+        Services = services;
+    }
+
+    public static async Task<TestRegistry> CreateAsync()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "registry-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(folder);
+        var services = new ServiceCollection()
+            .AddLogging()
+            .AddRegistryDatabase(new SqliteConnectionStringBuilder { DataSource = Path.Combine(folder, "registry.db"), DefaultTimeout = 30 }.ToString())
+            .AddRegistry();
+        services.AddIdentityCore<ApplicationUser>().AddRoles<IdentityRole>().AddEntityFrameworkStores<RegistryDbContext>();
+        var provider = services.BuildServiceProvider();
+        await provider.MigrateRegistryDatabaseAsync();
+        await AdminBootstrapper.EnsureRolesAndAdminAsync(provider);
+        return new TestRegistry(folder, provider);
+    }
+
+    public ModelService Models => Services.GetRequiredService<ModelService>();
+    public VersionService Versions => Services.GetRequiredService<VersionService>();
+    public StageService Stages => Services.GetRequiredService<StageService>();
+    public TransitionRequestService Requests => Services.GetRequiredService<TransitionRequestService>();
+    public AliasService Aliases => Services.GetRequiredService<AliasService>();
+    public ActivityService Activity => Services.GetRequiredService<ActivityService>();
+    public ModelPermissionService Permissions => Services.GetRequiredService<ModelPermissionService>();
+
+    /// <summary>A new user with the given roles (none: a user who may see nothing until granted).</summary>
+    public async Task<Actor> UserAsync(params string[] roles)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+        var n = Interlocked.Increment(ref userCount);
+        var user = new ApplicationUser { UserName = $"user{n}@test.local", Email = $"user{n}@test.local", DisplayName = $"User {n}" };
+        var created = await users.CreateAsync(user);
+        if (!created.Succeeded) throw new InvalidOperationException(string.Join(" ", created.Errors.Select(e => e.Description)));
+        foreach (var role in roles) await users.AddToRoleAsync(user, role);
+        return new Actor(user.Id);
+    }
+
+    public Task<Actor> AdminAsync() => UserAsync(Roles.Admin);
+
+    /// <summary>A model owned by a fresh Editor, with <paramref name="versions"/> READY versions in None.</summary>
+    public async Task<(string Name, Actor Owner)> ModelWithVersionsAsync(int versions, string? name = null, Actor? owner = null)
+    {
+        owner ??= await UserAsync(Roles.Editor);
+        name ??= $"model-{Guid.NewGuid():N}"[..14];
+        await Models.CreateAsync(owner, name);
+        for (var i = 0; i < versions; i++) await Versions.RegisterAsync(owner, new NewVersion(name, $"s3://bucket/{name}/{i + 1}"));
+        return (name, owner);
+    }
+
+    /// <summary>Raw database access for assertions that look beneath the services.</summary>
+    public async Task<T> QueryAsync<T>(Func<RegistryDbContext, Task<T>> query)
+    {
+        var factory = Services.GetRequiredService<IDbContextFactory<RegistryDbContext>>();
+        await using var db = await factory.CreateDbContextAsync();
+        return await query(db);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Services.DisposeAsync();
+        SqliteConnection.ClearAllPools();
+        try { Directory.Delete(folder, recursive: true); } catch (IOException) { /* a temp folder left behind is harmless */ }
+    }
+}

@@ -1,0 +1,22 @@
+namespace RegistryPortal.Domain;
+
+/// <summary>
+/// An immutable record of one change. Keeps the model's name and version number as they were, and no
+/// foreign key, so the history outlives renames and deletes.
+/// </summary>
+public class ActivityEvent
+{
+    public long Id { get; set; }
+    public DateTime At { get; set; }
+    public required string UserId { get; set; }
+    public ActivityKind Kind { get; set; }
+    public int? ModelId { get; set; }
+    public string ModelName { get; set; } = "";
+    public int? VersionNumber { get; set; }
+    public Stage? FromStage { get; set; }
+    public Stage? ToStage { get; set; }
+    public string Comment { get; set; } = "";
+    /// <summary>What changed, in words: "tag team = risk", "renamed from 'a'".</summary>
+    public string Detail { get; set; } = "";
+    public int? RequestId { get; set; }
+}

@@ -1,0 +1,31 @@
+namespace RegistryPortal.Domain;
+
+public class ModelVersion
+{
+    public int Id { get; set; }
+    public int ModelId { get; set; }
+    public RegisteredModel? Model { get; set; }
+    public int Number { get; set; }
+    /// <summary>Artifact URI of the model files.</summary>
+    public string Source { get; set; } = "";
+    /// <summary>The experiment run that produced the version (lineage); empty for an uploaded model.</summary>
+    public string RunId { get; set; } = "";
+    public string RunLink { get; set; } = "";
+    public VersionStatus Status { get; set; } = VersionStatus.Ready;
+    public string StatusMessage { get; set; } = "";
+    public Stage Stage { get; set; } = Stage.None;
+    public string Description { get; set; } = "";
+    public required string CreatedById { get; set; }
+    public DateTime CreatedAt { get; set; }
+    public DateTime UpdatedAt { get; set; }
+    public Guid ConcurrencyStamp { get; set; } = Guid.NewGuid();
+
+    public List<VersionTag> Tags { get; set; } = [];
+}
+
+public class VersionTag
+{
+    public int VersionId { get; set; }
+    public required string Key { get; set; }
+    public string Value { get; set; } = "";
+}

@@ -1,0 +1,38 @@
+namespace RegistryPortal.Domain;
+
+public class RegisteredModel
+{
+    public int Id { get; set; }
+    public required string Name { get; set; }
+    /// <summary>Upper-cased name, unique: names are compared case-insensitively.</summary>
+    public required string NormalizedName { get; set; }
+    public string Description { get; set; } = "";
+    public required string CreatedById { get; set; }
+    public DateTime CreatedAt { get; set; }
+    public DateTime UpdatedAt { get; set; }
+    /// <summary>The number the last registered version got; never decreases, so numbers are never reused.</summary>
+    public int LastVersionNumber { get; set; }
+    /// <summary>When set, every move to Staging or Production archives the version that was there.</summary>
+    public bool OneVersionPerStage { get; set; }
+    /// <summary>Optimistic concurrency token, changed by every update of the row.</summary>
+    public Guid ConcurrencyStamp { get; set; } = Guid.NewGuid();
+
+    public List<ModelVersion> Versions { get; set; } = [];
+    public List<ModelTag> Tags { get; set; } = [];
+    public List<ModelAlias> Aliases { get; set; } = [];
+}
+
+public class ModelTag
+{
+    public int ModelId { get; set; }
+    public required string Key { get; set; }
+    public string Value { get; set; } = "";
+}
+
+public class ModelAlias
+{
+    public int ModelId { get; set; }
+    public required string Alias { get; set; }
+    public int VersionId { get; set; }
+    public ModelVersion? Version { get; set; }
+}

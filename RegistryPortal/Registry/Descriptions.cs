@@ -1,0 +1,18 @@
+using RegistryPortal.Domain;
+
+namespace RegistryPortal.Registry;
+
+/// <summary>Rules shared by model and version descriptions (markdown).</summary>
+internal static class Descriptions
+{
+    public const int MaxLength = 100_000;
+
+    public static void Validate(string? description)
+    {
+        if (description is { Length: > MaxLength })
+            throw RegistryError.InvalidValue($"A description is at most {MaxLength:N0} characters; this one has {description.Length:N0}.");
+    }
+
+    public static RegistryError StaleEdit(string what) => RegistryError.Conflict(
+        $"Someone else saved the description of {what} after you started editing. Reload to see their text, then apply your change again.");
+}

@@ -1,0 +1,194 @@
+using Microsoft.EntityFrameworkCore;
+using RegistryPortal.Domain;
+using RegistryPortal.Security;
+
+namespace RegistryPortal.Registry;
+
+/// <summary>Registered models: create, read, list, rename, delete, description, tags, settings.</summary>
+public sealed class ModelService(RegistryStore store)
+{
+    public Task<string> CreateAsync(Actor actor, string name, string? description = null,
+        IReadOnlyDictionary<string, string>? tags = null, CancellationToken ct = default) =>
+        store.WriteAsync(actor, async op =>
+        {
+            if (op.Access.RoleLevel < PermissionLevel.Edit)
+                throw RegistryError.PermissionDenied("You need the Editor role (or higher) to create a model. Ask an admin.");
+            ModelName.Validate(name);
+            foreach (var (key, value) in tags ?? new Dictionary<string, string>()) TagRules.Validate(key, value);
+            await EnsureNameFreeAsync(op, name, exceptModelId: null);
+            var model = new RegisteredModel
+            {
+                Name = name, NormalizedName = ModelName.Normalize(name), Description = description ?? "",
+                CreatedById = op.Actor.UserId, CreatedAt = op.Now, UpdatedAt = op.Now,
+                Tags = (tags ?? new Dictionary<string, string>()).Select(t => new ModelTag { Key = t.Key, Value = t.Value }).ToList(),
+            };
+            op.Db.Models.Add(model);
+            await op.Db.SaveChangesAsync(op.Ct); // gives the model its id for the activity event
+            op.Record(ActivityKind.ModelCreated, model, comment: description ?? "");
+            return model.Name;
+        }, ct);
+
+    public Task<ModelDetails> GetAsync(Actor actor, string name, CancellationToken ct = default) =>
+        store.ReadAsync(actor, async op =>
+        {
+            var model = await op.Db.ModelAsync(name, op.Ct);
+            var level = await op.DemandAsync(model, PermissionLevel.Read, "see it");
+            var db = op.Db;
+            var stages = await db.Versions.Where(v => v.ModelId == model.Id)
+                .GroupBy(v => v.Stage).Select(g => new { Stage = g.Key, Count = g.Count(), Max = g.Max(v => v.Number) })
+                .ToListAsync(op.Ct);
+            var tags = await db.ModelTags.Where(t => t.ModelId == model.Id).OrderBy(t => t.Key).ToDictionaryAsync(t => t.Key, t => t.Value, op.Ct);
+            var aliases = await db.Aliases.Where(a => a.ModelId == model.Id).OrderBy(a => a.Alias)
+                .Select(a => new AliasView(a.Alias, a.Version!.Number)).ToListAsync(op.Ct);
+            var names = await db.UserNamesAsync([model.CreatedById], op.Ct);
+            var live = stages.Where(s => s.Stage is Stage.Staging or Stage.Production).Sum(s => s.Count);
+            return new ModelDetails(
+                model.Name, model.Description, names(model.CreatedById), model.CreatedById, model.CreatedAt, model.UpdatedAt,
+                stages.Sum(s => s.Count), stages.Count == 0 ? null : stages.Max(s => s.Max), model.OneVersionPerStage,
+                model.ConcurrencyStamp, tags, aliases, level,
+                live > 0 ? RenameGuard(model) : null, live > 0 ? DeleteGuard(model) : null);
+        }, ct);
+
+    public Task<Page<ModelSummary>> ListAsync(Actor actor, ModelQuery query, CancellationToken ct = default) =>
+        store.ReadAsync(actor, async op =>
+        {
+            var models = PermissionResolver.Readable(op.Db, op.Access);
+            if (!string.IsNullOrWhiteSpace(query.Text))
+            {
+                var text = ModelName.Normalize(query.Text.Trim());
+                models = models.Where(m => m.NormalizedName.Contains(text));
+            }
+            var total = await models.CountAsync(op.Ct);
+            models = query.Sort switch
+            {
+                ModelSort.NameDescending => models.OrderByDescending(m => m.NormalizedName),
+                ModelSort.UpdatedNewest => models.OrderByDescending(m => m.UpdatedAt).ThenBy(m => m.NormalizedName),
+                ModelSort.UpdatedOldest => models.OrderBy(m => m.UpdatedAt).ThenBy(m => m.NormalizedName),
+                _ => models.OrderBy(m => m.NormalizedName),
+            };
+            var pageSize = Math.Clamp(query.PageSize, 1, 500);
+            var pageIndex = Math.Max(0, query.PageIndex);
+            var page = await models.Skip(pageIndex * pageSize).Take(pageSize).ToListAsync(op.Ct);
+            return new Page<ModelSummary>(await SummariesAsync(op, page), total, pageIndex, pageSize);
+        }, ct);
+
+    public Task RenameAsync(Actor actor, string name, string newName, CancellationToken ct = default) =>
+        store.WriteAsync(actor, async op =>
+        {
+            var model = await op.Db.ModelAsync(name, op.Ct);
+            await op.DemandAsync(model, PermissionLevel.Manage, "rename it");
+            ModelName.Validate(newName);
+            if (newName == model.Name) throw RegistryError.InvalidValue($"The model is already called '{newName}'.");
+            if (await HasLiveVersionsAsync(op, model)) throw RegistryError.InvalidValue(RenameGuard(model));
+            await EnsureNameFreeAsync(op, newName, exceptModelId: model.Id);
+            var oldName = model.Name;
+            model.Name = newName;
+            model.NormalizedName = ModelName.Normalize(newName);
+            model.UpdatedAt = op.Now;
+            op.Record(ActivityKind.ModelRenamed, model, detail: $"renamed from '{oldName}' to '{newName}'");
+        }, ct);
+
+    public Task DeleteAsync(Actor actor, string name, CancellationToken ct = default) =>
+        store.WriteAsync(actor, async op =>
+        {
+            var model = await op.Db.ModelAsync(name, op.Ct);
+            await op.DemandAsync(model, PermissionLevel.Manage, "delete it");
+            if (await HasLiveVersionsAsync(op, model)) throw RegistryError.InvalidValue(DeleteGuard(model));
+            op.Record(ActivityKind.ModelDeleted, model, detail: $"deleted with {model.LastVersionNumber} version(s) ever registered");
+            // Versions, tags, aliases, requests and grants go with the model (cascade); activity stays.
+            op.Db.Models.Remove(model);
+        }, ct);
+
+    /// <summary>
+    /// Replaces the description. With <paramref name="expectedStamp"/> (the stamp the editor loaded), a save
+    /// over someone else's newer save is refused as a conflict instead of overwriting it.
+    /// </summary>
+    public Task UpdateDescriptionAsync(Actor actor, string name, string description, Guid? expectedStamp = null, CancellationToken ct = default) =>
+        store.WriteAsync(actor, async op =>
+        {
+            var model = await op.Db.ModelAsync(name, op.Ct);
+            await op.DemandAsync(model, PermissionLevel.Edit, "edit its description");
+            Descriptions.Validate(description);
+            if (expectedStamp is { } stamp && stamp != model.ConcurrencyStamp)
+                throw Descriptions.StaleEdit($"'{model.Name}'");
+            model.Description = description;
+            model.UpdatedAt = op.Now;
+            op.Record(ActivityKind.ModelDescribed, model, comment: description);
+        }, ct);
+
+    public Task SetTagAsync(Actor actor, string name, string key, string value, CancellationToken ct = default) =>
+        store.WriteAsync(actor, async op =>
+        {
+            var model = await op.Db.ModelAsync(name, op.Ct);
+            await op.DemandAsync(model, PermissionLevel.Edit, "edit its tags");
+            TagRules.Validate(key, value);
+            var tag = await op.Db.ModelTags.FindAsync([model.Id, key], op.Ct);
+            if (tag is null) op.Db.ModelTags.Add(new ModelTag { ModelId = model.Id, Key = key, Value = value });
+            else tag.Value = value;
+            model.UpdatedAt = op.Now;
+            op.Record(ActivityKind.ModelTagged, model, detail: $"{key} = {value}");
+        }, ct);
+
+    public Task DeleteTagAsync(Actor actor, string name, string key, CancellationToken ct = default) =>
+        store.WriteAsync(actor, async op =>
+        {
+            var model = await op.Db.ModelAsync(name, op.Ct);
+            await op.DemandAsync(model, PermissionLevel.Edit, "edit its tags");
+            var tag = await op.Db.ModelTags.FindAsync([model.Id, key], op.Ct)
+                ?? throw RegistryError.NotFound($"Model '{model.Name}' has no tag '{key}'.");
+            op.Db.ModelTags.Remove(tag);
+            model.UpdatedAt = op.Now;
+            op.Record(ActivityKind.ModelUntagged, model, detail: key);
+        }, ct);
+
+    /// <summary>With one version per stage, every move to Staging or Production archives the version already there.</summary>
+    public Task SetOneVersionPerStageAsync(Actor actor, string name, bool enabled, CancellationToken ct = default) =>
+        store.WriteAsync(actor, async op =>
+        {
+            var model = await op.Db.ModelAsync(name, op.Ct);
+            await op.DemandAsync(model, PermissionLevel.Manage, "change its settings");
+            model.OneVersionPerStage = enabled;
+            model.UpdatedAt = op.Now;
+            op.Record(ActivityKind.ModelSettingsChanged, model, detail: $"one version per stage {(enabled ? "on" : "off")}");
+        }, ct);
+
+    private static async Task EnsureNameFreeAsync(OperationContext op, string name, int? exceptModelId)
+    {
+        var normalized = ModelName.Normalize(name);
+        var taken = await op.Db.Models.Where(m => m.NormalizedName == normalized && m.Id != exceptModelId)
+            .Select(m => m.Name).FirstOrDefaultAsync(op.Ct);
+        if (taken is not null)
+            throw RegistryError.AlreadyExists($"A model named '{taken}' already exists (names are compared ignoring case). Choose another name.");
+    }
+
+    private static Task<bool> HasLiveVersionsAsync(OperationContext op, RegisteredModel model) =>
+        op.Db.Versions.AnyAsync(v => v.ModelId == model.Id && (v.Stage == Stage.Staging || v.Stage == Stage.Production), op.Ct);
+
+    private static string RenameGuard(RegisteredModel model) =>
+        $"'{model.Name}' has versions in Staging or Production: move them to None or Archived before renaming it.";
+
+    private static string DeleteGuard(RegisteredModel model) =>
+        $"'{model.Name}' has versions in Staging or Production: move them to None or Archived before deleting it.";
+
+    private static async Task<IReadOnlyList<ModelSummary>> SummariesAsync(OperationContext op, List<RegisteredModel> models)
+    {
+        var ids = models.Select(m => m.Id).ToList();
+        var db = op.Db;
+        var latest = await db.Versions.Where(v => ids.Contains(v.ModelId)).GroupBy(v => v.ModelId)
+            .Select(g => new { ModelId = g.Key, Latest = g.Max(v => v.Number) }).ToDictionaryAsync(x => x.ModelId, x => x.Latest, op.Ct);
+        var live = await db.Versions.Where(v => ids.Contains(v.ModelId) && (v.Stage == Stage.Staging || v.Stage == Stage.Production))
+            .Select(v => new { v.ModelId, v.Number, v.Stage }).ToListAsync(op.Ct);
+        var tags = await db.ModelTags.Where(t => ids.Contains(t.ModelId)).ToListAsync(op.Ct);
+        var aliases = await db.Aliases.Where(a => ids.Contains(a.ModelId))
+            .Select(a => new { a.ModelId, a.Alias, a.Version!.Number }).ToListAsync(op.Ct);
+        var names = await db.UserNamesAsync(models.Select(m => m.CreatedById), op.Ct);
+        return models.Select(m => new ModelSummary(
+            m.Name,
+            latest.TryGetValue(m.Id, out var n) ? n : null,
+            live.Where(v => v.ModelId == m.Id && v.Stage == Stage.Staging).Select(v => v.Number).OrderDescending().ToList(),
+            live.Where(v => v.ModelId == m.Id && v.Stage == Stage.Production).Select(v => v.Number).OrderDescending().ToList(),
+            aliases.Where(a => a.ModelId == m.Id).OrderBy(a => a.Alias).Select(a => new AliasView(a.Alias, a.Number)).ToList(),
+            tags.Where(t => t.ModelId == m.Id).OrderBy(t => t.Key).ToDictionary(t => t.Key, t => t.Value),
+            names(m.CreatedById), m.CreatedAt, m.UpdatedAt)).ToList();
+    }
+}

@@ -1,0 +1,21 @@
+using RegistryPortal.Security;
+
+namespace RegistryPortal.Registry;
+
+public static class RegistryServices
+{
+    /// <summary>The service layer: stateless singletons over the DbContext factory.</summary>
+    public static IServiceCollection AddRegistry(this IServiceCollection services)
+    {
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<RegistryStore>();
+        services.AddSingleton<ModelService>();
+        services.AddSingleton<VersionService>();
+        services.AddSingleton<StageService>();
+        services.AddSingleton<TransitionRequestService>();
+        services.AddSingleton<AliasService>();
+        services.AddSingleton<ActivityService>();
+        services.AddSingleton<ModelPermissionService>();
+        return services;
+    }
+}

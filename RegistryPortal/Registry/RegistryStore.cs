@@ -1,0 +1,87 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using RegistryPortal.Data;
+using RegistryPortal.Domain;
+using RegistryPortal.Security;
+
+namespace RegistryPortal.Registry;
+
+/// <summary>
+/// Runs one service operation on its own DbContext. Writes run in a transaction that takes SQLite's
+/// write lock at its start (BEGIN IMMEDIATE), so the checks an operation makes still hold when it
+/// commits: two racing transitions are serialised, never interleaved. Busy databases are retried.
+/// </summary>
+public sealed class RegistryStore(IDbContextFactory<RegistryDbContext> factory, TimeProvider clock)
+{
+    private const int MaxAttempts = 5;
+
+    public DateTime Now => clock.GetUtcNow().UtcDateTime;
+
+    public async Task<T> ReadAsync<T>(Actor actor, Func<OperationContext, Task<T>> read, CancellationToken ct = default)
+    {
+        await using var db = await factory.CreateDbContextAsync(ct);
+        db.ChangeTracker.QueryTrackingBehavior = QueryTrackingBehavior.NoTracking;
+        var access = await PermissionResolver.AccessOfAsync(db, actor, ct);
+        return await read(new OperationContext(db, access, actor, Now, ct));
+    }
+
+    public async Task<T> WriteAsync<T>(Actor actor, Func<OperationContext, Task<T>> write, CancellationToken ct = default)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await using var db = await factory.CreateDbContextAsync(ct);
+                await using var transaction = await db.Database.BeginTransactionAsync(ct);
+                var access = await PermissionResolver.AccessOfAsync(db, actor, ct);
+                var result = await write(new OperationContext(db, access, actor, Now, ct));
+                await db.SaveChangesAsync(ct);
+                await transaction.CommitAsync(ct);
+                return result;
+            }
+            catch (Exception e) when (attempt < MaxAttempts && IsBusy(e))
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(50 * attempt), ct);
+            }
+            catch (DbUpdateConcurrencyException)
+            {
+                throw RegistryError.Conflict("Someone else changed this at the same time. Reload to see their change, then try again.");
+            }
+        }
+    }
+
+    public Task WriteAsync(Actor actor, Func<OperationContext, Task> write, CancellationToken ct = default) =>
+        WriteAsync<bool>(actor, async op => { await write(op); return true; }, ct);
+
+    private static bool IsBusy(Exception e) => e switch
+    {
+        SqliteException { SqliteErrorCode: 5 or 6 } => true, // SQLITE_BUSY, SQLITE_LOCKED
+        _ when e.InnerException is { } inner => IsBusy(inner),
+        _ => false,
+    };
+}
+
+/// <summary>What a service operation works with: its DbContext, the caller and their roles, and "now".</summary>
+public sealed record OperationContext(
+    RegistryDbContext Db, UserAccess Access, Actor Actor, DateTime Now, CancellationToken Ct)
+{
+    public Task<PermissionLevel> DemandAsync(RegisteredModel model, PermissionLevel needed, string toDoWhat) =>
+        PermissionResolver.DemandAsync(Db, Access, model, needed, toDoWhat, Ct);
+
+    public Task<PermissionLevel> LevelOnAsync(RegisteredModel model) =>
+        PermissionResolver.LevelOnAsync(Db, Access, model, Ct);
+
+    /// <summary>Appends the activity event that every change records.</summary>
+    public ActivityEvent Record(ActivityKind kind, RegisteredModel model, ModelVersion? version = null,
+        string comment = "", string detail = "", Stage? from = null, Stage? to = null, int? requestId = null)
+    {
+        var activity = new ActivityEvent
+        {
+            At = Now, UserId = Actor.UserId, Kind = kind, ModelId = model.Id, ModelName = model.Name,
+            VersionNumber = version?.Number, FromStage = from, ToStage = to, Comment = comment ?? "",
+            Detail = detail, RequestId = requestId,
+        };
+        Db.Activity.Add(activity);
+        return activity;
+    }
+}

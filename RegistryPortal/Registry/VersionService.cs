@@ -1,0 +1,158 @@
+using Microsoft.EntityFrameworkCore;
+using RegistryPortal.Domain;
+using RegistryPortal.Security;
+
+namespace RegistryPortal.Registry;
+
+public sealed record NewVersion(
+    string ModelName, string Source, string? RunId = null, string? RunLink = null, string? Description = null,
+    IReadOnlyDictionary<string, string>? Tags = null,
+    /// <summary>True while the files are still being copied: the version starts PENDING_REGISTRATION.</summary>
+    bool Pending = false);
+
+/// <summary>Model versions: register, read, list, description, tags, delete.</summary>
+public sealed class VersionService(RegistryStore store)
+{
+    public Task<VersionView> RegisterAsync(Actor actor, NewVersion request, CancellationToken ct = default) =>
+        store.WriteAsync(actor, async op =>
+        {
+            var model = await op.Db.ModelAsync(request.ModelName, op.Ct);
+            await op.DemandAsync(model, PermissionLevel.Edit, "register a version of it");
+            if (string.IsNullOrWhiteSpace(request.Source))
+                throw RegistryError.InvalidValue("A version needs a source: the URI of its model files (for example runs:/<run id>/model).");
+            Descriptions.Validate(request.Description);
+            foreach (var (key, value) in request.Tags ?? new Dictionary<string, string>()) TagRules.Validate(key, value);
+            // The counter lives on the model row and moves in this transaction: numbers are never reused.
+            model.LastVersionNumber++;
+            model.UpdatedAt = op.Now;
+            var version = new ModelVersion
+            {
+                ModelId = model.Id, Number = model.LastVersionNumber, Source = request.Source.Trim(),
+                RunId = request.RunId?.Trim() ?? "", RunLink = request.RunLink?.Trim() ?? "",
+                Description = request.Description ?? "",
+                Status = request.Pending ? VersionStatus.PendingRegistration : VersionStatus.Ready,
+                CreatedById = op.Actor.UserId, CreatedAt = op.Now, UpdatedAt = op.Now,
+                Tags = (request.Tags ?? new Dictionary<string, string>()).Select(t => new VersionTag { Key = t.Key, Value = t.Value }).ToList(),
+            };
+            op.Db.Versions.Add(version);
+            op.Record(ActivityKind.VersionRegistered, model, version, detail: version.Source);
+            return await ViewAsync(op, model, version);
+        }, ct);
+
+    /// <summary>Ends a pending registration: READY when the files arrived, FAILED_REGISTRATION with the reason if not.</summary>
+    public Task CompleteRegistrationAsync(Actor actor, string modelName, int number, bool succeeded, string? message = null, CancellationToken ct = default) =>
+        store.WriteAsync(actor, async op =>
+        {
+            var (model, version) = await FindAsync(op, modelName, number);
+            await op.DemandAsync(model, PermissionLevel.Edit, "complete its registration");
+            if (version.Status != VersionStatus.PendingRegistration)
+                throw RegistryError.InvalidValue($"Version {number} of '{model.Name}' is {version.Status.WireName()}, not PENDING_REGISTRATION.");
+            version.Status = succeeded ? VersionStatus.Ready : VersionStatus.FailedRegistration;
+            version.StatusMessage = message ?? "";
+            version.UpdatedAt = op.Now;
+            op.Record(succeeded ? ActivityKind.RegistrationCompleted : ActivityKind.RegistrationFailed, model, version, detail: message ?? "");
+        }, ct);
+
+    public Task<VersionView> GetAsync(Actor actor, string modelName, int number, CancellationToken ct = default) =>
+        store.ReadAsync(actor, async op =>
+        {
+            var (model, version) = await FindAsync(op, modelName, number);
+            await op.DemandAsync(model, PermissionLevel.Read, "see its versions");
+            return await ViewAsync(op, model, version);
+        }, ct);
+
+    /// <summary>A model's versions, newest first; <paramref name="activeOnly"/> keeps Staging and Production.</summary>
+    public Task<Page<VersionView>> ListAsync(Actor actor, string modelName, bool activeOnly = false, int pageIndex = 0, int pageSize = 25, CancellationToken ct = default) =>
+        store.ReadAsync(actor, async op =>
+        {
+            var model = await op.Db.ModelAsync(modelName, op.Ct);
+            await op.DemandAsync(model, PermissionLevel.Read, "see its versions");
+            var versions = op.Db.Versions.Where(v => v.ModelId == model.Id);
+            if (activeOnly) versions = versions.Where(v => v.Stage == Stage.Staging || v.Stage == Stage.Production);
+            var total = await versions.CountAsync(op.Ct);
+            pageSize = Math.Clamp(pageSize, 1, 500);
+            pageIndex = Math.Max(0, pageIndex);
+            var page = await versions.OrderByDescending(v => v.Number).Skip(pageIndex * pageSize).Take(pageSize)
+                .Include(v => v.Tags).ToListAsync(op.Ct);
+            var ids = page.Select(v => v.Id).ToList();
+            var aliases = await op.Db.Aliases.Where(a => ids.Contains(a.VersionId)).ToListAsync(op.Ct);
+            var names = await op.Db.UserNamesAsync(page.Select(v => v.CreatedById), op.Ct);
+            var items = page.Select(v => ToView(model, v, aliases.Where(a => a.VersionId == v.Id).Select(a => a.Alias).Order().ToList(), names)).ToList();
+            return new Page<VersionView>(items, total, pageIndex, pageSize);
+        }, ct);
+
+    public Task UpdateDescriptionAsync(Actor actor, string modelName, int number, string description, Guid? expectedStamp = null, CancellationToken ct = default) =>
+        store.WriteAsync(actor, async op =>
+        {
+            var (model, version) = await FindAsync(op, modelName, number);
+            await op.DemandAsync(model, PermissionLevel.Edit, "edit a version's description");
+            Descriptions.Validate(description);
+            if (expectedStamp is { } stamp && stamp != version.ConcurrencyStamp)
+                throw Descriptions.StaleEdit($"version {number} of '{model.Name}'");
+            version.Description = description;
+            version.UpdatedAt = op.Now;
+            op.Record(ActivityKind.VersionDescribed, model, version, comment: description);
+        }, ct);
+
+    public Task SetTagAsync(Actor actor, string modelName, int number, string key, string value, CancellationToken ct = default) =>
+        store.WriteAsync(actor, async op =>
+        {
+            var (model, version) = await FindAsync(op, modelName, number);
+            await op.DemandAsync(model, PermissionLevel.Edit, "edit a version's tags");
+            TagRules.Validate(key, value);
+            var tag = await op.Db.VersionTags.FindAsync([version.Id, key], op.Ct);
+            if (tag is null) op.Db.VersionTags.Add(new VersionTag { VersionId = version.Id, Key = key, Value = value });
+            else tag.Value = value;
+            version.UpdatedAt = op.Now;
+            op.Record(ActivityKind.VersionTagged, model, version, detail: $"{key} = {value}");
+        }, ct);
+
+    public Task DeleteTagAsync(Actor actor, string modelName, int number, string key, CancellationToken ct = default) =>
+        store.WriteAsync(actor, async op =>
+        {
+            var (model, version) = await FindAsync(op, modelName, number);
+            await op.DemandAsync(model, PermissionLevel.Edit, "edit a version's tags");
+            var tag = await op.Db.VersionTags.FindAsync([version.Id, key], op.Ct)
+                ?? throw RegistryError.NotFound($"Version {number} of '{model.Name}' has no tag '{key}'.");
+            op.Db.VersionTags.Remove(tag);
+            version.UpdatedAt = op.Now;
+            op.Record(ActivityKind.VersionUntagged, model, version, detail: key);
+        }, ct);
+
+    public Task DeleteAsync(Actor actor, string modelName, int number, CancellationToken ct = default) =>
+        store.WriteAsync(actor, async op =>
+        {
+            var (model, version) = await FindAsync(op, modelName, number);
+            await op.DemandAsync(model, PermissionLevel.Manage, "delete a version");
+            if (version.Stage is Stage.Staging or Stage.Production)
+                throw RegistryError.InvalidValue(
+                    $"Version {number} of '{model.Name}' is in {version.Stage}: move it to None or Archived before deleting it.");
+            op.Record(ActivityKind.VersionDeleted, model, version);
+            model.UpdatedAt = op.Now;
+            op.Db.Versions.Remove(version); // its tags, aliases and requests go with it; the counter keeps its number
+        }, ct);
+
+    internal static async Task<(RegisteredModel, ModelVersion)> FindAsync(OperationContext op, string modelName, int number)
+    {
+        var model = await op.Db.ModelAsync(modelName, op.Ct);
+        return (model, await op.Db.VersionAsync(model, number, op.Ct));
+    }
+
+    internal static async Task<VersionView> ViewAsync(OperationContext op, RegisteredModel model, ModelVersion version)
+    {
+        var tags = version.Id == 0
+            ? version.Tags
+            : await op.Db.VersionTags.Where(t => t.VersionId == version.Id).ToListAsync(op.Ct);
+        version.Tags = tags;
+        var aliases = version.Id == 0
+            ? []
+            : await op.Db.Aliases.Where(a => a.VersionId == version.Id).Select(a => a.Alias).OrderBy(a => a).ToListAsync(op.Ct);
+        var names = await op.Db.UserNamesAsync([version.CreatedById], op.Ct);
+        return ToView(model, version, aliases, names);
+    }
+
+    private static VersionView ToView(RegisteredModel model, ModelVersion v, IReadOnlyList<string> aliases, Func<string?, string> names) =>
+        new(model.Name, v.Number, v.Stage, v.Status, v.StatusMessage, v.Source, v.RunId, v.RunLink, v.Description,
+            names(v.CreatedById), v.CreatedById, v.CreatedAt, v.UpdatedAt, v.ConcurrencyStamp,
+            v.Tags.OrderBy(t => t.Key).ToDictionary(t => t.Key, t => t.Value), aliases);
+}

@@ -1,0 +1,38 @@
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Configuration.Json;
+
+namespace RegistryPortal;
+
+/// <summary>Where settings come from, and the first-run message.</summary>
+public static class StartupSettings
+{
+    private const string SeedDemoFlag = "--seed-demo";
+
+    /// <summary>The arguments without the bare flags that ASP.NET Core's command-line parser does not understand.</summary>
+    public static string[] WithoutFlags(string[] args) => args.Where(a => a != SeedDemoFlag).ToArray();
+
+    /// <summary>
+    /// Reads the repository's appsettings.json (copied beside the binaries) first, so that environment
+    /// variables and command-line flags override it, wherever the app is started from.
+    /// </summary>
+    public static void AddRepositorySettings(ConfigurationManager configuration, string[] args)
+    {
+        var source = new JsonConfigurationSource { Path = Path.Combine(AppContext.BaseDirectory, "appsettings.json"), Optional = true };
+        source.ResolveFileProvider(); // an absolute path needs its own file provider
+        ((IConfigurationBuilder)configuration).Sources.Insert(0, source);
+        if (args.Contains(SeedDemoFlag)) configuration["Demo:Seed"] = "true";
+    }
+
+    public static void PrintWelcome(WebApplication app, string adminEmail, string? generatedPassword)
+    {
+        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+        Console.WriteLine();
+        Console.WriteLine($"RegistryPortal is running at {string.Join(", ", addresses)}");
+        Console.WriteLine(generatedPassword is null
+            ? $"Sign in as {adminEmail} (password from Admin:Password, or the one printed on the first start)."
+            : $"First start: sign in as {adminEmail} with password {generatedPassword}  (shown once; change it under your account).");
+        Console.WriteLine("Press Ctrl+C to stop.");
+        Console.WriteLine();
+    }
+}
