@@ -1,0 +1,56 @@
+using System.Security.Claims;
+using Bunit;
+using Bunit.TestDoubles;
+using Microsoft.AspNetCore.Components;
+using Microsoft.Extensions.DependencyInjection;
+using MudBlazor;
+using MudBlazor.Services;
+using RegistryPortal.Registry;
+using RegistryPortal.Security;
+
+namespace RegistryPortal.Tests.TestSupport;
+
+/// <summary>
+/// bunit tests of real pages over the real services and a real SQLite file: nothing is mocked but the
+/// browser. Derive, create data through <see cref="Registry"/>, then <see cref="SignIn"/> and render.
+/// </summary>
+public abstract class PageTestContext : BunitContext, IAsyncLifetime
+{
+    private BunitAuthorizationContext authorization = default!;
+
+    protected TestRegistry Registry { get; private set; } = default!;
+
+    public async ValueTask InitializeAsync()
+    {
+        Registry = await TestRegistry.CreateAsync();
+        JSInterop.Mode = JSRuntimeMode.Loose;
+        Services.AddMudServices();
+        Services.AddSingleton(Registry.Models);
+        Services.AddSingleton(Registry.Versions);
+        Services.AddSingleton(Registry.Stages);
+        Services.AddSingleton(Registry.Requests);
+        Services.AddSingleton(Registry.Aliases);
+        Services.AddSingleton(Registry.Activity);
+        Services.AddSingleton(Registry.Permissions);
+        authorization = AddAuthorization();
+        SetRendererInfo(new RendererInfo("Server", isInteractive: true));
+    }
+
+    /// <summary>Signs <paramref name="actor"/> in for the pages rendered next.</summary>
+    protected void SignIn(Actor actor) =>
+        authorization.SetAuthorized(actor.UserId).SetClaims(new Claim(ClaimTypes.NameIdentifier, actor.UserId));
+
+    /// <summary>Renders a page below MudBlazor's popover provider, as the layout does.</summary>
+    protected IRenderedComponent<TPage> RenderPage<TPage>(Action<ComponentParameterCollectionBuilder<TPage>>? parameters = null)
+        where TPage : IComponent
+    {
+        Render<MudPopoverProvider>();
+        return Render(parameters ?? (_ => { }));
+    }
+
+    public new async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await Registry.DisposeAsync();
+    }
+}
