@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Options;
 using RegistryPortal;
 using RegistryPortal.Components;
 using RegistryPortal.Data;
@@ -30,12 +29,7 @@ app.MapStaticAssets().AllowAnonymous();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 app.MapAdditionalIdentityEndpoints();
 
-await app.Services.MigrateRegistryDatabaseAsync();
-var generatedPassword = await AdminBootstrapper.EnsureRolesAndAdminAsync(app.Services);
-var adminEmail = app.Services.GetRequiredService<IOptions<AdminOptions>>().Value.Email;
-if (app.Configuration.GetValue<bool>("Demo:Seed")) await DemoData.SeedAsync(app.Services, adminEmail);
-app.Lifetime.ApplicationStarted.Register(() => StartupSettings.PrintWelcome(app, adminEmail, generatedPassword));
-
+await StartupSettings.PrepareFirstStartAsync(app);
 app.Run();
 
 public partial class Program;

@@ -1,6 +1,10 @@
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Configuration.Json;
+using Microsoft.Extensions.Options;
+using RegistryPortal.Data;
+using RegistryPortal.Registry;
+using RegistryPortal.Security;
 
 namespace RegistryPortal;
 
@@ -24,7 +28,17 @@ public static class StartupSettings
         if (args.Contains(SeedDemoFlag)) configuration["Demo:Seed"] = "true";
     }
 
-    public static void PrintWelcome(WebApplication app, string adminEmail, string? generatedPassword)
+    /// <summary>Migrates the database, makes sure there is an admin, seeds demo data when asked, and says how to sign in.</summary>
+    public static async Task PrepareFirstStartAsync(WebApplication app)
+    {
+        await app.Services.MigrateRegistryDatabaseAsync();
+        var generatedPassword = await AdminBootstrapper.EnsureRolesAndAdminAsync(app.Services);
+        var adminEmail = app.Services.GetRequiredService<IOptions<AdminOptions>>().Value.Email;
+        if (app.Configuration.GetValue<bool>("Demo:Seed")) await DemoData.SeedAsync(app.Services, adminEmail);
+        app.Lifetime.ApplicationStarted.Register(() => PrintWelcome(app, adminEmail, generatedPassword));
+    }
+
+    private static void PrintWelcome(WebApplication app, string adminEmail, string? generatedPassword)
     {
         var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
         Console.WriteLine();
