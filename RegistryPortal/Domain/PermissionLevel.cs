@@ -32,4 +32,6 @@ public static class PermissionLevels
         from == Stage.Production || to == Stage.Production
             ? PermissionLevel.ManageProductionVersions
             : PermissionLevel.ManageStagingVersions;
+
+    public static bool MayMove(this PermissionLevel level, Stage from, Stage to) => level >= RequiredToMove(from, to);
 }

@@ -8,6 +8,7 @@ public static class RegistryServices
     public static IServiceCollection AddRegistry(this IServiceCollection services)
     {
         services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<RegistryChanges>();
         services.AddSingleton<RegistryStore>();
         services.AddSingleton<ModelService>();
         services.AddSingleton<VersionService>();

@@ -11,7 +11,7 @@ namespace RegistryPortal.Registry;
 /// write lock at its start (BEGIN IMMEDIATE), so the checks an operation makes still hold when it
 /// commits: two racing transitions are serialised, never interleaved. Busy databases are retried.
 /// </summary>
-public sealed class RegistryStore(IDbContextFactory<RegistryDbContext> factory, TimeProvider clock)
+public sealed class RegistryStore(IDbContextFactory<RegistryDbContext> factory, TimeProvider clock, RegistryChanges changes)
 {
     private const int MaxAttempts = 5;
 
@@ -34,9 +34,11 @@ public sealed class RegistryStore(IDbContextFactory<RegistryDbContext> factory, 
                 await using var db = await factory.CreateDbContextAsync(ct);
                 await using var transaction = await db.Database.BeginTransactionAsync(ct);
                 var access = await PermissionResolver.AccessOfAsync(db, actor, ct);
-                var result = await write(new OperationContext(db, access, actor, Now, ct));
+                var operation = new OperationContext(db, access, actor, Now, ct);
+                var result = await write(operation);
                 await db.SaveChangesAsync(ct);
                 await transaction.CommitAsync(ct);
+                changes.Publish(operation.Recorded.Select(e => new RegistryChange(e.ModelName, e.VersionNumber, e.Kind)).ToList());
                 return result;
             }
             catch (Exception e) when (attempt < MaxAttempts && IsBusy(e))
@@ -65,6 +67,9 @@ public sealed class RegistryStore(IDbContextFactory<RegistryDbContext> factory, 
 public sealed record OperationContext(
     RegistryDbContext Db, UserAccess Access, Actor Actor, DateTime Now, CancellationToken Ct)
 {
+    /// <summary>The events this operation appended, published to open pages once it commits.</summary>
+    public List<ActivityEvent> Recorded { get; } = [];
+
     public Task<PermissionLevel> DemandAsync(RegisteredModel model, PermissionLevel needed, string toDoWhat) =>
         PermissionResolver.DemandAsync(Db, Access, model, needed, toDoWhat, Ct);
 
@@ -82,6 +87,7 @@ public sealed record OperationContext(
             Detail = detail, RequestId = requestId,
         };
         Db.Activity.Add(activity);
+        Recorded.Add(activity);
         return activity;
     }
 }

@@ -1,0 +1,3 @@
+namespace RegistryPortal.Components.Pages.Models.Components;
+
+public sealed record StageChangeChoice(string Comment, bool ArchiveExisting);

@@ -1,0 +1,29 @@
+using RegistryPortal.Domain;
+
+namespace RegistryPortal.Registry;
+
+/// <summary>One committed change, as open pages need to know of it.</summary>
+public sealed record RegistryChange(string ModelName, int? Version, ActivityKind Kind);
+
+/// <summary>
+/// Tells open pages what changed after each committed write, so they refresh without a reload.
+/// Raised once per transaction, after commit, never for a rolled-back one.
+/// </summary>
+public sealed class RegistryChanges(ILogger<RegistryChanges> logger)
+{
+    public event Func<IReadOnlyList<RegistryChange>, Task>? Changed;
+
+    internal void Publish(IReadOnlyList<RegistryChange> changes)
+    {
+        if (changes.Count == 0 || Changed is not { } handlers) return;
+        foreach (var handler in handlers.GetInvocationList().Cast<Func<IReadOnlyList<RegistryChange>, Task>>())
+        {
+            // A page's refresh must never fail the writer, nor hold it up.
+            _ = Task.Run(async () =>
+            {
+                try { await handler(changes); }
+                catch (Exception e) { logger.LogWarning(e, "A change listener failed."); }
+            });
+        }
+    }
+}
