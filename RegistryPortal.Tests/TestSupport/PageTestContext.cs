@@ -32,6 +32,7 @@ public abstract class PageTestContext : BunitContext, IAsyncLifetime
         Services.AddSingleton(Registry.Aliases);
         Services.AddSingleton(Registry.Activity);
         Services.AddSingleton(Registry.Permissions);
+        Services.AddSingleton(Registry.Services.GetRequiredService<RegistryChanges>());
         authorization = AddAuthorization();
         SetRendererInfo(new RendererInfo("Server", isInteractive: true));
     }

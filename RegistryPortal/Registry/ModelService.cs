@@ -28,6 +28,17 @@ public sealed class ModelService(RegistryStore store)
             return model.Name;
         }, ct);
 
+    /// <summary>Why <paramref name="name"/> cannot be a new model's name, or null when it can: for checking as the user types.</summary>
+    public Task<string?> NameProblemAsync(Actor actor, string? name, CancellationToken ct = default) =>
+        store.ReadAsync(actor, async op =>
+        {
+            if (ModelName.Problem(name) is { } problem) return problem;
+            var normalized = ModelName.Normalize(name!);
+            return await op.Db.Models.AnyAsync(m => m.NormalizedName == normalized, op.Ct)
+                ? $"A model named '{name}' already exists (names are compared ignoring case)."
+                : null;
+        }, ct);
+
     public Task<ModelDetails> GetAsync(Actor actor, string name, CancellationToken ct = default) =>
         store.ReadAsync(actor, async op =>
         {

@@ -48,6 +48,10 @@ public sealed class ModelPermissionService(RegistryStore store)
                 .OrderBy(g => g.User).ToList();
         }, ct);
 
+    /// <summary>The level the caller's roles give on every model (creating a model needs Edit here).</summary>
+    public Task<PermissionLevel> RoleLevelAsync(Actor actor, CancellationToken ct = default) =>
+        store.ReadAsync(actor, op => Task.FromResult(op.Access.RoleLevel), ct);
+
     /// <summary>The caller's effective level on a model, for pages that show only what the user may do.</summary>
     public Task<PermissionLevel> LevelAsync(Actor actor, string modelName, CancellationToken ct = default) =>
         store.ReadAsync(actor, async op => await op.LevelOnAsync(await op.Db.ModelAsync(modelName, op.Ct)), ct);
