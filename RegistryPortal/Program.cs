@@ -1,4 +1,5 @@
 using RegistryPortal;
+using RegistryPortal.Api;
 using RegistryPortal.Components;
 using RegistryPortal.Data;
 using RegistryPortal.Registry;
@@ -28,6 +29,7 @@ app.UseAntiforgery();
 app.MapStaticAssets().AllowAnonymous();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 app.MapAdditionalIdentityEndpoints();
+app.MapUploadEndpoints();
 
 await StartupSettings.PrepareFirstStartAsync(app);
 app.Run();

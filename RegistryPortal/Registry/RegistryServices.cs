@@ -17,6 +17,8 @@ public static class RegistryServices
         services.AddSingleton<AliasService>();
         services.AddSingleton<ActivityService>();
         services.AddSingleton<ModelPermissionService>();
+        services.AddSingleton<ModelFileStore>();
+        services.AddSingleton<UploadRegistration>();
         return services;
     }
 }

@@ -1,0 +1,47 @@
+using Microsoft.AspNetCore.Http.Features;
+using RegistryPortal.Domain;
+using RegistryPortal.Registry;
+using RegistryPortal.Security;
+
+namespace RegistryPortal.Api;
+
+/// <summary>
+/// The browser's Register Model dialog streams files here over plain HTTP (the Blazor connection is a
+/// poor pipe for large files). Files go to the signed-in user's staging folder until they register.
+/// </summary>
+public static class UploadEndpoints
+{
+    public const string RequiredHeader = "X-Registry-Upload";
+
+    public static IEndpointRouteBuilder MapUploadEndpoints(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapPut("/uploads/{uploadId:guid}/{**path}", async (Guid uploadId, string path, HttpContext http, ModelFileStore files) =>
+        {
+            if (Refuse(http) is { } refusal) return refusal;
+            // A model can be hundreds of megabytes; it streams to disk, so no size limit is needed here.
+            if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit) limit.MaxRequestBodySize = null;
+            try
+            {
+                var bytes = await files.SaveUploadAsync(Actor.From(http.User)!.UserId, uploadId, path, http.Request.Body, http.RequestAborted);
+                return Results.Ok(new { path, bytes });
+            }
+            catch (RegistryError e)
+            {
+                return Results.BadRequest(new { message = e.Message });
+            }
+        });
+        endpoints.MapDelete("/uploads/{uploadId:guid}", (Guid uploadId, HttpContext http, ModelFileStore files) =>
+        {
+            if (Refuse(http) is { } refusal) return refusal;
+            files.DiscardUpload(Actor.From(http.User)!.UserId, uploadId);
+            return Results.NoContent();
+        });
+        return endpoints;
+    }
+
+    /// <summary>A custom header cannot be sent cross-site without CORS, so another site cannot post files as the user.</summary>
+    private static IResult? Refuse(HttpContext http) =>
+        Actor.From(http.User) is null ? Results.Unauthorized()
+        : !http.Request.Headers.ContainsKey(RequiredHeader) ? Results.BadRequest(new { message = $"Uploads need the {RequiredHeader} header." })
+        : null;
+}
