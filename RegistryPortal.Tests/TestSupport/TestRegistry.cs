@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using RegistryPortal.Data;
 using RegistryPortal.Domain;
@@ -30,8 +31,12 @@ public sealed class TestRegistry : IAsyncDisposable
     {
         var folder = Path.Combine(Path.GetTempPath(), "registry-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);
+        var settings = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Artifacts:Root"] = Path.Combine(folder, "artifacts") })
+            .Build();
         var services = new ServiceCollection()
             .AddLogging()
+            .AddSingleton<IConfiguration>(settings)
             .AddRegistryDatabase(new SqliteConnectionStringBuilder { DataSource = Path.Combine(folder, "registry.db"), DefaultTimeout = 30 }.ToString())
             .AddRegistry();
         services.AddIdentityCore<ApplicationUser>().AddRoles<IdentityRole>().AddEntityFrameworkStores<RegistryDbContext>();
