@@ -45,9 +45,16 @@ public abstract class PageTestContext : BunitContext, IAsyncLifetime
     protected IRenderedComponent<TPage> RenderPage<TPage>(Action<ComponentParameterCollectionBuilder<TPage>>? parameters = null)
         where TPage : IComponent
     {
-        Render<MudPopoverProvider>();
+        Popovers = Render<MudPopoverProvider>();
+        Dialogs = Render<MudDialogProvider>();
         return Render(parameters ?? (_ => { }));
     }
+
+    /// <summary>Where open menus and popovers render.</summary>
+    protected IRenderedComponent<MudPopoverProvider> Popovers { get; private set; } = default!;
+
+    /// <summary>Where open dialogs render.</summary>
+    protected IRenderedComponent<MudDialogProvider> Dialogs { get; private set; } = default!;
 
     public new async ValueTask DisposeAsync()
     {
