@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using RegistryPortal.Domain;
+using RegistryPortal.Registry.Search;
 using RegistryPortal.Security;
 
 namespace RegistryPortal.Registry;
@@ -64,7 +65,9 @@ public sealed class ModelService(RegistryStore store)
         store.ReadAsync(actor, async op =>
         {
             var models = PermissionResolver.Readable(op.Db, op.Access);
-            if (!string.IsNullOrWhiteSpace(query.Text))
+            if (RegistryFilter.LooksLikeFilter(query.Text))
+                models = RegistryFilter.ForModels(query.Text).ApplyTo(models, op.Db);
+            else if (!string.IsNullOrWhiteSpace(query.Text))
             {
                 var text = ModelName.Normalize(query.Text.Trim());
                 models = models.Where(m => m.NormalizedName.Contains(text));

@@ -44,4 +44,8 @@ public enum ModelSort
     UpdatedOldest,
 }
 
+/// <summary>
+/// <paramref name="Text"/>: plain words match model names anywhere, ignoring case; text with an operator
+/// (see <see cref="Search.RegistryFilter.LooksLikeFilter"/>) is a registry filter such as <c>tags.team = 'risk'</c>.
+/// </summary>
 public sealed record ModelQuery(string? Text = null, ModelSort Sort = ModelSort.NameAscending, int PageIndex = 0, int PageSize = 25);

@@ -1,0 +1,139 @@
+using System.Linq.Expressions;
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Query;
+using RegistryPortal.Data;
+using RegistryPortal.Domain;
+
+namespace RegistryPortal.Registry.Search;
+
+/// <summary>
+/// Turns comparisons into LINQ that EF Core translates to SQL (one WHERE per comparison, so AND).
+/// Tag comparisons become EXISTS subqueries on the tag table.
+/// <para>
+/// Case on SQLite: '=' and '!=' compare exactly (BINARY collation), as MLflow does. LIKE must be
+/// case-sensitive but SQLite's LIKE ignores ASCII case, so LIKE becomes GLOB (always case-sensitive)
+/// with the pattern converted: % → *, _ → ?, and GLOB's own * ? [ made literal. ILIKE uses SQLite's
+/// LIKE; for names it compares the upper-cased NormalizedName with the upper-cased pattern, so it
+/// ignores case for every letter. For tag values, run ids and sources SQLite's LIKE folds ASCII
+/// letters only (MLflow on SQLite does the same). Neither LIKE nor GLOB gets an escape character:
+/// % and _ are always wildcards, as in MLflow.
+/// </para>
+/// </summary>
+internal static class FilterTranslator
+{
+    public static IQueryable<RegisteredModel> Apply(IQueryable<RegisteredModel> models, RegistryDbContext db, IEnumerable<FilterComparison> comparisons)
+    {
+        foreach (var c in comparisons)
+        {
+            models = c.Target switch
+            {
+                TagTarget tag => WithTag(models, db.ModelTags.Where(t => t.Key == tag.Key).Where(Text<ModelTag>(t => t.Value, c))),
+                AttributeTarget { Attribute: FilterAttribute.Name } => models.Where(Name<RegisteredModel>(m => m.Name, m => m.NormalizedName, c)),
+                _ => throw Unsupported(c),
+            };
+        }
+        return models;
+    }
+
+    public static IQueryable<ModelVersion> Apply(IQueryable<ModelVersion> versions, RegistryDbContext db, IEnumerable<FilterComparison> comparisons)
+    {
+        foreach (var c in comparisons)
+        {
+            versions = c.Target switch
+            {
+                TagTarget tag => WithTag(versions, db.VersionTags.Where(t => t.Key == tag.Key).Where(Text<VersionTag>(t => t.Value, c))),
+                AttributeTarget { Attribute: FilterAttribute.Name } => versions.Where(Name<ModelVersion>(v => v.Model!.Name, v => v.Model!.NormalizedName, c)),
+                AttributeTarget { Attribute: FilterAttribute.RunId } => versions.Where(Text<ModelVersion>(v => v.RunId, c)),
+                AttributeTarget { Attribute: FilterAttribute.SourcePath } => versions.Where(Text<ModelVersion>(v => v.Source, c)),
+                AttributeTarget { Attribute: FilterAttribute.VersionNumber } => versions.Where(Number(c)),
+                _ => throw Unsupported(c),
+            };
+        }
+        return versions;
+    }
+
+    // The captured IQueryable is inlined by EF Core into the outer query: WHERE EXISTS (SELECT … FROM tags …).
+    private static IQueryable<RegisteredModel> WithTag(IQueryable<RegisteredModel> models, IQueryable<ModelTag> matching) =>
+        models.Where(m => matching.Any(t => t.ModelId == m.Id));
+
+    private static IQueryable<ModelVersion> WithTag(IQueryable<ModelVersion> versions, IQueryable<VersionTag> matching) =>
+        versions.Where(v => matching.Any(t => t.VersionId == v.Id));
+
+    /// <summary>ILIKE on a name compares upper-cased values (see the class comment); everything else is on the name as typed.</summary>
+    private static Expression<Func<T, bool>> Name<T>(Expression<Func<T, string>> name, Expression<Func<T, string>> normalizedName, FilterComparison c) =>
+        c.Operator == FilterOperator.ILike
+            ? Text(normalizedName, FilterOperator.Like, ModelName.Normalize(((TextValue)c.Value).Text))
+            : Text(name, c);
+
+    private static Expression<Func<T, bool>> Text<T>(Expression<Func<T, string>> column, FilterComparison c) =>
+        c.Value switch
+        {
+            TextValue text => Text(column, c.Operator, text.Text),
+            TextListValue list => Compose(column, OneOf(list.Items)),
+            _ => throw Unsupported(c),
+        };
+
+    private static Expression<Func<T, bool>> Text<T>(Expression<Func<T, string>> column, FilterOperator op, string value)
+    {
+        // Values are captured variables, so EF Core sends them as SQL parameters.
+        var glob = op == FilterOperator.Like ? LikeToGlob(value) : "";
+        Expression<Func<string, bool>> test = op switch
+        {
+            FilterOperator.Equal => s => s == value,
+            FilterOperator.NotEqual => s => s != value,
+            FilterOperator.Like => s => EF.Functions.Glob(s, glob),
+            FilterOperator.ILike => s => EF.Functions.Like(s, value),
+            _ => throw new InvalidOperationException($"{op} does not compare text."),
+        };
+        return Compose(column, test);
+    }
+
+    private static Expression<Func<string, bool>> OneOf(IReadOnlyList<string> items)
+    {
+        var values = items.ToList();
+        return s => values.Contains(s);
+    }
+
+    private static Expression<Func<ModelVersion, bool>> Number(FilterComparison c)
+    {
+        var n = ((NumberValue)c.Value).Number;
+        return c.Operator switch
+        {
+            FilterOperator.Equal => v => v.Number == n,
+            FilterOperator.NotEqual => v => v.Number != n,
+            FilterOperator.Less => v => v.Number < n,
+            FilterOperator.LessOrEqual => v => v.Number <= n,
+            FilterOperator.Greater => v => v.Number > n,
+            FilterOperator.GreaterOrEqual => v => v.Number >= n,
+            _ => throw Unsupported(c),
+        };
+    }
+
+    /// <summary>x => test(column(x)): the test applied to the column, as one expression EF Core can translate.</summary>
+    private static Expression<Func<T, bool>> Compose<T>(Expression<Func<T, string>> column, Expression<Func<string, bool>> test) =>
+        Expression.Lambda<Func<T, bool>>(
+            ReplacingExpressionVisitor.Replace(test.Parameters[0], column.Body, test.Body), column.Parameters);
+
+    /// <summary>A LIKE pattern as a GLOB pattern: % → *, _ → ?, and GLOB's wildcards made literal with [ ].</summary>
+    internal static string LikeToGlob(string pattern)
+    {
+        var glob = new StringBuilder(pattern.Length + 8);
+        foreach (var ch in pattern)
+        {
+            glob.Append(ch switch
+            {
+                '%' => "*",
+                '_' => "?",
+                '*' => "[*]",
+                '?' => "[?]",
+                '[' => "[[]",
+                _ => ch.ToString(),
+            });
+        }
+        return glob.ToString();
+    }
+
+    private static InvalidOperationException Unsupported(FilterComparison c) =>
+        new($"The parser let through a comparison this search cannot translate: {c}.");
+}
