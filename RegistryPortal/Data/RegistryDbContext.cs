@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using RegistryPortal.Domain;
 
 namespace RegistryPortal.Data;
@@ -29,7 +30,13 @@ public class RegistryDbContext(DbContextOptions<RegistryDbContext> options) : Id
         configuration.Properties<RequestStatus>().HaveConversion<string>().HaveMaxLength(16);
         configuration.Properties<ActivityKind>().HaveConversion<string>().HaveMaxLength(32);
         configuration.Properties<PermissionLevel>().HaveConversion<string>().HaveMaxLength(32);
+        // Every timestamp is stored in UTC; SQLite keeps no kind, so say so when reading it back.
+        configuration.Properties<DateTime>().HaveConversion<UtcDateTimeConverter>();
     }
+
+    private sealed class UtcDateTimeConverter() : ValueConverter<DateTime, DateTime>(
+        value => value.Kind == DateTimeKind.Local ? value.ToUniversalTime() : value,
+        value => DateTime.SpecifyKind(value, DateTimeKind.Utc));
 
     public override Task<int> SaveChangesAsync(CancellationToken cancellationToken = default)
     {

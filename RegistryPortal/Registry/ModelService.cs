@@ -15,6 +15,7 @@ public sealed class ModelService(RegistryStore store)
             if (op.Access.RoleLevel < PermissionLevel.Edit)
                 throw RegistryError.PermissionDenied("You need the Editor role (or higher) to create a model. Ask an admin.");
             ModelName.Validate(name);
+            Descriptions.Validate(description);
             foreach (var (key, value) in tags ?? new Dictionary<string, string>()) TagRules.Validate(key, value);
             await EnsureNameFreeAsync(op, name, exceptModelId: null);
             var model = new RegisteredModel

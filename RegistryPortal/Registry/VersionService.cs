@@ -135,6 +135,8 @@ public sealed class VersionService(RegistryStore store)
     internal static async Task<(RegisteredModel, ModelVersion)> FindAsync(OperationContext op, string modelName, int number)
     {
         var model = await op.Db.ModelAsync(modelName, op.Ct);
+        // Checked before the version lookup: "version 99 does not exist" would tell a user without Read that the model exists.
+        if (await op.LevelOnAsync(model) < PermissionLevel.Read) throw Lookups.ModelNotFound(model.Name);
         return (model, await op.Db.VersionAsync(model, number, op.Ct));
     }
 

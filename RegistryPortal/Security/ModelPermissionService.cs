@@ -54,5 +54,10 @@ public sealed class ModelPermissionService(RegistryStore store)
 
     /// <summary>The caller's effective level on a model, for pages that show only what the user may do.</summary>
     public Task<PermissionLevel> LevelAsync(Actor actor, string modelName, CancellationToken ct = default) =>
-        store.ReadAsync(actor, async op => await op.LevelOnAsync(await op.Db.ModelAsync(modelName, op.Ct)), ct);
+        store.ReadAsync(actor, async op =>
+        {
+            // A user without Read is told the model does not exist, as by every other call.
+            var model = await op.Db.ModelAsync(modelName, op.Ct);
+            return await op.DemandAsync(model, PermissionLevel.Read, "see it");
+        }, ct);
 }
