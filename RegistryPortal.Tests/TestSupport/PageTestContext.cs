@@ -33,6 +33,7 @@ public abstract class PageTestContext : BunitContext, IAsyncLifetime
         Services.AddSingleton(Registry.Activity);
         Services.AddSingleton(Registry.Permissions);
         Services.AddSingleton(Registry.Services.GetRequiredService<RegistryChanges>());
+        Services.AddSingleton(Registry.Services.GetRequiredService<UploadRegistration>());
         authorization = AddAuthorization();
         SetRendererInfo(new RendererInfo("Server", isInteractive: true));
     }
