@@ -102,9 +102,9 @@ public class ConcurrencyTests
         var loadedByOwner = await registry.Versions.GetAsync(owner, name, 1);
         var loadedByColleague = await registry.Versions.GetAsync(colleague, name, 1);
 
-        await registry.Versions.UpdateDescriptionAsync(colleague, name, 1, "Colleague's text", loadedByColleague.ConcurrencyStamp);
+        await registry.Versions.UpdateDescriptionAsync(colleague, name, 1, "Colleague's text", loadedByColleague.Description);
         var error = await Assert.ThrowsAsync<RegistryError>(() =>
-            registry.Versions.UpdateDescriptionAsync(owner, name, 1, "Owner's text", loadedByOwner.ConcurrencyStamp));
+            registry.Versions.UpdateDescriptionAsync(owner, name, 1, "Owner's text", loadedByOwner.Description));
 
         Assert.Equal(ErrorKind.Conflict, error.Kind);
         Assert.Contains("Reload", error.Message);
@@ -116,9 +116,9 @@ public class ConcurrencyTests
     {
         await using var registry = await TestRegistry.CreateAsync();
         var (name, owner) = await registry.ModelWithVersionsAsync(0);
-        var stamp = (await registry.Models.GetAsync(owner, name)).ConcurrencyStamp;
+        var loaded = (await registry.Models.GetAsync(owner, name)).Description;
 
-        var outcomes = await RaceOutcomes(Racers, i => registry.Models.UpdateDescriptionAsync(owner, name, $"text {i}", stamp));
+        var outcomes = await RaceOutcomes(Racers, i => registry.Models.UpdateDescriptionAsync(owner, name, $"text {i}", loaded));
 
         var winner = Assert.Single(Enumerable.Range(0, Racers), i => outcomes[i] is null);
         Assert.All(outcomes.Where(o => o is not null), o => Assert.Equal(ErrorKind.Conflict, Assert.IsType<RegistryError>(o).Kind));

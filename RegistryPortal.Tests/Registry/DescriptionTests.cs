@@ -14,7 +14,7 @@ public class DescriptionTests
         var editor = await registry.UserAsync(Roles.Editor);
         var loaded = await registry.Models.GetAsync(editor, name);
 
-        await registry.Models.UpdateDescriptionAsync(editor, name, "## Inputs\n- amount", loaded.ConcurrencyStamp);
+        await registry.Models.UpdateDescriptionAsync(editor, name, "## Inputs\n- amount", loaded.Description);
 
         var details = await registry.Models.GetAsync(editor, name);
         Assert.Equal("## Inputs\n- amount", details.Description);
@@ -32,14 +32,14 @@ public class DescriptionTests
         var bob = await registry.UserAsync(Roles.Editor);
         var aliceCopy = await registry.Models.GetAsync(alice, name);
         var bobCopy = await registry.Models.GetAsync(bob, name);
-        await registry.Models.UpdateDescriptionAsync(bob, name, "Bob's text", bobCopy.ConcurrencyStamp);
+        await registry.Models.UpdateDescriptionAsync(bob, name, "Bob's text", bobCopy.Description);
 
-        await Expect.RefusalAsync(ErrorKind.Conflict, () => registry.Models.UpdateDescriptionAsync(alice, name, "Alice's text", aliceCopy.ConcurrencyStamp),
+        await Expect.RefusalAsync(ErrorKind.Conflict, () => registry.Models.UpdateDescriptionAsync(alice, name, "Alice's text", aliceCopy.Description),
             "Someone else saved the description", $"'{name}'", "Reload to see their text");
 
         Assert.Equal("Bob's text", (await registry.Models.GetAsync(alice, name)).Description);
         var fresh = await registry.Models.GetAsync(alice, name);
-        await registry.Models.UpdateDescriptionAsync(alice, name, "Alice's text", fresh.ConcurrencyStamp);
+        await registry.Models.UpdateDescriptionAsync(alice, name, "Alice's text", fresh.Description);
         Assert.Equal("Alice's text", (await registry.Models.GetAsync(alice, name)).Description);
     }
 
@@ -49,33 +49,36 @@ public class DescriptionTests
         await using var registry = await TestRegistry.CreateAsync();
         var (name, owner) = await registry.ModelWithVersionsAsync(1);
         var stale = await registry.Versions.GetAsync(owner, name, 1);
-        await registry.Versions.UpdateDescriptionAsync(owner, name, 1, "first save", stale.ConcurrencyStamp);
+        await registry.Versions.UpdateDescriptionAsync(owner, name, 1, "first save", stale.Description);
 
-        await Expect.RefusalAsync(ErrorKind.Conflict, () => registry.Versions.UpdateDescriptionAsync(owner, name, 1, "second save", stale.ConcurrencyStamp),
+        await Expect.RefusalAsync(ErrorKind.Conflict, () => registry.Versions.UpdateDescriptionAsync(owner, name, 1, "second save", stale.Description),
             "Someone else saved the description", $"version 1 of '{name}'", "Reload");
 
         var view = await registry.Versions.GetAsync(owner, name, 1);
         Assert.Equal("first save", view.Description);
-        await registry.Versions.UpdateDescriptionAsync(owner, name, 1, "second save", view.ConcurrencyStamp);
+        await registry.Versions.UpdateDescriptionAsync(owner, name, 1, "second save", view.Description);
         Assert.Equal("second save", (await registry.Versions.GetAsync(owner, name, 1)).Description);
         var described = (await registry.EventsAsync(name)).Last();
         Assert.Equal((ActivityKind.VersionDescribed, 1, "second save"), (described.Kind, described.VersionNumber, described.Comment));
     }
 
     [Fact]
-    public async Task A_version_description_saved_after_a_transition_by_someone_else_is_refused_not_lost()
+    public async Task A_transition_or_tag_change_by_someone_else_meanwhile_is_no_description_conflict()
     {
         await using var registry = await TestRegistry.CreateAsync();
         var (name, owner) = await registry.ModelWithVersionsAsync(1);
-        var stale = await registry.Versions.GetAsync(owner, name, 1);
+        var loaded = await registry.Versions.GetAsync(owner, name, 1);
         await registry.Stages.TransitionAsync(owner, name, 1, "Staging");
+        await registry.Versions.SetTagAsync(owner, name, 1, "k", "v");
 
-        await Expect.RefusalAsync(ErrorKind.Conflict, () => registry.Versions.UpdateDescriptionAsync(owner, name, 1, "edit", stale.ConcurrencyStamp));
-        Assert.Equal(Stage.Staging, await registry.StageOfAsync(name, 1));
+        await registry.Versions.UpdateDescriptionAsync(owner, name, 1, "edit", loaded.Description);
+
+        var view = await registry.Versions.GetAsync(owner, name, 1);
+        Assert.Equal(("edit", Stage.Staging, "v"), (view.Description, view.Stage, view.Tags["k"]));
     }
 
     [Fact]
-    public async Task Without_a_stamp_the_description_is_replaced_as_MLflow_clients_expect()
+    public async Task Without_the_edited_from_text_the_description_is_replaced_as_MLflow_clients_expect()
     {
         await using var registry = await TestRegistry.CreateAsync();
         var (name, owner) = await registry.ModelWithVersionsAsync(1);

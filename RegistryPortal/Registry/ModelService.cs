@@ -115,17 +115,16 @@ public sealed class ModelService(RegistryStore store)
         }, ct);
 
     /// <summary>
-    /// Replaces the description. With <paramref name="expectedStamp"/> (the stamp the editor loaded), a save
+    /// Replaces the description. With <paramref name="editedFrom"/> (the text the editor started from), a save
     /// over someone else's newer save is refused as a conflict instead of overwriting it.
     /// </summary>
-    public Task UpdateDescriptionAsync(Actor actor, string name, string description, Guid? expectedStamp = null, CancellationToken ct = default) =>
+    public Task UpdateDescriptionAsync(Actor actor, string name, string description, string? editedFrom = null, CancellationToken ct = default) =>
         store.WriteAsync(actor, async op =>
         {
             var model = await op.Db.ModelAsync(name, op.Ct);
             await op.DemandAsync(model, PermissionLevel.Edit, "edit its description");
             Descriptions.Validate(description);
-            if (expectedStamp is { } stamp && stamp != model.ConcurrencyStamp)
-                throw Descriptions.StaleEdit($"'{model.Name}'");
+            Descriptions.EnsureNotStale(model.Description, editedFrom, $"'{model.Name}'");
             model.Description = description;
             model.UpdatedAt = op.Now;
             op.Record(ActivityKind.ModelDescribed, model, comment: description);

@@ -81,14 +81,13 @@ public sealed class VersionService(RegistryStore store)
             return new Page<VersionView>(items, total, pageIndex, pageSize);
         }, ct);
 
-    public Task UpdateDescriptionAsync(Actor actor, string modelName, int number, string description, Guid? expectedStamp = null, CancellationToken ct = default) =>
+    public Task UpdateDescriptionAsync(Actor actor, string modelName, int number, string description, string? editedFrom = null, CancellationToken ct = default) =>
         store.WriteAsync(actor, async op =>
         {
             var (model, version) = await FindAsync(op, modelName, number);
             await op.DemandAsync(model, PermissionLevel.Edit, "edit a version's description");
             Descriptions.Validate(description);
-            if (expectedStamp is { } stamp && stamp != version.ConcurrencyStamp)
-                throw Descriptions.StaleEdit($"version {number} of '{model.Name}'");
+            Descriptions.EnsureNotStale(version.Description, editedFrom, $"version {number} of '{model.Name}'");
             version.Description = description;
             version.UpdatedAt = op.Now;
             op.Record(ActivityKind.VersionDescribed, model, version, comment: description);
