@@ -2,10 +2,15 @@ using System.Net;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
+using RegistryPortal.Data;
+using RegistryPortal.Domain;
+using RegistryPortal.Registry;
+using RegistryPortal.Security;
 
 namespace RegistryPortal.E2E;
 
@@ -18,6 +23,7 @@ public sealed class PortalFixture : IAsyncLifetime
 {
     public const string AdminEmail = "admin@e2e.test";
     public const string AdminPassword = "E2e-Admin-Passw0rd!";
+    public const string UserPassword = "E2e-User-Passw0rd!";
 
     // Debian's Chromium, never Playwright's own download; flags as STACK.md lists them for this machine.
     private static readonly string[] ChromiumArgs =
@@ -56,6 +62,58 @@ public sealed class PortalFixture : IAsyncLifetime
     /// <summary>The data folder the app was given, so a test can prove the app uses it.</summary>
     public string DataFolder => dataFolder;
 
+    /// <summary>Where the app stores model files (inside the data folder, so nothing lands in the repo).</summary>
+    public string ArtifactsFolder => Path.Combine(dataFolder, "artifacts");
+
+    /// <summary>One of the app's own services (the registry services are singletons), for setting up a test's data.</summary>
+    public T Service<T>() where T : notnull => app!.Services.GetRequiredService<T>();
+
+    /// <summary>
+    /// A new account with one role, made through the app's Identity services (there is no admin UI for users
+    /// yet). The e-mail is unique, so tests never share users; the display name is what the pages show.
+    /// </summary>
+    public async Task<TestUser> CreateUserAsync(string role)
+    {
+        await using var scope = app!.Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+        var id = Guid.NewGuid().ToString("N")[..6];
+        var email = $"{role.ToLowerInvariant()}-{id}@e2e.test";
+        var user = new ApplicationUser { UserName = email, Email = email, EmailConfirmed = true, DisplayName = $"{role} {id}" };
+        Check(await users.CreateAsync(user, UserPassword), $"create {email}");
+        Check(await users.AddToRoleAsync(user, role), $"give {email} the role {role}");
+        return new TestUser(email, UserPassword, user.DisplayName, new Actor(user.Id));
+    }
+
+    /// <summary>The admin as the services know them, for setting up data no test is about.</summary>
+    public async Task<Actor> AdminAsync()
+    {
+        await using var scope = app!.Services.CreateAsyncScope();
+        var admin = await scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>().FindByEmailAsync(AdminEmail);
+        return new Actor(admin!.Id);
+    }
+
+    /// <summary>
+    /// A model of its own for one test, made by the admin through the services: a unique name starting with
+    /// <paramref name="prefix"/>, and one READY version per entry of <paramref name="stages"/>, moved to that stage.
+    /// </summary>
+    public async Task<string> CreateModelAsync(string prefix, params Stage[] stages)
+    {
+        var admin = await AdminAsync();
+        var name = $"{prefix}-{Guid.NewGuid().ToString("N")[..8]}";
+        await Service<ModelService>().CreateAsync(admin, name);
+        for (var i = 1; i <= stages.Length; i++)
+        {
+            await Service<VersionService>().RegisterAsync(admin, new NewVersion(name, $"s3://e2e/{name}/{i}"));
+            if (stages[i - 1] != Stage.None) await Service<StageService>().TransitionAsync(admin, name, i, stages[i - 1].ToString());
+        }
+        return name;
+    }
+
+    private static void Check(IdentityResult result, string what)
+    {
+        if (!result.Succeeded) throw new InvalidOperationException($"Could not {what}: {string.Join(" ", result.Errors.Select(e => e.Description))}");
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (browser is not null) await browser.DisposeAsync();
@@ -71,10 +129,14 @@ internal sealed class PortalFactory(string dataFolder) : WebApplicationFactory<P
 {
     protected override void ConfigureWebHost(IWebHostBuilder builder) => builder
         .UseSetting("Database:DataFolder", dataFolder)
+        .UseSetting("Artifacts:Root", Path.Combine(dataFolder, "artifacts"))
         .UseSetting("Admin:Email", PortalFixture.AdminEmail)
         .UseSetting("Admin:Password", PortalFixture.AdminPassword)
         .UseSetting("Demo:Seed", "true");
 }
+
+/// <summary>An account made for one test: what its owner types to sign in, and the name the pages show.</summary>
+public sealed record TestUser(string Email, string Password, string Name, Actor Actor);
 
 [CollectionDefinition(Name)]
 public sealed class PortalCollection : ICollectionFixture<PortalFixture>
