@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using RegistryPortal.Domain;
+using RegistryPortal.Tracking;
 
 namespace RegistryPortal.Data;
 
@@ -15,6 +16,11 @@ public class RegistryDbContext(DbContextOptions<RegistryDbContext> options) : Id
     public DbSet<TransitionRequest> TransitionRequests => Set<TransitionRequest>();
     public DbSet<ActivityEvent> Activity => Set<ActivityEvent>();
     public DbSet<ModelPermissionGrant> Grants => Set<ModelPermissionGrant>();
+    public DbSet<Experiment> Experiments => Set<Experiment>();
+    public DbSet<Run> Runs => Set<Run>();
+    public DbSet<RunParam> RunParams => Set<RunParam>();
+    public DbSet<RunTag> RunTags => Set<RunTag>();
+    public DbSet<RunMetric> RunMetrics => Set<RunMetric>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

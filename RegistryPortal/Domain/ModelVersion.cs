@@ -11,6 +11,8 @@ public class ModelVersion
     /// <summary>The experiment run that produced the version (lineage); empty for an uploaded model.</summary>
     public string RunId { get; set; } = "";
     public string RunLink { get; set; } = "";
+    /// <summary>Where the registry keeps its own copy of the files (get-download-uri); empty: the source itself.</summary>
+    public string StorageLocation { get; set; } = "";
     public VersionStatus Status { get; set; } = VersionStatus.Ready;
     public string StatusMessage { get; set; } = "";
     public Stage Stage { get; set; } = Stage.None;

@@ -1,4 +1,5 @@
 using RegistryPortal.Security;
+using RegistryPortal.Tracking;
 
 namespace RegistryPortal.Registry;
 
@@ -19,6 +20,10 @@ public static class RegistryServices
         services.AddSingleton<ModelPermissionService>();
         services.AddSingleton<ModelFileStore>();
         services.AddSingleton<UploadRegistration>();
+        services.AddSingleton<ExperimentService>();
+        services.AddSingleton<RunService>();
+        services.AddSingleton<ArtifactStore>();
+        services.AddSingleton<ModelRegistration>();
         return services;
     }
 }

@@ -10,7 +10,7 @@ public sealed class UploadRegistration(ModelFileStore files, VersionService vers
         var source = files.PromoteUpload(actor.UserId, uploadId);
         try
         {
-            return await versions.RegisterAsync(actor, new NewVersion(modelName, source, Description: description), ct);
+            return await versions.RegisterAsync(actor, new NewVersion(modelName, source, Description: description, StorageLocation: source), ct);
         }
         catch
         {

@@ -8,7 +8,9 @@ public sealed record NewVersion(
     string ModelName, string Source, string? RunId = null, string? RunLink = null, string? Description = null,
     IReadOnlyDictionary<string, string>? Tags = null,
     /// <summary>True while the files are still being copied: the version starts PENDING_REGISTRATION.</summary>
-    bool Pending = false);
+    bool Pending = false,
+    /// <summary>Where the registry keeps the files, when it already has them (an upload).</summary>
+    string? StorageLocation = null);
 
 /// <summary>Model versions: register, read, list, description, tags, delete.</summary>
 public sealed class VersionService(RegistryStore store)
@@ -29,6 +31,7 @@ public sealed class VersionService(RegistryStore store)
             {
                 ModelId = model.Id, Number = model.LastVersionNumber, Source = request.Source.Trim(),
                 RunId = request.RunId?.Trim() ?? "", RunLink = request.RunLink?.Trim() ?? "",
+                StorageLocation = request.StorageLocation ?? "",
                 Description = request.Description ?? "",
                 Status = request.Pending ? VersionStatus.PendingRegistration : VersionStatus.Ready,
                 CreatedById = op.Actor.UserId, CreatedAt = op.Now, UpdatedAt = op.Now,
@@ -40,7 +43,9 @@ public sealed class VersionService(RegistryStore store)
         }, ct);
 
     /// <summary>Ends a pending registration: READY when the files arrived, FAILED_REGISTRATION with the reason if not.</summary>
-    public Task CompleteRegistrationAsync(Actor actor, string modelName, int number, bool succeeded, string? message = null, CancellationToken ct = default) =>
+    /// <param name="storageLocation">Where the registry's copy of the files now is.</param>
+    public Task CompleteRegistrationAsync(Actor actor, string modelName, int number, bool succeeded, string? message = null,
+        string? storageLocation = null, CancellationToken ct = default) =>
         store.WriteAsync(actor, async op =>
         {
             var (model, version) = await FindAsync(op, modelName, number);
@@ -49,6 +54,7 @@ public sealed class VersionService(RegistryStore store)
                 throw RegistryError.InvalidValue($"Version {number} of '{model.Name}' is {version.Status.WireName()}, not PENDING_REGISTRATION.");
             version.Status = succeeded ? VersionStatus.Ready : VersionStatus.FailedRegistration;
             version.StatusMessage = message ?? "";
+            if (succeeded && storageLocation is not null) version.StorageLocation = storageLocation;
             version.UpdatedAt = op.Now;
             op.Record(succeeded ? ActivityKind.RegistrationCompleted : ActivityKind.RegistrationFailed, model, version, detail: message ?? "");
         }, ct);
@@ -153,7 +159,8 @@ public sealed class VersionService(RegistryStore store)
     }
 
     private static VersionView ToView(RegisteredModel model, ModelVersion v, IReadOnlyList<string> aliases, Func<string?, string> names) =>
-        new(model.Name, v.Number, v.Stage, v.Status, v.StatusMessage, v.Source, v.RunId, v.RunLink, v.Description,
+        new(model.Name, v.Number, v.Stage, v.Status, v.StatusMessage, v.Source, v.RunId, v.RunLink,
+            string.IsNullOrEmpty(v.StorageLocation) ? v.Source : v.StorageLocation, v.Description,
             names(v.CreatedById), v.CreatedById, v.CreatedAt, v.UpdatedAt, v.ConcurrencyStamp,
             v.Tags.OrderBy(t => t.Key).ToDictionary(t => t.Key, t => t.Value), aliases);
 }

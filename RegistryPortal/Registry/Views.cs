@@ -23,7 +23,9 @@ public sealed record ModelDetails(
 
 public sealed record VersionView(
     string ModelName, int Version, Stage Stage, VersionStatus Status, string StatusMessage,
-    string Source, string RunId, string RunLink, string Description,
+    string Source, string RunId, string RunLink,
+    /// <summary>Where clients download the files: the registry's own copy, or the source when it has none.</summary>
+    string DownloadUri, string Description,
     string CreatedBy, string CreatedById, DateTime CreatedAt, DateTime UpdatedAt, Guid ConcurrencyStamp,
     IReadOnlyDictionary<string, string> Tags, IReadOnlyList<string> Aliases);
 

@@ -399,6 +399,10 @@ namespace RegistryPortal.Data.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("StorageLocation")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
                     b.Property<DateTime>("UpdatedAt")
                         .HasColumnType("TEXT");
 
@@ -546,6 +550,162 @@ namespace RegistryPortal.Data.Migrations
                     b.ToTable("VersionTags");
                 });
 
+            modelBuilder.Entity("RegistryPortal.Tracking.Experiment", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ArtifactLocation")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreationTime")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("LastUpdateTime")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("LifecycleStage")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Name")
+                        .IsUnique();
+
+                    b.ToTable("Experiments");
+                });
+
+            modelBuilder.Entity("RegistryPortal.Tracking.ExperimentTag", b =>
+                {
+                    b.Property<int>("ExperimentId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Key")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Value")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("ExperimentId", "Key");
+
+                    b.ToTable("ExperimentTag");
+                });
+
+            modelBuilder.Entity("RegistryPortal.Tracking.Run", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ArtifactUri")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("EndTime")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ExperimentId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("LifecycleStage")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("StartTime")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ExperimentId", "StartTime");
+
+                    b.ToTable("Runs");
+                });
+
+            modelBuilder.Entity("RegistryPortal.Tracking.RunMetric", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RunId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Step")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Timestamp")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double>("Value")
+                        .HasColumnType("REAL");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("RunId", "Key", "Step", "Timestamp");
+
+                    b.ToTable("RunMetrics");
+                });
+
+            modelBuilder.Entity("RegistryPortal.Tracking.RunParam", b =>
+                {
+                    b.Property<string>("RunId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Key")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Value")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("RunId", "Key");
+
+                    b.ToTable("RunParams");
+                });
+
+            modelBuilder.Entity("RegistryPortal.Tracking.RunTag", b =>
+                {
+                    b.Property<string>("RunId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Key")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Value")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("RunId", "Key");
+
+                    b.ToTable("RunTags");
+                });
+
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<string>", b =>
                 {
                     b.HasOne("Microsoft.AspNetCore.Identity.IdentityRole", null)
@@ -663,6 +823,51 @@ namespace RegistryPortal.Data.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("RegistryPortal.Tracking.ExperimentTag", b =>
+                {
+                    b.HasOne("RegistryPortal.Tracking.Experiment", null)
+                        .WithMany("Tags")
+                        .HasForeignKey("ExperimentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("RegistryPortal.Tracking.Run", b =>
+                {
+                    b.HasOne("RegistryPortal.Tracking.Experiment", null)
+                        .WithMany()
+                        .HasForeignKey("ExperimentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("RegistryPortal.Tracking.RunMetric", b =>
+                {
+                    b.HasOne("RegistryPortal.Tracking.Run", null)
+                        .WithMany()
+                        .HasForeignKey("RunId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("RegistryPortal.Tracking.RunParam", b =>
+                {
+                    b.HasOne("RegistryPortal.Tracking.Run", null)
+                        .WithMany("Params")
+                        .HasForeignKey("RunId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("RegistryPortal.Tracking.RunTag", b =>
+                {
+                    b.HasOne("RegistryPortal.Tracking.Run", null)
+                        .WithMany("Tags")
+                        .HasForeignKey("RunId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("RegistryPortal.Domain.ModelVersion", b =>
                 {
                     b.Navigation("Tags");
@@ -675,6 +880,18 @@ namespace RegistryPortal.Data.Migrations
                     b.Navigation("Tags");
 
                     b.Navigation("Versions");
+                });
+
+            modelBuilder.Entity("RegistryPortal.Tracking.Experiment", b =>
+                {
+                    b.Navigation("Tags");
+                });
+
+            modelBuilder.Entity("RegistryPortal.Tracking.Run", b =>
+                {
+                    b.Navigation("Params");
+
+                    b.Navigation("Tags");
                 });
 #pragma warning restore 612, 618
         }

@@ -1,0 +1,51 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using RegistryPortal.Tracking;
+
+namespace RegistryPortal.Data;
+
+internal sealed class ExperimentConfiguration : IEntityTypeConfiguration<Experiment>
+{
+    public void Configure(EntityTypeBuilder<Experiment> experiment)
+    {
+        experiment.Property(e => e.Name).HasMaxLength(500);
+        experiment.HasIndex(e => e.Name).IsUnique();
+        experiment.HasMany(e => e.Tags).WithOne().HasForeignKey(t => t.ExperimentId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class ExperimentTagConfiguration : IEntityTypeConfiguration<ExperimentTag>
+{
+    public void Configure(EntityTypeBuilder<ExperimentTag> tag) => tag.HasKey(t => new { t.ExperimentId, t.Key });
+}
+
+internal sealed class RunConfiguration : IEntityTypeConfiguration<Run>
+{
+    public void Configure(EntityTypeBuilder<Run> run)
+    {
+        run.Property(r => r.Id).HasMaxLength(32);
+        run.HasOne<Experiment>().WithMany().HasForeignKey(r => r.ExperimentId).OnDelete(DeleteBehavior.Cascade);
+        run.HasIndex(r => new { r.ExperimentId, r.StartTime });
+        run.HasMany(r => r.Params).WithOne().HasForeignKey(p => p.RunId).OnDelete(DeleteBehavior.Cascade);
+        run.HasMany(r => r.Tags).WithOne().HasForeignKey(t => t.RunId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class RunParamConfiguration : IEntityTypeConfiguration<RunParam>
+{
+    public void Configure(EntityTypeBuilder<RunParam> param) => param.HasKey(p => new { p.RunId, p.Key });
+}
+
+internal sealed class RunTagConfiguration : IEntityTypeConfiguration<RunTag>
+{
+    public void Configure(EntityTypeBuilder<RunTag> tag) => tag.HasKey(t => new { t.RunId, t.Key });
+}
+
+internal sealed class RunMetricConfiguration : IEntityTypeConfiguration<RunMetric>
+{
+    public void Configure(EntityTypeBuilder<RunMetric> metric)
+    {
+        metric.HasOne<Run>().WithMany().HasForeignKey(m => m.RunId).OnDelete(DeleteBehavior.Cascade);
+        metric.HasIndex(m => new { m.RunId, m.Key, m.Step, m.Timestamp });
+    }
+}

@@ -1,0 +1,96 @@
+using RegistryPortal.Domain;
+using RegistryPortal.Registry;
+
+namespace RegistryPortal.Tracking;
+
+public sealed record ArtifactEntry(string Path, bool IsDir, long? FileSize);
+
+/// <summary>
+/// The file-system artifact store behind <c>mlflow-artifacts:/</c> URIs, rooted at Artifacts:Root. Writes
+/// land under a temporary name and are renamed when complete; every path is confined to the root.
+/// </summary>
+public sealed class ArtifactStore(IConfiguration configuration)
+{
+    public const string Scheme = "mlflow-artifacts:";
+
+    public string Root { get; } = Path.GetFullPath(configuration["Artifacts:Root"] is { Length: > 0 } root ? root : Path.Combine("data", "artifacts"));
+
+    /// <summary>The file-system path of an artifact path (relative to the root); refuses '..', absolute paths and the like.</summary>
+    public string PhysicalPath(string artifactPath) =>
+        artifactPath.TrimEnd('/').Length == 0 ? Root : ModelFileStore.Confined(Root, artifactPath.TrimEnd('/'));
+
+    /// <summary>The artifact path of a <c>mlflow-artifacts:/a/b</c> URI ("a/b"), or null for any other URI.</summary>
+    public static string? PathOf(string uri) =>
+        uri.StartsWith(Scheme, StringComparison.Ordinal) ? uri[Scheme.Length..].TrimStart('/') : null;
+
+    public async Task<long> SaveAsync(string artifactPath, Stream content, CancellationToken ct)
+    {
+        var target = PhysicalPath(artifactPath);
+        if (Directory.Exists(target)) throw RegistryError.InvalidValue($"'{artifactPath}' is a folder; upload files into it instead.");
+        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        var partial = Path.Combine(Path.GetDirectoryName(target)!, $".{Path.GetFileName(target)}.{Guid.NewGuid():N}.partial");
+        try
+        {
+            await using (var file = new FileStream(partial, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true))
+            {
+                await content.CopyToAsync(file, 1 << 16, ct);
+            }
+            File.Move(partial, target, overwrite: true);
+            return new FileInfo(target).Length;
+        }
+        catch
+        {
+            File.Delete(partial);
+            throw;
+        }
+    }
+
+    /// <summary>The physical file of an artifact, or null when there is no such file.</summary>
+    public string? FileOrNull(string artifactPath)
+    {
+        var path = PhysicalPath(artifactPath);
+        return File.Exists(path) && !Path.GetFileName(path).EndsWith(".partial", StringComparison.Ordinal) ? path : null;
+    }
+
+    /// <summary>The entries directly inside a folder, with paths relative to it (MLflow's list-artifacts).</summary>
+    public IReadOnlyList<ArtifactEntry> List(string folderPath)
+    {
+        var folder = PhysicalPath(folderPath);
+        if (!Directory.Exists(folder)) return [];
+        var prefix = folderPath.Trim('/');
+        string Relative(string full) => (prefix.Length == 0 ? "" : prefix + "/") + Path.GetFileName(full);
+        return Directory.GetDirectories(folder).Select(d => new ArtifactEntry(Relative(d), true, null))
+            .Concat(Directory.GetFiles(folder).Where(f => !f.EndsWith(".partial", StringComparison.Ordinal))
+                .Select(f => new ArtifactEntry(Relative(f), false, new FileInfo(f).Length)))
+            .OrderBy(e => e.Path, StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>Copies a folder into a new folder under registry/, all or nothing; returns its URI.</summary>
+    public async Task<string> CopyToRegistryAsync(string sourceFolderPath, CancellationToken ct)
+    {
+        var source = PhysicalPath(sourceFolderPath);
+        if (!Directory.Exists(source)) throw RegistryError.NotFound($"There are no artifacts at '{sourceFolderPath}' to register.");
+        var id = Guid.NewGuid().ToString("N");
+        var final = Path.Combine(Root, "registry", id);
+        var temporary = final + ".partial";
+        try
+        {
+            foreach (var file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
+            {
+                var target = Path.Combine(temporary, Path.GetRelativePath(source, file));
+                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                await using var from = File.OpenRead(file);
+                await using var to = File.Create(target);
+                await from.CopyToAsync(to, 1 << 16, ct);
+            }
+            Directory.CreateDirectory(temporary); // an empty model folder still registers
+            Directory.Move(temporary, final);
+            return ModelFileStore.RegistryUriPrefix + id;
+        }
+        catch
+        {
+            if (Directory.Exists(temporary)) Directory.Delete(temporary, recursive: true);
+            throw;
+        }
+    }
+}

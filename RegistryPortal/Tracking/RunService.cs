@@ -1,0 +1,193 @@
+using Microsoft.EntityFrameworkCore;
+using RegistryPortal.Domain;
+using RegistryPortal.Registry;
+using RegistryPortal.Security;
+
+namespace RegistryPortal.Tracking;
+
+/// <summary>A run with its params, tags and the latest value of each metric.</summary>
+public sealed record RunDetails(Run Info, IReadOnlyList<RunParam> Params, IReadOnlyList<RunTag> Tags, IReadOnlyList<RunMetric> LatestMetrics);
+
+public sealed record MetricValue(string Key, double Value, long Timestamp, long Step);
+
+/// <summary>Runs: create, read, update, log params/metrics/tags/models, search.</summary>
+public sealed class RunService(RegistryStore store)
+{
+    /// <summary>The tag MLflow's client reads back the logged models from.</summary>
+    public const string LoggedModelsTag = "mlflow.log-model.history";
+
+    public Task<RunDetails> CreateAsync(Actor actor, int experimentId, string? runName = null, long? startTime = null,
+        IReadOnlyDictionary<string, string>? tags = null, CancellationToken ct = default) =>
+        store.WriteAsync(actor, async op =>
+        {
+            TrackingRules.DemandLog(op);
+            var experiment = await op.Db.Experiments.FirstOrDefaultAsync(e => e.Id == experimentId, op.Ct)
+                ?? throw RegistryError.NotFound($"No Experiment with id={experimentId} exists");
+            if (experiment.LifecycleStage != LifecycleStages.Active)
+                throw RegistryError.InvalidValue($"Experiment {experimentId} is deleted: restore it before logging runs to it.");
+            var id = Guid.NewGuid().ToString("N");
+            var run = new Run
+            {
+                Id = id, ExperimentId = experimentId, Name = string.IsNullOrWhiteSpace(runName) ? $"run-{id[..8]}" : runName,
+                UserId = op.Actor.UserId, StartTime = startTime ?? TrackingRules.ToEpochMs(op.Now),
+                ArtifactUri = $"{experiment.ArtifactLocation.TrimEnd('/')}/{id}/artifacts",
+            };
+            foreach (var (key, value) in tags ?? new Dictionary<string, string>())
+            {
+                TrackingRules.Key(key, "tag");
+                TrackingRules.Value(value, TrackingRules.MaxTagValueLength, "tag", key);
+                run.Tags.Add(new RunTag { RunId = id, Key = key, Value = value });
+            }
+            op.Db.Runs.Add(run);
+            return new RunDetails(run, [], run.Tags, []);
+        }, ct);
+
+    public Task<RunDetails> GetAsync(Actor actor, string runId, CancellationToken ct = default) =>
+        store.ReadAsync(actor, async op =>
+        {
+            TrackingRules.DemandRead(op);
+            return await DetailsAsync(op, await FindAsync(op, runId));
+        }, ct);
+
+    public Task<RunDetails> UpdateAsync(Actor actor, string runId, string? status = null, long? endTime = null, string? runName = null, CancellationToken ct = default) =>
+        store.WriteAsync(actor, async op =>
+        {
+            TrackingRules.DemandLog(op);
+            var run = await FindAsync(op, runId);
+            if (status is not null)
+            {
+                var canonical = RunStatuses.All.FirstOrDefault(s => s.Equals(status, StringComparison.OrdinalIgnoreCase))
+                    ?? throw RegistryError.InvalidValue($"'{status}' is not a run status. Use one of: {string.Join(", ", RunStatuses.All)}.");
+                run.Status = canonical;
+            }
+            if (endTime is not null) run.EndTime = endTime;
+            if (!string.IsNullOrWhiteSpace(runName)) run.Name = runName;
+            return await DetailsAsync(op, run);
+        }, ct);
+
+    public Task LogBatchAsync(Actor actor, string runId, IReadOnlyList<MetricValue>? metrics = null,
+        IReadOnlyDictionary<string, string>? parameters = null, IReadOnlyDictionary<string, string>? tags = null, CancellationToken ct = default) =>
+        store.WriteAsync(actor, async op =>
+        {
+            TrackingRules.DemandLog(op);
+            metrics ??= [];
+            parameters ??= new Dictionary<string, string>();
+            tags ??= new Dictionary<string, string>();
+            if (metrics.Count > TrackingRules.MaxBatchMetrics || parameters.Count > TrackingRules.MaxBatchParams || tags.Count > TrackingRules.MaxBatchTags
+                || metrics.Count + parameters.Count + tags.Count > TrackingRules.MaxBatchTotal)
+                throw RegistryError.InvalidValue(
+                    $"A batch holds at most {TrackingRules.MaxBatchMetrics} metrics, {TrackingRules.MaxBatchParams} params and {TrackingRules.MaxBatchTags} tags, {TrackingRules.MaxBatchTotal} in all. Split it.");
+            var run = await FindAsync(op, runId);
+            if (run.LifecycleStage != LifecycleStages.Active) throw RegistryError.InvalidValue($"Run '{runId}' is deleted: it cannot be logged to.");
+            await LogParamsAsync(op, run, parameters);
+            foreach (var metric in metrics)
+            {
+                TrackingRules.Key(metric.Key, "metric");
+                op.Db.RunMetrics.Add(new RunMetric { RunId = run.Id, Key = metric.Key, Value = metric.Value, Timestamp = metric.Timestamp, Step = metric.Step });
+            }
+            foreach (var (key, value) in tags) await SetTagAsync(op, run, key, value);
+        }, ct);
+
+    public Task LogParamAsync(Actor actor, string runId, string key, string value, CancellationToken ct = default) =>
+        LogBatchAsync(actor, runId, parameters: new Dictionary<string, string> { [key] = value }, ct: ct);
+
+    public Task LogMetricAsync(Actor actor, string runId, MetricValue metric, CancellationToken ct = default) =>
+        LogBatchAsync(actor, runId, metrics: [metric], ct: ct);
+
+    public Task SetTagAsync(Actor actor, string runId, string key, string value, CancellationToken ct = default) =>
+        LogBatchAsync(actor, runId, tags: new Dictionary<string, string> { [key] = value }, ct: ct);
+
+    public Task DeleteTagAsync(Actor actor, string runId, string key, CancellationToken ct = default) =>
+        store.WriteAsync(actor, async op =>
+        {
+            TrackingRules.DemandLog(op);
+            var run = await FindAsync(op, runId);
+            var tag = await op.Db.RunTags.FindAsync([run.Id, key], op.Ct)
+                ?? throw RegistryError.NotFound($"No tag with name: {key} in run with id {runId}");
+            op.Db.RunTags.Remove(tag);
+        }, ct);
+
+    /// <summary>Appends a logged model's MLmodel JSON to the run's model history tag, as MLflow's server does.</summary>
+    public Task LogModelAsync(Actor actor, string runId, string modelJson, CancellationToken ct = default) =>
+        store.WriteAsync(actor, async op =>
+        {
+            TrackingRules.DemandLog(op);
+            System.Text.Json.Nodes.JsonNode model;
+            try { model = System.Text.Json.Nodes.JsonNode.Parse(modelJson) ?? throw new System.Text.Json.JsonException(); }
+            catch (System.Text.Json.JsonException) { throw RegistryError.InvalidValue("model_json is not valid JSON."); }
+            var run = await FindAsync(op, runId);
+            var tag = await op.Db.RunTags.FindAsync([run.Id, LoggedModelsTag], op.Ct);
+            var history = tag is null ? new System.Text.Json.Nodes.JsonArray() : System.Text.Json.Nodes.JsonNode.Parse(tag.Value) as System.Text.Json.Nodes.JsonArray ?? [];
+            history.Add(model);
+            await SetTagAsync(op, run, LoggedModelsTag, history.ToJsonString(), checkLength: false);
+        }, ct);
+
+    public Task<IReadOnlyList<RunMetric>> MetricHistoryAsync(Actor actor, string runId, string key, CancellationToken ct = default) =>
+        store.ReadAsync<IReadOnlyList<RunMetric>>(actor, async op =>
+        {
+            TrackingRules.DemandRead(op);
+            var run = await FindAsync(op, runId);
+            return await op.Db.RunMetrics.Where(m => m.RunId == run.Id && m.Key == key)
+                .OrderBy(m => m.Step).ThenBy(m => m.Timestamp).ThenBy(m => m.Id).ToListAsync(op.Ct);
+        }, ct);
+
+    /// <summary>The active runs of some experiments, newest first, with their params, tags and latest metrics.</summary>
+    public Task<Page<RunDetails>> SearchAsync(Actor actor, IReadOnlyList<int> experimentIds, int pageIndex = 0, int pageSize = 100, CancellationToken ct = default) =>
+        store.ReadAsync(actor, async op =>
+        {
+            TrackingRules.DemandRead(op);
+            var runs = op.Db.Runs.Where(r => experimentIds.Contains(r.ExperimentId) && r.LifecycleStage == LifecycleStages.Active);
+            var total = await runs.CountAsync(op.Ct);
+            pageSize = Math.Clamp(pageSize, 1, 1000);
+            var page = await runs.OrderByDescending(r => r.StartTime).ThenBy(r => r.Id)
+                .Skip(Math.Max(0, pageIndex) * pageSize).Take(pageSize).Include(r => r.Params).Include(r => r.Tags).ToListAsync(op.Ct);
+            var ids = page.Select(r => r.Id).ToList();
+            var latest = await LatestMetricsAsync(op, ids);
+            var items = page.Select(r => new RunDetails(r, r.Params, r.Tags, latest.Where(m => m.RunId == r.Id).ToList())).ToList();
+            return new Page<RunDetails>(items, total, pageIndex, pageSize);
+        }, ct);
+
+    internal static async Task<Run> FindAsync(OperationContext op, string runId) =>
+        await op.Db.Runs.FirstOrDefaultAsync(r => r.Id == runId, op.Ct)
+        ?? throw RegistryError.NotFound($"Run with id={runId} not found");
+
+    private static async Task<RunDetails> DetailsAsync(OperationContext op, Run run)
+    {
+        var parameters = await op.Db.RunParams.Where(p => p.RunId == run.Id).OrderBy(p => p.Key).ToListAsync(op.Ct);
+        var tags = await op.Db.RunTags.Where(t => t.RunId == run.Id).OrderBy(t => t.Key).ToListAsync(op.Ct);
+        return new RunDetails(run, parameters, tags, await LatestMetricsAsync(op, [run.Id]));
+    }
+
+    /// <summary>Each key's latest value: the highest step, then the latest timestamp (MLflow's rule).</summary>
+    private static async Task<List<RunMetric>> LatestMetricsAsync(OperationContext op, List<string> runIds)
+    {
+        var all = await op.Db.RunMetrics.Where(m => runIds.Contains(m.RunId)).ToListAsync(op.Ct);
+        return all.GroupBy(m => (m.RunId, m.Key))
+            .Select(g => g.OrderByDescending(m => m.Step).ThenByDescending(m => m.Timestamp).ThenByDescending(m => m.Id).First())
+            .OrderBy(m => m.Key).ToList();
+    }
+
+    /// <summary>Params are write-once: logging the same value again is fine, a different value is refused.</summary>
+    private static async Task LogParamsAsync(OperationContext op, Run run, IReadOnlyDictionary<string, string> parameters)
+    {
+        foreach (var (key, value) in parameters)
+        {
+            TrackingRules.Key(key, "param");
+            TrackingRules.Value(value, TrackingRules.MaxParamValueLength, "param", key);
+            var existing = await op.Db.RunParams.FindAsync([run.Id, key], op.Ct);
+            if (existing is null) op.Db.RunParams.Add(new RunParam { RunId = run.Id, Key = key, Value = value });
+            else if (existing.Value != value)
+                throw RegistryError.InvalidValue(
+                    $"Changing param values is not allowed. Param with key='{key}' was already logged with value='{existing.Value}' for run ID='{run.Id}'. Attempted logging new value '{value}'.");
+        }
+    }
+
+    private static async Task SetTagAsync(OperationContext op, Run run, string key, string value, bool checkLength = true)
+    {
+        TrackingRules.Key(key, "tag");
+        if (checkLength) TrackingRules.Value(value, TrackingRules.MaxTagValueLength, "tag", key);
+        var tag = await op.Db.RunTags.FindAsync([run.Id, key], op.Ct);
+        if (tag is null) op.Db.RunTags.Add(new RunTag { RunId = run.Id, Key = key, Value = value });
+        else tag.Value = value;
+    }
+}
