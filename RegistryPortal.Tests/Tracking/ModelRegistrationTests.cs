@@ -69,6 +69,7 @@ public class ModelRegistrationTests
     [InlineData("../../etc/passwd")]
     [InlineData("1/../../x")]
     [InlineData("/abs/path")]
+    [InlineData("uploads/someone/abc/model.pkl")]
     public async Task Artifact_paths_are_confined_to_the_store(string path)
     {
         await using var registry = await TestRegistry.CreateAsync();

@@ -16,8 +16,14 @@ public sealed class ArtifactStore(IConfiguration configuration)
     public string Root { get; } = Path.GetFullPath(configuration["Artifacts:Root"] is { Length: > 0 } root ? root : Path.Combine("data", "artifacts"));
 
     /// <summary>The file-system path of an artifact path (relative to the root); refuses '..', absolute paths and the like.</summary>
-    public string PhysicalPath(string artifactPath) =>
-        artifactPath.TrimEnd('/').Length == 0 ? Root : ModelFileStore.Confined(Root, artifactPath.TrimEnd('/'));
+    public string PhysicalPath(string artifactPath)
+    {
+        var path = artifactPath.TrimEnd('/');
+        // The browser's staging area shares the root but is private to each uploader.
+        if (path == "uploads" || path.StartsWith("uploads/", StringComparison.Ordinal))
+            throw RegistryError.InvalidValue($"'{artifactPath}' is not an artifact path.");
+        return path.Length == 0 ? Root : ModelFileStore.Confined(Root, path);
+    }
 
     /// <summary>The artifact path of a <c>mlflow-artifacts:/a/b</c> URI ("a/b"), or null for any other URI.</summary>
     public static string? PathOf(string uri) =>
