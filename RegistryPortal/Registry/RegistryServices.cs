@@ -19,6 +19,7 @@ public static class RegistryServices
         services.AddSingleton<ModelPermissionService>();
         services.AddSingleton<ModelFileStore>();
         services.AddSingleton<UploadRegistration>();
+        services.AddSingleton<RegistrySearchService>();
         return services;
     }
 }
