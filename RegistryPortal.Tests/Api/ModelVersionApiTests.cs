@@ -120,6 +120,14 @@ public class ModelVersionApiTests(ApiApp app)
     }
 
     [Fact]
+    public async Task Update_of_a_missing_version_is_RESOURCE_DOES_NOT_EXIST()
+    {
+        var (name, owner) = await ModelAsync(versions: 1);
+        JsonShape.Error(await owner.Client.ApiPatchAsync("model-versions/update", new { name, version = "4", description = "x" }),
+            HttpStatusCode.NotFound, "RESOURCE_DOES_NOT_EXIST", $"Model Version (name={name}, version=4) not found");
+    }
+
+    [Fact]
     public async Task Transition_stage_moves_the_version_and_accepts_any_case()
     {
         var (name, owner) = await ModelAsync(versions: 1);
@@ -240,6 +248,25 @@ public class ModelVersionApiTests(ApiApp app)
         JsonShape.Equal("{}", deleted);
         Assert.Equal("[]", afterDelete.Json["model_version"]!["tags"]!.ToJsonString());
         JsonShape.Error(again, HttpStatusCode.NotFound, "RESOURCE_DOES_NOT_EXIST", $"Version 1 of '{name}' has no tag 'auc'.");
+    }
+
+    [Fact]
+    public async Task Set_tag_by_a_Reader_is_PERMISSION_DENIED()
+    {
+        var (name, _) = await ModelAsync(versions: 1);
+        var reader = await app.UserAsync(Roles.Reader);
+        JsonShape.Error(await reader.Client.ApiPostAsync("model-versions/set-tag", new { name, version = "1", key = "k", value = "v" }),
+            HttpStatusCode.Forbidden, "PERMISSION_DENIED", null, "You need Edit", "edit a version's tags", "you have Read");
+    }
+
+    [Fact]
+    public async Task Versions_of_a_model_the_caller_may_not_read_are_not_found()
+    {
+        var (name, _) = await ModelAsync(versions: 1);
+        var stranger = await app.UserAsync();
+        JsonShape.Error(await stranger.Client.ApiGetAsync($"model-versions/get-download-uri?name={name}&version=1"),
+            HttpStatusCode.NotFound, "RESOURCE_DOES_NOT_EXIST", $"Registered Model with name={name} not found");
+        JsonShape.Equal("""{"model_versions": []}""", await stranger.Client.ApiGetAsync($"model-versions/search?filter={Q($"name = '{name}'")}"));
     }
 
     [Fact]

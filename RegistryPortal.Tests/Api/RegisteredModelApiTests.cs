@@ -169,6 +169,24 @@ public class RegisteredModelApiTests(ApiApp app)
     }
 
     [Fact]
+    public async Task Update_of_a_missing_model_or_by_a_Reader_is_refused()
+    {
+        var (name, _) = await ModelAsync();
+        var reader = await app.UserAsync(Roles.Reader);
+        JsonShape.Error(await reader.Client.ApiPatchAsync("registered-models/update", new { name = "ghost-model", description = "x" }),
+            HttpStatusCode.NotFound, "RESOURCE_DOES_NOT_EXIST", "Registered Model with name=ghost-model not found");
+        JsonShape.Error(await reader.Client.ApiPatchAsync("registered-models/update", new { name, description = "x" }),
+            HttpStatusCode.Forbidden, "PERMISSION_DENIED", null, "You need Edit", "edit its description", "you have Read");
+    }
+
+    [Fact]
+    public async Task Delete_of_a_missing_model_is_RESOURCE_DOES_NOT_EXIST()
+    {
+        JsonShape.Error(await app.Admin().ApiDeleteAsync("registered-models/delete", new { name = "ghost-model" }),
+            HttpStatusCode.NotFound, "RESOURCE_DOES_NOT_EXIST", "Registered Model with name=ghost-model not found");
+    }
+
+    [Fact]
     public async Task Delete_removes_the_model_and_accepts_its_name_in_the_query_string()
     {
         var (first, owner) = await ModelAsync(versions: 1);
@@ -247,6 +265,14 @@ public class RegisteredModelApiTests(ApiApp app)
             """, got);
         JsonShape.Equal("{}", deleted);
         JsonShape.Error(gone, HttpStatusCode.NotFound, "RESOURCE_DOES_NOT_EXIST", $"Model '{name}' has no alias 'champion'.");
+    }
+
+    [Fact]
+    public async Task Deleting_a_missing_alias_is_RESOURCE_DOES_NOT_EXIST()
+    {
+        var (name, owner) = await ModelAsync(versions: 1);
+        JsonShape.Error(await owner.Client.ApiDeleteAsync("registered-models/alias", new { name, alias = "nope" }),
+            HttpStatusCode.NotFound, "RESOURCE_DOES_NOT_EXIST", $"Model '{name}' has no alias 'nope'.");
     }
 
     [Fact]

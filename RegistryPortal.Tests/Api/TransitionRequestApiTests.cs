@@ -129,6 +129,34 @@ public class TransitionRequestApiTests(ApiApp app)
     }
 
     [Fact]
+    public async Task Reject_by_a_Reader_is_PERMISSION_DENIED()
+    {
+        var (name, owner) = await ModelAsync();
+        await RequestAsync(owner, name, "Staging");
+        var reader = await app.UserAsync(Roles.Reader);
+        JsonShape.Error(await reader.Client.ApiPostAsync("transition-requests/reject", new { name, version = "1", stage = "Staging" }),
+            HttpStatusCode.Forbidden, "PERMISSION_DENIED", null, "You need Manage Staging Versions", "reject a request", "you have Read");
+    }
+
+    [Fact]
+    public async Task Approve_without_the_archive_flag_is_INVALID_PARAMETER_VALUE()
+    {
+        var (name, owner) = await ModelAsync();
+        await RequestAsync(owner, name, "Staging");
+        JsonShape.Error(await owner.Client.ApiPostAsync("transition-requests/approve", new { name, version = "1", stage = "Staging" }),
+            HttpStatusCode.BadRequest, "INVALID_PARAMETER_VALUE",
+            "Missing value for required parameter 'archive_existing_versions'. See the API docs for more information about request parameters.");
+    }
+
+    [Fact]
+    public async Task List_for_a_missing_model_is_RESOURCE_DOES_NOT_EXIST()
+    {
+        var reader = await app.UserAsync(Roles.Reader);
+        JsonShape.Error(await reader.Client.ApiGetAsync("transition-requests/list?name=ghost-model&version=1"),
+            HttpStatusCode.NotFound, "RESOURCE_DOES_NOT_EXIST", "Registered Model with name=ghost-model not found");
+    }
+
+    [Fact]
     public async Task Delete_cancels_the_request_of_the_named_creator()
     {
         var (name, owner) = await ModelAsync();

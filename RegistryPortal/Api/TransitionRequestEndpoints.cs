@@ -32,9 +32,10 @@ public static class TransitionRequestEndpoints
         api.MapPost("transition-requests/approve", (HttpContext http, TransitionRequestService requests) =>
             ApiResults.RunAsync(http, async (req, actor, ct) =>
             {
-                var pending = await requests.PendingAsync(actor, req.Required("name"), req.RequiredVersion(), req.Required("stage"), ct: ct);
-                var approved = await requests.ApproveAsync(actor, pending.Request.Id, req.Optional("comment"),
-                    req.RequiredBool("archive_existing_versions"), ct);
+                var (name, number, stage) = (req.Required("name"), req.RequiredVersion(), req.Required("stage"));
+                var archiveExisting = req.RequiredBool("archive_existing_versions");
+                var pending = await requests.PendingAsync(actor, name, number, stage, ct: ct);
+                var approved = await requests.ApproveAsync(actor, pending.Request.Id, req.Optional("comment"), archiveExisting, ct);
                 return new { activity = WireFormat.Resolved(approved, pending.VersionStage, "APPROVED_REQUEST") };
             }));
 
