@@ -16,6 +16,7 @@ builder.Services.AddMudServices();
 builder.Services.AddRegistryDatabase(DatabaseSetup.SqliteConnectionString(builder.Configuration));
 builder.Services.AddRegistryIdentity(builder.Configuration);
 builder.Services.AddRegistry();
+builder.Services.AddMlflowApi();
 
 var app = builder.Build();
 
@@ -30,6 +31,7 @@ app.MapStaticAssets().AllowAnonymous();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 app.MapAdditionalIdentityEndpoints();
 app.MapUploadEndpoints();
+app.MapMlflowApi();
 
 await StartupSettings.PrepareFirstStartAsync(app);
 app.Run();

@@ -53,6 +53,7 @@ public sealed class TestRegistry : IAsyncDisposable
     public AliasService Aliases => Services.GetRequiredService<AliasService>();
     public ActivityService Activity => Services.GetRequiredService<ActivityService>();
     public ModelPermissionService Permissions => Services.GetRequiredService<ModelPermissionService>();
+    public RegistrySearchService Search => Services.GetRequiredService<RegistrySearchService>();
 
     /// <summary>A new user with the given roles (none: a user who may see nothing until granted).</summary>
     public async Task<Actor> UserAsync(params string[] roles)

@@ -17,9 +17,18 @@ public sealed class RegistryError(ErrorKind kind, string message) : Exception(me
 {
     public ErrorKind Kind { get; } = kind;
 
+    /// <summary>
+    /// Which model or version the error is about, when it is "that model/version does not exist" or "that
+    /// name is taken": lets the HTTP API answer with MLflow's own messages. Null for every other error.
+    /// </summary>
+    public ErrorSubject? Subject { get; init; }
+
     public static RegistryError NotFound(string message) => new(ErrorKind.NotFound, message);
     public static RegistryError AlreadyExists(string message) => new(ErrorKind.AlreadyExists, message);
     public static RegistryError InvalidValue(string message) => new(ErrorKind.InvalidValue, message);
     public static RegistryError PermissionDenied(string message) => new(ErrorKind.PermissionDenied, message);
     public static RegistryError Conflict(string message) => new(ErrorKind.Conflict, message);
 }
+
+/// <summary>The registered model (and version, for a version) an error is about.</summary>
+public sealed record ErrorSubject(string ModelName, int? Version = null);

@@ -23,6 +23,10 @@ public sealed class ActivityService(RegistryStore store)
         }, ct);
 
     public Task CommentAsync(Actor actor, string modelName, int number, string text, CancellationToken ct = default) =>
+        AddCommentAsync(actor, modelName, number, text, ct);
+
+    /// <summary>Comments on a version and returns the comment as its activity event (the id names the comment).</summary>
+    public Task<ActivityView> AddCommentAsync(Actor actor, string modelName, int number, string text, CancellationToken ct = default) =>
         store.WriteAsync(actor, async op =>
         {
             var (model, version) = await VersionService.FindAsync(op, modelName, number);
@@ -30,6 +34,10 @@ public sealed class ActivityService(RegistryStore store)
             if (string.IsNullOrWhiteSpace(text)) throw RegistryError.InvalidValue("A comment cannot be empty.");
             if (text.Length > MaxCommentLength)
                 throw RegistryError.InvalidValue($"A comment is at most {MaxCommentLength} characters; this one has {text.Length}.");
-            op.Record(ActivityKind.Commented, model, version, text.Trim());
+            var comment = op.Record(ActivityKind.Commented, model, version, text.Trim());
+            await op.Db.SaveChangesAsync(op.Ct); // gives the comment its id
+            var names = await op.Db.UserNamesAsync([comment.UserId], op.Ct);
+            return new ActivityView(comment.Id, comment.At, names(comment.UserId), comment.Kind, comment.ModelName, comment.VersionNumber,
+                comment.FromStage, comment.ToStage, comment.Comment, comment.Detail);
         }, ct);
 }

@@ -8,7 +8,10 @@ namespace RegistryPortal.Registry;
 internal static class Lookups
 {
     public static RegistryError ModelNotFound(string name) =>
-        RegistryError.NotFound($"Registered model '{name}' does not exist. Check the name on the Models page.");
+        new(ErrorKind.NotFound, $"Registered model '{name}' does not exist. Check the name on the Models page.")
+        {
+            Subject = new ErrorSubject(name),
+        };
 
     public static async Task<RegisteredModel> ModelAsync(this RegistryDbContext db, string? name, CancellationToken ct)
     {
@@ -20,8 +23,11 @@ internal static class Lookups
 
     public static async Task<ModelVersion> VersionAsync(this RegistryDbContext db, RegisteredModel model, int number, CancellationToken ct) =>
         await db.Versions.FirstOrDefaultAsync(v => v.ModelId == model.Id && v.Number == number, ct)
-        ?? throw RegistryError.NotFound(
-            $"Version {number} of '{model.Name}' does not exist. The model's page lists its versions.");
+        ?? throw new RegistryError(ErrorKind.NotFound,
+            $"Version {number} of '{model.Name}' does not exist. The model's page lists its versions.")
+        {
+            Subject = new ErrorSubject(model.Name, number),
+        };
 
     /// <summary>Display names for user ids; a removed account shows as "deleted user".</summary>
     public static async Task<Func<string?, string>> UserNamesAsync(this RegistryDbContext db, IEnumerable<string?> ids, CancellationToken ct)

@@ -172,7 +172,11 @@ public sealed class ModelService(RegistryStore store)
         var taken = await op.Db.Models.Where(m => m.NormalizedName == normalized && m.Id != exceptModelId)
             .Select(m => m.Name).FirstOrDefaultAsync(op.Ct);
         if (taken is not null)
-            throw RegistryError.AlreadyExists($"A model named '{taken}' already exists (names are compared ignoring case). Choose another name.");
+            throw new RegistryError(ErrorKind.AlreadyExists,
+                $"A model named '{taken}' already exists (names are compared ignoring case). Choose another name.")
+            {
+                Subject = new ErrorSubject(name),
+            };
     }
 
     private static Task<bool> HasLiveVersionsAsync(OperationContext op, RegisteredModel model) =>
@@ -205,4 +209,13 @@ public sealed class ModelService(RegistryStore store)
             tags.Where(t => t.ModelId == m.Id).OrderBy(t => t.Key).ToDictionary(t => t.Key, t => t.Value),
             names(m.CreatedById), m.CreatedAt, m.UpdatedAt)).ToList();
     }
+
+    /// <summary>The model as MLflow returns it: with tags, aliases and its latest READY version in each stage.</summary>
+    public Task<RegisteredModelView> GetRegisteredModelAsync(Actor actor, string name, CancellationToken ct = default) =>
+        store.ReadAsync(actor, async op =>
+        {
+            var model = await op.Db.ModelAsync(name, op.Ct);
+            await op.DemandAsync(model, PermissionLevel.Read, "see it");
+            return (await RegisteredModelViews.BuildAsync(op, [model]))[0];
+        }, ct);
 }

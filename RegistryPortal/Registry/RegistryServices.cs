@@ -20,6 +20,7 @@ public static class RegistryServices
         services.AddSingleton<ModelPermissionService>();
         services.AddSingleton<ModelFileStore>();
         services.AddSingleton<UploadRegistration>();
+        services.AddSingleton<RegistrySearchService>();
         services.AddSingleton<ExperimentService>();
         services.AddSingleton<RunService>();
         services.AddSingleton<ArtifactStore>();

@@ -112,4 +112,33 @@ public sealed class TransitionRequestService(RegistryStore store)
     private static RequestView ToView(RegisteredModel model, ModelVersion version, TransitionRequest r, Func<string?, string> names) =>
         new(r.Id, model.Name, version.Number, r.ToStage, r.ArchiveExisting, r.Comment, names(r.RequestedById), r.RequestedById,
             r.CreatedAt, r.Status, names(r.ResolvedById), r.ResolvedAt, r.ResolutionComment);
+
+    /// <summary>
+    /// The pending request to move a version to <paramref name="stage"/> (there is at most one), for callers that
+    /// name requests by version and stage rather than by id (Databricks' API). With <paramref name="creator"/>
+    /// (a user name, email or display name), only a request by that user counts.
+    /// </summary>
+    public Task<PendingRequest> PendingAsync(Actor actor, string modelName, int number, string stage, string? creator = null, CancellationToken ct = default) =>
+        store.ReadAsync(actor, async op =>
+        {
+            var target = Stages.Parse(stage);
+            var (model, version) = await VersionService.FindAsync(op, modelName, number);
+            await op.DemandAsync(model, PermissionLevel.Read, "see its transition requests");
+            var request = await op.Db.TransitionRequests.FirstOrDefaultAsync(
+                    r => r.VersionId == version.Id && r.ToStage == target && r.Status == RequestStatus.Pending, op.Ct)
+                ?? throw RegistryError.NotFound($"Version {number} of '{model.Name}' has no pending request to move to {target}.");
+            if (creator is not null)
+            {
+                var requester = await op.Db.Users.Where(u => u.Id == request.RequestedById)
+                    .Select(u => new { u.UserName, u.Email, u.DisplayName }).FirstOrDefaultAsync(op.Ct);
+                string?[] namesOfRequester = [requester?.UserName, requester?.Email, requester?.DisplayName];
+                if (!namesOfRequester.Any(n => !string.IsNullOrEmpty(n) && string.Equals(n, creator.Trim(), StringComparison.OrdinalIgnoreCase)))
+                    throw RegistryError.NotFound(
+                        $"Version {number} of '{model.Name}' has no pending request by '{creator}' to move to {target}.");
+            }
+            return new PendingRequest(await ViewAsync(op, model, version, request), version.Stage);
+        }, ct);
 }
+
+/// <summary>A pending request and the stage its version is in now (the stage the requested move starts from).</summary>
+public sealed record PendingRequest(RequestView Request, Stage VersionStage);

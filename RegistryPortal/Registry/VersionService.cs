@@ -163,4 +163,60 @@ public sealed class VersionService(RegistryStore store)
             string.IsNullOrEmpty(v.StorageLocation) ? v.Source : v.StorageLocation, v.Description,
             names(v.CreatedById), v.CreatedById, v.CreatedAt, v.UpdatedAt, v.ConcurrencyStamp,
             v.Tags.OrderBy(t => t.Key).ToDictionary(t => t.Key, t => t.Value), aliases);
+
+    /// <summary>
+    /// The latest READY version in each of <paramref name="stages"/> (any case; all four when none are given),
+    /// in the order the stages were asked for: what <c>models:/name/Production</c> and <c>models:/name/latest</c> resolve to.
+    /// </summary>
+    public Task<IReadOnlyList<VersionView>> LatestAsync(Actor actor, string modelName, IReadOnlyList<string>? stages = null, CancellationToken ct = default) =>
+        store.ReadAsync<IReadOnlyList<VersionView>>(actor, async op =>
+        {
+            var wanted = stages is { Count: > 0 } ? stages.Select(Stages.Parse).Distinct().ToList() : Stages.All;
+            var model = await op.Db.ModelAsync(modelName, op.Ct);
+            await op.DemandAsync(model, PermissionLevel.Read, "see its versions");
+            return await LatestReadyAsync(op, [model], wanted);
+        }, ct);
+
+    /// <summary>Where the version's files are: the registry's own copy when it has one (uploads, runs), else the source URI.</summary>
+    public Task<string> DownloadUriAsync(Actor actor, string modelName, int number, CancellationToken ct = default) =>
+        store.ReadAsync(actor, async op =>
+        {
+            var (model, version) = await FindAsync(op, modelName, number);
+            await op.DemandAsync(model, PermissionLevel.Read, "download its files");
+            return string.IsNullOrEmpty(version.StorageLocation) ? version.Source : version.StorageLocation;
+        }, ct);
+
+    /// <summary>For each model, the highest-numbered READY version in each of <paramref name="stages"/>, ordered by model, then stage as given.</summary>
+    internal static async Task<List<VersionView>> LatestReadyAsync(OperationContext op, IReadOnlyList<RegisteredModel> models, IReadOnlyList<Stage> stages)
+    {
+        var ids = models.Select(m => m.Id).ToList();
+        var tops = (await op.Db.Versions.Where(v => ids.Contains(v.ModelId) && v.Status == VersionStatus.Ready)
+                .GroupBy(v => new { v.ModelId, v.Stage })
+                .Select(g => new { g.Key.ModelId, g.Key.Stage, Number = g.Max(v => v.Number) })
+                .ToListAsync(op.Ct))
+            .Where(t => stages.Contains(t.Stage)).ToList();
+        var numbers = tops.Select(t => t.Number).Distinct().ToList();
+        var stageOrder = stages.ToList();
+        var rows = (await op.Db.Versions.Where(v => ids.Contains(v.ModelId) && numbers.Contains(v.Number)).ToListAsync(op.Ct))
+            .Where(v => tops.Any(t => t.ModelId == v.ModelId && t.Number == v.Number))
+            .OrderBy(v => ids.IndexOf(v.ModelId)).ThenBy(v => stageOrder.IndexOf(v.Stage))
+            .ToList();
+        var byId = models.ToDictionary(m => m.Id);
+        return await ViewsAsync(op, rows, v => byId[v.ModelId]);
+    }
+
+    /// <summary>Views of many versions with a few set-based queries (tags, aliases, creators), in the given order.</summary>
+    internal static async Task<List<VersionView>> ViewsAsync(OperationContext op, IReadOnlyList<ModelVersion> versions, Func<ModelVersion, RegisteredModel> modelOf)
+    {
+        var ids = versions.Select(v => v.Id).ToList();
+        var tags = (await op.Db.VersionTags.Where(t => ids.Contains(t.VersionId)).ToListAsync(op.Ct)).ToLookup(t => t.VersionId);
+        var aliases = (await op.Db.Aliases.Where(a => ids.Contains(a.VersionId)).Select(a => new { a.VersionId, a.Alias })
+            .ToListAsync(op.Ct)).ToLookup(a => a.VersionId, a => a.Alias);
+        var names = await op.Db.UserNamesAsync(versions.Select(v => v.CreatedById), op.Ct);
+        return versions.Select(v =>
+        {
+            v.Tags = tags[v.Id].ToList();
+            return ToView(modelOf(v), v, aliases[v.Id].Order(StringComparer.Ordinal).ToList(), names);
+        }).ToList();
+    }
 }

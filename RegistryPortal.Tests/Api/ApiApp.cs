@@ -1,0 +1,134 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using RegistryPortal.Data;
+using RegistryPortal.Security;
+
+namespace RegistryPortal.Tests.Api;
+
+/// <summary>
+/// The real app (Program) in memory over its own temporary data folder, with a known admin. API test
+/// classes share one (starting it takes seconds); each test makes its own users and uniquely named models.
+/// </summary>
+public sealed class ApiApp : IAsyncLifetime
+{
+    public const string AdminEmail = "admin@api.test";
+    public const string AdminPassword = "Api-Admin-Passw0rd!";
+    public const string UserPassword = "Api-User-Passw0rd!";
+
+    private readonly string folder = Directory.CreateTempSubdirectory("registryportal-api-").FullName;
+    private int userCount;
+
+    public ApiApp() => Factory = new ApiFactory(folder);
+
+    public ApiFactory Factory { get; }
+
+    public ValueTask InitializeAsync()
+    {
+        _ = Factory.Server; // starts the app: migrates its database, creates the admin
+        if (!File.Exists(Path.Combine(folder, "registry.db")))
+            throw new InvalidOperationException($"The app did not create its database in {folder}.");
+        return ValueTask.CompletedTask;
+    }
+
+    public T Service<T>() where T : notnull => Factory.Services.GetRequiredService<T>();
+
+    /// <summary>A client that sends no credentials and does not follow redirects.</summary>
+    public HttpClient Anonymous() => Factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+
+    public HttpClient Basic(string login, string password)
+    {
+        var client = Anonymous();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic",
+            Convert.ToBase64String(Encoding.UTF8.GetBytes($"{login}:{password}")));
+        return client;
+    }
+
+    public HttpClient Admin() => Basic(AdminEmail, AdminPassword);
+
+    /// <summary>A new user with the given roles, signed in over HTTP Basic by email.</summary>
+    public async Task<ApiUser> UserAsync(params string[] roles)
+    {
+        var n = Interlocked.Increment(ref userCount);
+        var email = $"apiuser{n}-{Guid.NewGuid():N}"[..20] + "@test.local";
+        await using var scope = Factory.Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+        var user = new ApplicationUser { UserName = email, Email = email, DisplayName = $"Api User {n}" };
+        var created = await users.CreateAsync(user, UserPassword);
+        if (!created.Succeeded) throw new InvalidOperationException(string.Join(" ", created.Errors.Select(e => e.Description)));
+        foreach (var role in roles) await users.AddToRoleAsync(user, role);
+        return new ApiUser(new Actor(user.Id), email, user.DisplayName, Basic(email, UserPassword));
+    }
+
+    public static string Unique(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..(prefix.Length + 9)];
+
+    public async ValueTask DisposeAsync()
+    {
+        await Factory.DisposeAsync();
+        SqliteConnection.ClearAllPools(); // pooled connections keep the database file open
+        try { Directory.Delete(folder, recursive: true); } catch (IOException) { /* a temp folder left behind is harmless */ }
+    }
+}
+
+public sealed record ApiUser(Actor Actor, string Email, string DisplayName, HttpClient Client);
+
+/// <summary>Program with settings that isolate it: data folder, artifact root, admin account.</summary>
+public sealed class ApiFactory(string folder) : WebApplicationFactory<Program>
+{
+    protected override void ConfigureWebHost(IWebHostBuilder builder) => builder
+        .UseSetting("Database:DataFolder", folder)
+        .UseSetting("Artifacts:Root", Path.Combine(folder, "artifacts"))
+        .UseSetting("Admin:Email", ApiApp.AdminEmail)
+        .UseSetting("Admin:Password", ApiApp.AdminPassword)
+        // Every Basic call hashes the password; fewer PBKDF2 rounds keep hundreds of calls fast. Same code path.
+        .ConfigureServices(services => services.Configure<PasswordHasherOptions>(o => o.IterationCount = 1000));
+}
+
+[CollectionDefinition(Name)]
+public sealed class ApiCollection : ICollectionFixture<ApiApp>
+{
+    public const string Name = "api";
+}
+
+/// <summary>One API answer: its status and JSON body.</summary>
+public sealed record ApiResponse(HttpStatusCode Status, JsonNode? Body, HttpResponseMessage Message)
+{
+    public JsonNode Json => Body ?? throw new InvalidOperationException($"The {(int)Status} answer had no JSON body.");
+
+    public override string ToString() => $"{(int)Status} {Body?.ToJsonString()}";
+}
+
+public static class ApiCalls
+{
+    public const string Prefix = "/api/2.0/mlflow/";
+
+    /// <summary>Calls <paramref name="path"/> (under /api/2.0/mlflow/ unless it starts with '/'), the body sent as JSON.</summary>
+    public static async Task<ApiResponse> CallAsync(this HttpClient client, HttpMethod method, string path, object? body = null)
+    {
+        using var request = new HttpRequestMessage(method, path.StartsWith('/') ? path : Prefix + path);
+        if (body is not null) request.Content = new StringContent(body as string ?? JsonSerializer.Serialize(body), Encoding.UTF8, "application/json");
+        var response = await client.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        JsonNode? json = null;
+        if (text.Length > 0 && response.Content.Headers.ContentType?.MediaType == "application/json") json = JsonNode.Parse(text);
+        return new ApiResponse(response.StatusCode, json, response);
+    }
+
+    public static Task<ApiResponse> ApiGetAsync(this HttpClient client, string pathAndQuery) => client.CallAsync(HttpMethod.Get, pathAndQuery);
+
+    public static Task<ApiResponse> ApiPostAsync(this HttpClient client, string path, object body) => client.CallAsync(HttpMethod.Post, path, body);
+
+    public static Task<ApiResponse> ApiPatchAsync(this HttpClient client, string path, object body) => client.CallAsync(HttpMethod.Patch, path, body);
+
+    public static Task<ApiResponse> ApiDeleteAsync(this HttpClient client, string path, object? body = null) => client.CallAsync(HttpMethod.Delete, path, body);
+
+    /// <summary>A query-string value, escaped.</summary>
+    public static string Q(string value) => Uri.EscapeDataString(value);
+}

@@ -1,0 +1,154 @@
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.Net.Http.Headers;
+
+namespace RegistryPortal.Api;
+
+/// <summary>
+/// The fields of one API request, as MLflow's clients send them: GET in the query string (a list as
+/// repeated keys: <c>stages=Staging&amp;stages=Production</c>); POST and PATCH as a JSON object; DELETE as a
+/// JSON object or in the query string. Unknown fields are ignored. Scalars are accepted as JSON strings,
+/// numbers or booleans, so <c>"version": "3"</c> and <c>"version": 3</c> both work.
+/// </summary>
+public sealed class ApiRequest
+{
+    private readonly IReadOnlyDictionary<string, JsonElement> body;
+    private readonly IQueryCollection? query;
+
+    private ApiRequest(IReadOnlyDictionary<string, JsonElement> body, IQueryCollection? query)
+    {
+        this.body = body;
+        this.query = query;
+    }
+
+    public static async Task<ApiRequest> ReadAsync(HttpRequest request, CancellationToken ct)
+    {
+        var method = request.Method;
+        var readsQuery = HttpMethods.IsGet(method) || HttpMethods.IsDelete(method) || HttpMethods.IsHead(method);
+        var body = HttpMethods.IsGet(method) || HttpMethods.IsHead(method)
+            ? new Dictionary<string, JsonElement>()
+            : await ReadBodyAsync(request, ct);
+        return new ApiRequest(body, readsQuery ? request.Query : null);
+    }
+
+    private static async Task<Dictionary<string, JsonElement>> ReadBodyAsync(HttpRequest request, CancellationToken ct)
+    {
+        using var buffer = new MemoryStream();
+        await request.Body.CopyToAsync(buffer, ct);
+        if (buffer.Length == 0 || buffer.ToArray().All(b => b is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n'))
+            return [];
+        // A cross-site HTML form can post text/plain, urlencoded or multipart bodies without the browser
+        // asking first (no CORS preflight); MLflow's clients send JSON. Refusing form types keeps forms out.
+        if (MediaTypeHeaderValue.TryParse(request.ContentType, out var type) && IsFormType(type.MediaType.Value))
+            throw new ApiException(ApiErrorCode.BadRequest,
+                $"Send the request's fields as JSON with 'Content-Type: application/json', not as {type.MediaType.Value}.");
+        JsonDocument document;
+        try
+        {
+            buffer.Position = 0;
+            document = await JsonDocument.ParseAsync(buffer, cancellationToken: ct);
+        }
+        catch (JsonException e)
+        {
+            throw new ApiException(ApiErrorCode.BadRequest, $"Malformed request: the body is not valid JSON ({e.Message}).");
+        }
+        if (document.RootElement.ValueKind != JsonValueKind.Object)
+            throw new ApiException(ApiErrorCode.BadRequest, "Malformed request: the body must be a JSON object of the request's fields.");
+        var fields = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+        foreach (var property in document.RootElement.EnumerateObject()) fields[property.Name] = property.Value.Clone();
+        return fields;
+    }
+
+    private static bool IsFormType(string? mediaType) =>
+        mediaType is not null && (mediaType.Equals("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase)
+            || mediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase)
+            || mediaType.Equals("text/plain", StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>A text field, or null when absent (or JSON null).</summary>
+    public string? Optional(string field)
+    {
+        if (body.TryGetValue(field, out var element)) return Scalar(field, element);
+        if (query is not null && query.TryGetValue(field, out var values) && values.Count > 0) return values[^1];
+        return null;
+    }
+
+    /// <summary>A text field that must be present and non-empty.</summary>
+    public string Required(string field) =>
+        Optional(field) is { Length: > 0 } value ? value : throw Missing(field);
+
+    /// <summary>A model version number: MLflow sends it as a string ("3").</summary>
+    public int RequiredVersion(string field = "version")
+    {
+        var text = Required(field);
+        return int.TryParse(text.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var number) && number > 0
+            ? number
+            : throw new ApiException(ApiErrorCode.InvalidParameterValue,
+                $"Invalid value '{text}' for parameter '{field}': a model version is a positive whole number such as \"3\".");
+    }
+
+    public int? OptionalInt(string field)
+    {
+        if (Optional(field) is not { Length: > 0 } text) return null;
+        return long.TryParse(text.Trim(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var number)
+            ? (int)Math.Clamp(number, int.MinValue, int.MaxValue)
+            : throw new ApiException(ApiErrorCode.InvalidParameterValue, $"Invalid value '{text}' for parameter '{field}': expected a whole number.");
+    }
+
+    public bool? OptionalBool(string field) => Optional(field) switch
+    {
+        null or "" => null,
+        var text when text.Equals("true", StringComparison.OrdinalIgnoreCase) => true,
+        var text when text.Equals("false", StringComparison.OrdinalIgnoreCase) => false,
+        var text => throw new ApiException(ApiErrorCode.InvalidParameterValue, $"Invalid value '{text}' for parameter '{field}': expected true or false."),
+    };
+
+    public bool RequiredBool(string field) => OptionalBool(field) ?? throw Missing(field);
+
+    /// <summary>A list of texts: a JSON array (or a single value), or the repeated query key.</summary>
+    public IReadOnlyList<string> List(string field)
+    {
+        if (body.TryGetValue(field, out var element))
+        {
+            return element.ValueKind switch
+            {
+                JsonValueKind.Null => [],
+                JsonValueKind.Array => element.EnumerateArray().Select(e => Scalar(field, e)).OfType<string>().ToList(),
+                _ => Scalar(field, element) is { } one ? [one] : [],
+            };
+        }
+        return query is not null && query.TryGetValue(field, out var values) ? values.OfType<string>().ToList() : [];
+    }
+
+    /// <summary>Tags as MLflow sends them: <c>[{"key": "k", "value": "v"}]</c>; a repeated key keeps its last value.</summary>
+    public IReadOnlyDictionary<string, string> Tags(string field = "tags")
+    {
+        var tags = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (!body.TryGetValue(field, out var element) || element.ValueKind == JsonValueKind.Null) return tags;
+        if (element.ValueKind != JsonValueKind.Array) throw Invalid(field, "expected a list of {\"key\": ..., \"value\": ...} objects");
+        foreach (var tag in element.EnumerateArray())
+        {
+            if (tag.ValueKind != JsonValueKind.Object) throw Invalid(field, "expected a list of {\"key\": ..., \"value\": ...} objects");
+            var key = tag.TryGetProperty("key", out var k) ? Scalar($"{field}.key", k) : null;
+            var value = tag.TryGetProperty("value", out var v) ? Scalar($"{field}.value", v) : null;
+            tags[key ?? ""] = value ?? "";
+        }
+        return tags;
+    }
+
+    private static string? Scalar(string field, JsonElement element) => element.ValueKind switch
+    {
+        JsonValueKind.String => element.GetString(),
+        JsonValueKind.Number => element.GetRawText(),
+        JsonValueKind.True => "true",
+        JsonValueKind.False => "false",
+        JsonValueKind.Null or JsonValueKind.Undefined => null,
+        _ => throw Invalid(field, $"expected a single value, got a JSON {element.ValueKind.ToString().ToLowerInvariant()}"),
+    };
+
+    private static ApiException Invalid(string field, string what) =>
+        new(ApiErrorCode.InvalidParameterValue, $"Invalid value for parameter '{field}': {what}.");
+
+    private static ApiException Missing(string field) =>
+        new(ApiErrorCode.InvalidParameterValue,
+            $"Missing value for required parameter '{field}'. See the API docs for more information about request parameters.");
+}

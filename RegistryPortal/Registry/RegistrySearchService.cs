@@ -1,0 +1,144 @@
+using Microsoft.EntityFrameworkCore;
+using RegistryPortal.Domain;
+using RegistryPortal.Registry.Search;
+using RegistryPortal.Security;
+
+namespace RegistryPortal.Registry;
+
+/// <summary>
+/// A registry search as MLflow's clients ask for it: a filter in MLflow's syntax, order_by clauses,
+/// a page size, and the token of the page before (see <see cref="PageToken"/>).
+/// </summary>
+public sealed record SearchQuery(string? Filter = null, IReadOnlyList<string>? OrderBy = null, int? MaxResults = null, string? PageToken = null);
+
+/// <summary>One page of a search; <paramref name="NextPageToken"/> is null on the last page.</summary>
+public sealed record SearchPage<T>(IReadOnlyList<T> Items, string? NextPageToken);
+
+/// <summary>What MLflow calls a registered model: the model with its tags, aliases and latest READY version per stage.</summary>
+public sealed record RegisteredModelView(
+    string Name, string Description, string CreatedBy, string CreatedById, DateTime CreatedAt, DateTime UpdatedAt,
+    IReadOnlyDictionary<string, string> Tags, IReadOnlyList<AliasView> Aliases, IReadOnlyList<VersionView> LatestVersions);
+
+/// <summary>
+/// MLflow's registry searches over the models and versions the caller may read: filter, order_by,
+/// max_results with MLflow's defaults and limits, and keyset page tokens.
+/// </summary>
+public sealed class RegistrySearchService(RegistryStore store)
+{
+    public const int ModelsDefaultMaxResults = 100;
+    public const int ModelsMaxResultsLimit = 1000;
+    public const int VersionsDefaultMaxResults = 10_000;
+    public const int VersionsMaxResultsLimit = 200_000;
+
+    // Names sort ignoring case (by the upper-cased name), as the models list does.
+    private static readonly SortColumn<RegisteredModel> ModelName = SortColumns.Text<RegisteredModel>("name", m => m.NormalizedName);
+    private static readonly SortColumn<RegisteredModel> ModelUpdated = SortColumns.Time<RegisteredModel>("updated", m => m.UpdatedAt);
+    private static readonly SortColumn<RegisteredModel> ModelId = SortColumns.Number<RegisteredModel>("id", m => m.Id);
+
+    private static readonly Dictionary<string, SortColumn<RegisteredModel>> ModelKeys = new()
+    {
+        ["name"] = ModelName,
+        ["timestamp"] = ModelUpdated,
+        ["last_updated_timestamp"] = ModelUpdated,
+    };
+
+    private static readonly SortColumn<ModelVersion> VersionModelName = SortColumns.Text<ModelVersion>("name", v => v.Model!.NormalizedName);
+    private static readonly SortColumn<ModelVersion> VersionNumber = SortColumns.Number<ModelVersion>("version", v => v.Number);
+    private static readonly SortColumn<ModelVersion> VersionCreated = SortColumns.Time<ModelVersion>("created", v => v.CreatedAt);
+    private static readonly SortColumn<ModelVersion> VersionUpdated = SortColumns.Time<ModelVersion>("updated", v => v.UpdatedAt);
+    private static readonly SortColumn<ModelVersion> VersionId = SortColumns.Number<ModelVersion>("id", v => v.Id);
+
+    private static readonly Dictionary<string, SortColumn<ModelVersion>> VersionKeys = new()
+    {
+        ["name"] = VersionModelName,
+        ["version_number"] = VersionNumber,
+        ["creation_timestamp"] = VersionCreated,
+        ["timestamp"] = VersionUpdated,
+        ["last_updated_timestamp"] = VersionUpdated,
+    };
+
+    /// <summary>
+    /// Registered models matching <see cref="SearchQuery.Filter"/> (name, tags), by default ordered by name;
+    /// max_results defaults to 100 and may be at most 1000.
+    /// </summary>
+    public Task<SearchPage<RegisteredModelView>> SearchModelsAsync(Actor actor, SearchQuery query, CancellationToken ct = default) =>
+        store.ReadAsync(actor, async op =>
+        {
+            var max = MaxResults(query.MaxResults, ModelsDefaultMaxResults, ModelsMaxResultsLimit);
+            var filter = RegistryFilter.ForModels(query.Filter);
+            var order = SearchOrder<RegisteredModel>.Parse(query.OrderBy, ModelKeys,
+                defaults: [(ModelName, true)], natural: [(ModelName, true)], ModelId);
+            var rows = filter.ApplyTo(PermissionResolver.Readable(op.Db, op.Access), op.Db);
+            var (page, next) = await PageAsync(rows, order, FilterSubject.Models, query, max, op.Ct);
+            return new SearchPage<RegisteredModelView>(await RegisteredModelViews.BuildAsync(op, page), next);
+        }, ct);
+
+    /// <summary>
+    /// Model versions matching <see cref="SearchQuery.Filter"/> (name, version_number, run_id, source_path, tags),
+    /// by default newest change first (MLflow's last_updated_timestamp DESC, name ASC, version_number DESC);
+    /// max_results defaults to 10,000 and may be at most 200,000, as in MLflow.
+    /// </summary>
+    public Task<SearchPage<VersionView>> SearchVersionsAsync(Actor actor, SearchQuery query, CancellationToken ct = default) =>
+        store.ReadAsync(actor, async op =>
+        {
+            var max = MaxResults(query.MaxResults, VersionsDefaultMaxResults, VersionsMaxResultsLimit);
+            var filter = RegistryFilter.ForVersions(query.Filter);
+            var order = SearchOrder<ModelVersion>.Parse(query.OrderBy, VersionKeys,
+                defaults: [(VersionUpdated, false), (VersionModelName, true), (VersionNumber, false)],
+                natural: [(VersionModelName, true), (VersionNumber, false)], VersionId);
+            var readable = PermissionResolver.Readable(op.Db, op.Access).Select(m => m.Id);
+            var rows = filter.ApplyTo(op.Db.Versions.Include(v => v.Model).Where(v => readable.Contains(v.ModelId)), op.Db);
+            var (page, next) = await PageAsync(rows, order, FilterSubject.Versions, query, max, op.Ct);
+            return new SearchPage<VersionView>(await VersionService.ViewsAsync(op, page, v => v.Model!), next);
+        }, ct);
+
+    private static int MaxResults(int? requested, int byDefault, int limit)
+    {
+        if (requested is not { } n) return byDefault;
+        if (n < 1) throw RegistryError.InvalidValue($"Invalid value for max_results. It must be a positive integer, but got {n}");
+        if (n > limit)
+            throw RegistryError.InvalidValue($"Invalid value for request parameter max_results. It must be at most {limit}, but got value {n}");
+        return n;
+    }
+
+    /// <summary>Reads one page of max rows after the token's cursor, and one more row to learn whether another page follows.</summary>
+    private static async Task<(List<T> Page, string? Next)> PageAsync<T>(IQueryable<T> rows, SearchOrder<T> order,
+        FilterSubject subject, SearchQuery query, int max, CancellationToken ct)
+    {
+        var fingerprint = PageToken.Fingerprint(subject, query.Filter, order.Signature);
+        if (PageToken.Read(query.PageToken, fingerprint, order.KeyCount) is { } cursor)
+        {
+            try
+            {
+                rows = order.After(rows, cursor);
+            }
+            catch (Exception e) when (e is FormatException or OverflowException or ArgumentException)
+            {
+                throw PageToken.Invalid();
+            }
+        }
+        var page = await order.Apply(rows).Take(max + 1).ToListAsync(ct);
+        if (page.Count <= max) return (page, null);
+        page.RemoveAt(max);
+        return (page, PageToken.Create(fingerprint, order.CursorOf(page[^1])));
+    }
+}
+
+/// <summary>Builds <see cref="RegisteredModelView"/>s for a page of models with a few set-based queries.</summary>
+internal static class RegisteredModelViews
+{
+    public static async Task<IReadOnlyList<RegisteredModelView>> BuildAsync(OperationContext op, IReadOnlyList<RegisteredModel> models)
+    {
+        var ids = models.Select(m => m.Id).ToList();
+        var tags = (await op.Db.ModelTags.Where(t => ids.Contains(t.ModelId)).ToListAsync(op.Ct)).ToLookup(t => t.ModelId);
+        var aliases = (await op.Db.Aliases.Where(a => ids.Contains(a.ModelId))
+            .Select(a => new { a.ModelId, a.Alias, a.Version!.Number }).ToListAsync(op.Ct)).ToLookup(a => a.ModelId);
+        var latest = (await VersionService.LatestReadyAsync(op, models, Stages.All)).ToLookup(v => v.ModelName);
+        var names = await op.Db.UserNamesAsync(models.Select(m => m.CreatedById), op.Ct);
+        return models.Select(m => new RegisteredModelView(
+            m.Name, m.Description, names(m.CreatedById), m.CreatedById, m.CreatedAt, m.UpdatedAt,
+            tags[m.Id].OrderBy(t => t.Key, StringComparer.Ordinal).ToDictionary(t => t.Key, t => t.Value),
+            aliases[m.Id].OrderBy(a => a.Alias, StringComparer.Ordinal).Select(a => new AliasView(a.Alias, a.Number)).ToList(),
+            latest[m.Name].ToList())).ToList();
+    }
+}
