@@ -119,6 +119,30 @@ public sealed class ApiRequest
         return query is not null && query.TryGetValue(field, out var values) ? values.OfType<string>().ToList() : [];
     }
 
+    /// <summary>A list of JSON objects (log-batch's metrics and params); absent or null is an empty list.</summary>
+    public IReadOnlyList<JsonElement> Objects(string field)
+    {
+        if (!body.TryGetValue(field, out var element) || element.ValueKind == JsonValueKind.Null) return [];
+        if (element.ValueKind != JsonValueKind.Array || element.EnumerateArray().Any(e => e.ValueKind != JsonValueKind.Object))
+            throw Invalid(field, "expected a list of objects");
+        return element.EnumerateArray().ToList();
+    }
+
+    public long? OptionalLong(string field) => Optional(field) switch
+    {
+        null => null,
+        var text when long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) => n,
+        var text => throw Invalid(field, $"'{text}' is not a whole number"),
+    };
+
+    public double RequiredDouble(string field) => Optional(field) switch
+    {
+        null => throw Missing(field),
+        var text when double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) => d,
+        "NaN" => double.NaN,
+        var text => throw Invalid(field, $"'{text}' is not a number"),
+    };
+
     /// <summary>Tags as MLflow sends them: <c>[{"key": "k", "value": "v"}]</c>; a repeated key keeps its last value.</summary>
     public IReadOnlyDictionary<string, string> Tags(string field = "tags")
     {

@@ -31,10 +31,12 @@ public static class MlflowApi
             var api = endpoints.MapGroup(prefix).RequireAuthorization(PolicyName);
             api.MapRegistryEndpoints();
             api.MapTransitionRequestEndpoints();
+            api.MapTrackingEndpoints();
             // Any other path or method under the prefix: MLflow's answer for an unknown endpoint.
             api.Map("{**path}", (HttpContext http) => ApiResults.Error(ApiErrorCode.EndpointNotFound,
                 $"No API endpoint found for {http.Request.Method} {http.Request.PathBase}{http.Request.Path}"));
         }
+        endpoints.MapArtifactEndpoints();
         return endpoints;
     }
 }

@@ -24,6 +24,7 @@ public static class RegistryServices
         services.AddSingleton<ExperimentService>();
         services.AddSingleton<RunService>();
         services.AddSingleton<ArtifactStore>();
+        services.AddSingleton<ArtifactService>();
         services.AddSingleton<ModelRegistration>();
         return services;
     }

@@ -1,0 +1,69 @@
+using Microsoft.AspNetCore.Http.Features;
+using RegistryPortal.Domain;
+using RegistryPortal.Security;
+using RegistryPortal.Tracking;
+
+namespace RegistryPortal.Api;
+
+/// <summary>
+/// MLflow's artifact proxy (mlflow-artifacts:/ URIs): PUT streams a file to disk, GET streams it back
+/// (with HTTP ranges), GET on the collection lists a folder. Bodies are raw bytes, not JSON.
+/// </summary>
+public static class ArtifactEndpoints
+{
+    public static readonly IReadOnlyList<string> Prefixes = ["/api/2.0/mlflow-artifacts/artifacts", "/ajax-api/2.0/mlflow-artifacts/artifacts"];
+
+    public static IEndpointRouteBuilder MapArtifactEndpoints(this IEndpointRouteBuilder endpoints)
+    {
+        foreach (var prefix in Prefixes)
+        {
+            var artifacts = endpoints.MapGroup(prefix).RequireAuthorization(MlflowApi.PolicyName);
+
+            artifacts.MapPut("{**path}", (string path, HttpContext http, ArtifactService service) => RunAsync(http, async (actor, ct) =>
+            {
+                path = Unencoded(path);
+                // Models can be gigabytes; the body streams to disk, so no size limit applies.
+                if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit) limit.MaxRequestBodySize = null;
+                await service.UploadAsync(actor, path, http.Request.Body, ct);
+                return Results.Json(new { }, ApiResults.Json);
+            }));
+
+            artifacts.MapGet("{**path}", (string path, HttpContext http, ArtifactService service) => RunAsync(http, async (actor, ct) =>
+                await service.FileAsync(actor, path = Unencoded(path), ct) is { } file
+                    ? Results.File(file, "application/octet-stream", Path.GetFileName(file), enableRangeProcessing: true)
+                    : ApiResults.Error(ApiErrorCode.ResourceDoesNotExist, $"File '{path}' does not exist.")));
+
+            artifacts.MapGet("", (HttpContext http, ArtifactService service) => RunAsync(http, async (actor, ct) =>
+            {
+                var folder = http.Request.Query["path"].ToString();
+                var entries = await service.ListAsync(actor, folder, ct);
+                return Results.Json(new { files = entries.Select(e => new FileInfoJson(e.Path[(folder.Trim('/').Length == 0 ? 0 : folder.Trim('/').Length + 1)..], e.IsDir, e.FileSize)).ToList() }, ApiResults.Json);
+            }));
+        }
+        return endpoints;
+    }
+
+    /// <summary>
+    /// A catch-all route value keeps encoded slashes ("..%2F.."); they are turned into real ones here so the
+    /// store's checks see the path a file system would, and refuse what escapes it.
+    /// </summary>
+    private static string Unencoded(string path) =>
+        path.Replace("%2F", "/", StringComparison.OrdinalIgnoreCase).Replace("%5C", "\\", StringComparison.OrdinalIgnoreCase);
+
+    private static async Task<IResult> RunAsync(HttpContext http, Func<Actor, CancellationToken, Task<IResult>> handle)
+    {
+        try
+        {
+            var actor = Actor.From(http.User) ?? throw new ApiException(ApiErrorCode.Unauthenticated, "Authentication is required.");
+            return await handle(actor, http.RequestAborted);
+        }
+        catch (ApiException e)
+        {
+            return ApiResults.Error(e.Code, e.Message);
+        }
+        catch (RegistryError e)
+        {
+            return ApiResults.From(e);
+        }
+    }
+}
