@@ -32,6 +32,9 @@ public abstract class PageTestContext : BunitContext, IAsyncLifetime
         Services.AddSingleton(Registry.Aliases);
         Services.AddSingleton(Registry.Activity);
         Services.AddSingleton(Registry.Permissions);
+        Services.AddSingleton(Registry.UserAdmin);
+        Services.AddSingleton(Registry.Audit);
+        Services.AddSingleton(Registry.Tokens);
         Services.AddSingleton(Registry.Services.GetRequiredService<RegistryChanges>());
         Services.AddSingleton(Registry.Services.GetRequiredService<UploadRegistration>());
         authorization = AddAuthorization();

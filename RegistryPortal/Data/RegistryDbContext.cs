@@ -15,6 +15,7 @@ public class RegistryDbContext(DbContextOptions<RegistryDbContext> options) : Id
     public DbSet<TransitionRequest> TransitionRequests => Set<TransitionRequest>();
     public DbSet<ActivityEvent> Activity => Set<ActivityEvent>();
     public DbSet<ModelPermissionGrant> Grants => Set<ModelPermissionGrant>();
+    public DbSet<AccessToken> AccessTokens => Set<AccessToken>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

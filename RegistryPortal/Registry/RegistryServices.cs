@@ -17,6 +17,10 @@ public static class RegistryServices
         services.AddSingleton<AliasService>();
         services.AddSingleton<ActivityService>();
         services.AddSingleton<ModelPermissionService>();
+        services.AddSingleton<AdminStore>();
+        services.AddSingleton<UserAdminService>();
+        services.AddSingleton<AuditService>();
+        services.AddSingleton<AccessTokenService>();
         services.AddSingleton<ModelFileStore>();
         services.AddSingleton<UploadRegistration>();
         return services;
