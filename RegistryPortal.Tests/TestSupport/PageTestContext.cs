@@ -41,6 +41,9 @@ public abstract class PageTestContext : BunitContext, IAsyncLifetime
         SetRendererInfo(new RendererInfo("Server", isInteractive: true));
     }
 
+    /// <summary>The fake authorization of the pages rendered next: roles and policies the signed-in user holds.</summary>
+    protected BunitAuthorizationContext Authorization => authorization;
+
     /// <summary>Signs <paramref name="actor"/> in for the pages rendered next.</summary>
     protected void SignIn(Actor actor) =>
         authorization.SetAuthorized(actor.UserId).SetClaims(new Claim(ClaimTypes.NameIdentifier, actor.UserId));
