@@ -31,4 +31,16 @@ public static class FormQueries
         for (var i = 0; i < 100 && !await condition(); i++) await Task.Delay(50);
         Assert.True(await condition());
     }
+
+    /// <summary>Opens the MudSelect whose combobox is labelled <paramref name="name"/> and picks the option reading <paramref name="option"/>.</summary>
+    public static void Choose<T>(this IRenderedComponent<T> fragment, IRenderedComponent<MudBlazor.MudPopoverProvider> popovers, string name, string option)
+        where T : IComponent
+    {
+        var combobox = fragment.FindAll("[role=combobox]").FirstOrDefault(c => c.GetAttribute("aria-label") == name)
+            ?? throw new InvalidOperationException($"No select labelled '{name}'.");
+        var control = combobox.Closest(".mud-input-control") ?? throw new InvalidOperationException("Not a MudSelect.");
+        control.MouseDown();
+        popovers.WaitForAssertion(() => Assert.Contains(popovers.FindAll("[role=option]"), o => o.TextContent.Trim() == option));
+        popovers.FindAll("[role=option]").First(o => o.TextContent.Trim() == option).Click();
+    }
 }
