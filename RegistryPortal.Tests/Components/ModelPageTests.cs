@@ -20,12 +20,12 @@ public class ModelPageTests : PageTestContext
 
         var page = RenderPage<ModelPage>(p => p.Add(x => x.Name, "fraud-detector"));
 
-        page.WaitForAssertion(() => Assert.Equal(3, page.FindAll("tbody tr").Count));
+        page.WaitForAssertion(() => Assert.Equal(3, page.FindAll("[aria-label=Versions] tbody tr").Count));
         Assert.Equal("Fraud", page.Find(".markdown-body h1").TextContent);
         Assert.Equal("transactions", page.Find(".markdown-body strong").TextContent);
         Assert.Contains("team: risk", page.Markup);
         Assert.Contains("Your access: Read", page.Find("p:has(b)").ParentElement!.TextContent.Replace("\n", " "));
-        var rows = page.FindAll("tbody tr");
+        var rows = page.FindAll("[aria-label=Versions] tbody tr");
         Assert.Equal(["Version 3", "Version 2", "Version 1"], rows.Select(r => r.QuerySelector("a")!.TextContent.Trim()));
         Assert.Equal(["None", "Production", "Archived"], rows.Select(r => r.QuerySelector("[data-stage]")!.GetAttribute("data-stage")));
         Assert.All(rows, r => Assert.Contains("User 1", r.TextContent));

@@ -32,11 +32,17 @@ public abstract class PageTestContext : BunitContext, IAsyncLifetime
         Services.AddSingleton(Registry.Aliases);
         Services.AddSingleton(Registry.Activity);
         Services.AddSingleton(Registry.Permissions);
+        Services.AddSingleton(Registry.UserAdmin);
+        Services.AddSingleton(Registry.Audit);
+        Services.AddSingleton(Registry.Tokens);
         Services.AddSingleton(Registry.Services.GetRequiredService<RegistryChanges>());
         Services.AddSingleton(Registry.Services.GetRequiredService<UploadRegistration>());
         authorization = AddAuthorization();
         SetRendererInfo(new RendererInfo("Server", isInteractive: true));
     }
+
+    /// <summary>The fake authorization of the pages rendered next: roles and policies the signed-in user holds.</summary>
+    protected BunitAuthorizationContext Authorization => authorization;
 
     /// <summary>Signs <paramref name="actor"/> in for the pages rendered next.</summary>
     protected void SignIn(Actor actor) =>

@@ -39,7 +39,8 @@ public sealed class TestRegistry : IAsyncDisposable
             .AddSingleton<IConfiguration>(settings)
             .AddRegistryDatabase(new SqliteConnectionStringBuilder { DataSource = Path.Combine(folder, "registry.db"), DefaultTimeout = 30 }.ToString())
             .AddRegistry();
-        services.AddIdentityCore<ApplicationUser>().AddRoles<IdentityRole>().AddEntityFrameworkStores<RegistryDbContext>();
+        // The app's own account rules (unique email, lockout), so admin operations behave as in the app.
+        services.AddIdentityCore<ApplicationUser>(IdentitySetup.ConfigureIdentity).AddRoles<IdentityRole>().AddEntityFrameworkStores<RegistryDbContext>();
         var provider = services.BuildServiceProvider();
         await provider.MigrateRegistryDatabaseAsync();
         await AdminBootstrapper.EnsureRolesAndAdminAsync(provider);
@@ -54,6 +55,9 @@ public sealed class TestRegistry : IAsyncDisposable
     public ActivityService Activity => Services.GetRequiredService<ActivityService>();
     public ModelPermissionService Permissions => Services.GetRequiredService<ModelPermissionService>();
     public RegistrySearchService Search => Services.GetRequiredService<RegistrySearchService>();
+    public UserAdminService UserAdmin => Services.GetRequiredService<UserAdminService>();
+    public AuditService Audit => Services.GetRequiredService<AuditService>();
+    public AccessTokenService Tokens => Services.GetRequiredService<AccessTokenService>();
 
     /// <summary>A new user with the given roles (none: a user who may see nothing until granted).</summary>
     public async Task<Actor> UserAsync(params string[] roles)

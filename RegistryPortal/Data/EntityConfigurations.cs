@@ -85,6 +85,9 @@ internal sealed class ActivityEventConfiguration : IEntityTypeConfiguration<Acti
         activity.HasIndex(e => new { e.ModelId, e.VersionNumber, e.At });
         activity.HasIndex(e => e.At);
         activity.HasIndex(e => e.UserId);
+        activity.HasIndex(e => e.SubjectUserId);
+        activity.HasIndex(e => new { e.Kind, e.At });
+        activity.Property(e => e.SubjectUserId).HasMaxLength(450);
         activity.Property(e => e.ModelName).HasMaxLength(ModelName.MaxLength);
     }
 }
@@ -96,5 +99,19 @@ internal sealed class ModelPermissionGrantConfiguration : IEntityTypeConfigurati
         grant.HasKey(g => new { g.ModelId, g.UserId });
         grant.HasIndex(g => g.UserId);
         grant.HasOne<RegisteredModel>().WithMany().HasForeignKey(g => g.ModelId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class AccessTokenConfiguration : IEntityTypeConfiguration<AccessToken>
+{
+    public void Configure(EntityTypeBuilder<AccessToken> token)
+    {
+        token.Property(t => t.Name).HasMaxLength(Security.AccessTokenService.MaxNameLength);
+        token.Property(t => t.SecretHash).HasMaxLength(64);
+        token.HasIndex(t => t.SecretHash).IsUnique();
+        token.Property(t => t.Prefix).HasMaxLength(16);
+        token.HasIndex(t => t.UserId);
+        // Deleting an account deletes its tokens.
+        token.HasOne<ApplicationUser>().WithMany().HasForeignKey(t => t.UserId).OnDelete(DeleteBehavior.Cascade);
     }
 }

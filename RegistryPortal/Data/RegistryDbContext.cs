@@ -21,6 +21,7 @@ public class RegistryDbContext(DbContextOptions<RegistryDbContext> options) : Id
     public DbSet<RunParam> RunParams => Set<RunParam>();
     public DbSet<RunTag> RunTags => Set<RunTag>();
     public DbSet<RunMetric> RunMetrics => Set<RunMetric>();
+    public DbSet<AccessToken> AccessTokens => Set<AccessToken>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

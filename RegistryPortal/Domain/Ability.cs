@@ -28,4 +28,15 @@ public static class Abilities
     };
 
     public static bool Allows(this PermissionLevel level, Ability ability) => level >= ability.LowestLevel();
+
+    /// <summary>The ability in DESIGN.md's words, as the Roles page shows it.</summary>
+    public static string Description(this Ability ability) => ability switch
+    {
+        Ability.Read => "See models, versions, requests, activity; download artifacts; request a transition; comment",
+        Ability.Edit => "Create a model; register a version; edit descriptions, tags, aliases",
+        Ability.ManageStagingVersions => "Move / approve / reject among None, Staging, Archived",
+        Ability.ManageProductionVersions => "Move / approve / reject to or from Production",
+        Ability.Manage => "Rename, delete, cancel others' requests, change the model's permissions",
+        _ => ability.ToString(),
+    };
 }

@@ -19,4 +19,6 @@ public class ActivityEvent
     /// <summary>What changed, in words: "tag team = risk", "renamed from 'a'".</summary>
     public string Detail { get; set; } = "";
     public int? RequestId { get; set; }
+    /// <summary>The user an admin action or a grant was about (no foreign key: the event outlives the account).</summary>
+    public string? SubjectUserId { get; set; }
 }

@@ -28,4 +28,11 @@ public enum ActivityKind
     AliasDeleted,
     PermissionGranted,
     PermissionRevoked,
+    // Admin actions on accounts: no model; ActivityEvent.SubjectUserId says whose account.
+    UserCreated,
+    UserRolesChanged,
+    UserLocked,
+    UserUnlocked,
+    UserPasswordReset,
+    UserDeleted,
 }

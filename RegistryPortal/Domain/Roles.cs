@@ -21,4 +21,23 @@ public static class Roles
         Manager or Admin => PermissionLevel.Manage,
         _ => PermissionLevel.None,
     };
+
+    /// <summary>What several roles give together: the highest of their levels (None for no role).</summary>
+    public static PermissionLevel LevelOfAll(IEnumerable<string> roles) =>
+        roles.Select(LevelOf).DefaultIfEmpty(PermissionLevel.None).Max();
+
+    /// <summary>Only this role manages users, roles, every model's grants, and reads the audit log.</summary>
+    public static bool ManagesUsers(string role) => role == Admin;
+
+    /// <summary>What each role is for, in the words of the Roles page.</summary>
+    public static string Describe(string role) => role switch
+    {
+        Reader => "Sees every model; requests transitions and comments.",
+        Editor => "Also creates models, registers versions, edits descriptions, tags and aliases.",
+        StagingManager => "Also moves versions among None, Staging and Archived, and reviews such requests.",
+        ProductionManager => "Also moves versions to and from Production, and reviews such requests.",
+        Manager => "Manage on every model: rename, delete, cancel any request, change permissions.",
+        Admin => "Manage on every model, and manages users, roles and the audit log.",
+        _ => "",
+    };
 }

@@ -18,6 +18,10 @@ public static class RegistryServices
         services.AddSingleton<AliasService>();
         services.AddSingleton<ActivityService>();
         services.AddSingleton<ModelPermissionService>();
+        services.AddSingleton<AdminStore>();
+        services.AddSingleton<UserAdminService>();
+        services.AddSingleton<AuditService>();
+        services.AddSingleton<AccessTokenService>();
         services.AddSingleton<ModelFileStore>();
         services.AddSingleton<UploadRegistration>();
         services.AddSingleton<RegistrySearchService>();

@@ -55,7 +55,7 @@ public sealed class RegistryStore(IDbContextFactory<RegistryDbContext> factory, 
     public Task WriteAsync(Actor actor, Func<OperationContext, Task> write, CancellationToken ct = default) =>
         WriteAsync<bool>(actor, async op => { await write(op); return true; }, ct);
 
-    private static bool IsBusy(Exception e) => e switch
+    internal static bool IsBusy(Exception e) => e switch
     {
         SqliteException { SqliteErrorCode: 5 or 6 } => true, // SQLITE_BUSY, SQLITE_LOCKED
         _ when e.InnerException is { } inner => IsBusy(inner),
@@ -78,14 +78,24 @@ public sealed record OperationContext(
 
     /// <summary>Appends the activity event that every change records.</summary>
     public ActivityEvent Record(ActivityKind kind, RegisteredModel model, ModelVersion? version = null,
-        string comment = "", string detail = "", Stage? from = null, Stage? to = null, int? requestId = null)
+        string comment = "", string detail = "", Stage? from = null, Stage? to = null, int? requestId = null,
+        string? subjectUserId = null)
     {
         var activity = new ActivityEvent
         {
             At = Now, UserId = Actor.UserId, Kind = kind, ModelId = model.Id, ModelName = model.Name,
             VersionNumber = version?.Number, FromStage = from, ToStage = to, Comment = comment ?? "",
-            Detail = detail, RequestId = requestId,
+            Detail = detail, RequestId = requestId, SubjectUserId = subjectUserId,
         };
+        return Add(activity);
+    }
+
+    /// <summary>Appends the event of an admin action on an account (no model).</summary>
+    public ActivityEvent RecordAdmin(ActivityKind kind, string subjectUserId, string detail) =>
+        Add(new ActivityEvent { At = Now, UserId = Actor.UserId, Kind = kind, SubjectUserId = subjectUserId, Detail = detail });
+
+    private ActivityEvent Add(ActivityEvent activity)
+    {
         Db.Activity.Add(activity);
         Recorded.Add(activity);
         return activity;

@@ -30,19 +30,32 @@ public static class IdentitySetup
             cookie.AccessDeniedPath = "/Account/AccessDenied";
         });
         services.AddAuthorizationBuilder()
-            .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
+            .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
+            .AddRegistryPolicies();
+        // The sign-in cookie is checked against the account's security stamp at most this long after the
+        // last check (Identity's default is 30 minutes): a role change or lock ends old cookies as quickly
+        // as the revalidating authentication state ends open circuits.
+        services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = RevalidationInterval);
 
-        services.AddIdentityCore<ApplicationUser>(options =>
-            {
-                options.SignIn.RequireConfirmedAccount = false;
-                options.User.RequireUniqueEmail = true;
-                options.Lockout.MaxFailedAccessAttempts = 5;
-                options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(5);
-            })
+        services.AddIdentityCore<ApplicationUser>(ConfigureIdentity)
             .AddRoles<IdentityRole>()
             .AddEntityFrameworkStores<RegistryDbContext>()
             .AddSignInManager()
             .AddDefaultTokenProviders();
         return services;
+    }
+
+    /// <summary>How often open sessions and sign-in cookies are checked against the account's security stamp.</summary>
+    public static readonly TimeSpan RevalidationInterval = TimeSpan.FromSeconds(30);
+
+    /// <summary>Identity's rules for accounts, shared with the tests' registry.</summary>
+    public static void ConfigureIdentity(IdentityOptions options)
+    {
+        options.SignIn.RequireConfirmedAccount = false;
+        options.User.RequireUniqueEmail = true;
+        // Lockout after repeated failed sign-ins; new accounts can be locked out too.
+        options.Lockout.AllowedForNewUsers = true;
+        options.Lockout.MaxFailedAccessAttempts = 5;
+        options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(5);
     }
 }

@@ -7,25 +7,38 @@ namespace RegistryPortal.Security;
 
 /// <summary>
 /// The effective level of a user on a model: the highest of what their roles give on every model,
-/// a per-model grant, and Manage for the model's creator.
+/// a per-model grant, and Manage for the model's creator. A locked or deleted account has none.
 /// </summary>
 public static class PermissionResolver
 {
     public static async Task<UserAccess> AccessOfAsync(RegistryDbContext db, Actor actor, CancellationToken ct = default)
     {
+        var account = await db.Users.Where(u => u.Id == actor.UserId).Select(u => new { u.LockoutEnd }).FirstOrDefaultAsync(ct);
+        // A locked-out account keeps its roles in the database but may do nothing until it is unlocked.
+        if (account is null || IsLockedOut(account.LockoutEnd)) return new UserAccess(actor.UserId, [], Active: false);
         var roles = await db.UserRoles.Where(ur => ur.UserId == actor.UserId)
             .Join(db.Roles, ur => ur.RoleId, r => r.Id, (_, r) => r.Name!)
             .ToListAsync(ct);
         return new UserAccess(actor.UserId, roles);
     }
 
+    public static bool IsLockedOut(DateTimeOffset? lockoutEnd) => lockoutEnd is { } end && end > DateTimeOffset.UtcNow;
+
+    /// <summary>The rule itself: creator or a Manage role gives Manage; otherwise the higher of role level and grant.</summary>
+    public static PermissionLevel Effective(PermissionLevel roleLevel, PermissionLevel? granted, bool isCreator) =>
+        isCreator || roleLevel == PermissionLevel.Manage ? PermissionLevel.Manage
+        : granted is { } g && g > roleLevel ? g
+        : roleLevel;
+
     public static async Task<PermissionLevel> LevelOnAsync(
         RegistryDbContext db, UserAccess access, RegisteredModel model, CancellationToken ct = default)
     {
-        if (access.RoleLevel == PermissionLevel.Manage || model.CreatedById == access.UserId) return PermissionLevel.Manage;
+        if (!access.Active) return PermissionLevel.None;
+        var isCreator = model.CreatedById == access.UserId;
+        if (isCreator || access.RoleLevel == PermissionLevel.Manage) return PermissionLevel.Manage;
         var grant = await db.Grants.Where(g => g.ModelId == model.Id && g.UserId == access.UserId)
             .Select(g => (PermissionLevel?)g.Level).FirstOrDefaultAsync(ct);
-        return grant is { } granted && granted > access.RoleLevel ? granted : access.RoleLevel;
+        return Effective(access.RoleLevel, grant, isCreator);
     }
 
     /// <summary>Throws permission denied unless the user's level on the model allows the ability.</summary>
@@ -44,20 +57,21 @@ public static class PermissionResolver
         return level;
     }
 
-    /// <summary>The models the user may read (null = every model): created by them, or granted Read or more.</summary>
+    /// <summary>The models the user may read: every model with a role, else those they created or were granted.</summary>
     public static IQueryable<RegisteredModel> Readable(RegistryDbContext db, UserAccess access)
     {
+        if (!access.Active) return db.Models.Where(m => false);
         if (access.RoleLevel >= PermissionLevel.Read) return db.Models;
         var granted = db.Grants.Where(g => g.UserId == access.UserId && g.Level != PermissionLevel.None).Select(g => g.ModelId);
         return db.Models.Where(m => m.CreatedById == access.UserId || granted.Contains(m.Id));
     }
 }
 
-/// <summary>A user's roles as read for one operation.</summary>
-public sealed record UserAccess(string UserId, IReadOnlyList<string> RoleNames)
+/// <summary>A user's roles as read for one operation; <paramref name="Active"/> is false for a locked or deleted account.</summary>
+public sealed record UserAccess(string UserId, IReadOnlyList<string> RoleNames, bool Active = true)
 {
-    public bool IsAdmin => RoleNames.Contains(Roles.Admin);
+    public bool IsAdmin => Active && RoleNames.Contains(Roles.Admin);
 
     /// <summary>The level the roles give on every model.</summary>
-    public PermissionLevel RoleLevel => RoleNames.Select(Roles.LevelOf).DefaultIfEmpty(PermissionLevel.None).Max();
+    public PermissionLevel RoleLevel => Active ? Roles.LevelOfAll(RoleNames) : PermissionLevel.None;
 }

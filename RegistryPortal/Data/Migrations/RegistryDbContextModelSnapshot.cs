@@ -219,6 +219,50 @@ namespace RegistryPortal.Data.Migrations
                     b.ToTable("AspNetUsers", (string)null);
                 });
 
+            modelBuilder.Entity("RegistryPortal.Domain.AccessToken", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("LastUsedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Prefix")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SecretHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("SecretHash")
+                        .IsUnique();
+
+                    b.HasIndex("UserId");
+
+                    b.ToTable("AccessTokens");
+                });
+
             modelBuilder.Entity("RegistryPortal.Domain.ActivityEvent", b =>
                 {
                     b.Property<long>("Id")
@@ -256,6 +300,10 @@ namespace RegistryPortal.Data.Migrations
                     b.Property<int?>("RequestId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("SubjectUserId")
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("ToStage")
                         .HasMaxLength(16)
                         .HasColumnType("TEXT");
@@ -271,7 +319,11 @@ namespace RegistryPortal.Data.Migrations
 
                     b.HasIndex("At");
 
+                    b.HasIndex("SubjectUserId");
+
                     b.HasIndex("UserId");
+
+                    b.HasIndex("Kind", "At");
 
                     b.HasIndex("ModelId", "VersionNumber", "At");
 
@@ -749,6 +801,15 @@ namespace RegistryPortal.Data.Migrations
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityUserToken<string>", b =>
+                {
+                    b.HasOne("RegistryPortal.Data.ApplicationUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("RegistryPortal.Domain.AccessToken", b =>
                 {
                     b.HasOne("RegistryPortal.Data.ApplicationUser", null)
                         .WithMany()

@@ -1,0 +1,46 @@
+using AngleSharp.Dom;
+using Bunit;
+using Microsoft.AspNetCore.Components;
+
+namespace RegistryPortal.Tests.TestSupport;
+
+/// <summary>Finding MudBlazor form controls the way a person names them: by their label.</summary>
+public static class FormQueries
+{
+    /// <summary>The input or textarea whose label reads <paramref name="label"/>.</summary>
+    public static IElement Field<T>(this IRenderedComponent<T> fragment, string label) where T : IComponent
+    {
+        var labels = fragment.FindAll("label").Where(l => l.TextContent.Trim().TrimEnd('*').Trim() == label).ToList();
+        var element = labels.Select(l => l.GetAttribute("for")).OfType<string>().Select(id => fragment.Find($"#{id}")).FirstOrDefault();
+        return element ?? throw new InvalidOperationException($"No field labelled '{label}' in: {string.Join(", ", fragment.FindAll("label").Select(l => l.TextContent.Trim()))}");
+    }
+
+    /// <summary>The checkbox whose label reads <paramref name="label"/>.</summary>
+    public static IElement CheckBox<T>(this IRenderedComponent<T> fragment, string label) where T : IComponent =>
+        fragment.FindAll("label").Where(l => l.TextContent.Trim() == label)
+            .Select(l => l.QuerySelector("input[type=checkbox]")).OfType<IElement>().FirstOrDefault()
+        ?? throw new InvalidOperationException($"No checkbox labelled '{label}'.");
+
+    /// <summary>The button (or link button) whose accessible name, its aria-label, is <paramref name="name"/>.</summary>
+    public static IElement? Labelled<T>(this IRenderedComponent<T> fragment, string name) where T : IComponent =>
+        fragment.FindAll("button[aria-label], a[aria-label]").FirstOrDefault(b => b.GetAttribute("aria-label") == name);
+
+    /// <summary>Waits (up to 5 s) until <paramref name="condition"/> holds in the database, then asserts it.</summary>
+    public static async Task EventuallyAsync(Func<Task<bool>> condition)
+    {
+        for (var i = 0; i < 100 && !await condition(); i++) await Task.Delay(50);
+        Assert.True(await condition());
+    }
+
+    /// <summary>Opens the MudSelect whose combobox is labelled <paramref name="name"/> and picks the option reading <paramref name="option"/>.</summary>
+    public static void Choose<T>(this IRenderedComponent<T> fragment, IRenderedComponent<MudBlazor.MudPopoverProvider> popovers, string name, string option)
+        where T : IComponent
+    {
+        var combobox = fragment.FindAll("[role=combobox]").FirstOrDefault(c => c.GetAttribute("aria-label") == name)
+            ?? throw new InvalidOperationException($"No select labelled '{name}'.");
+        var control = combobox.Closest(".mud-input-control") ?? throw new InvalidOperationException("Not a MudSelect.");
+        control.MouseDown();
+        popovers.WaitForAssertion(() => Assert.Contains(popovers.FindAll("[role=option]"), o => o.TextContent.Trim() == option));
+        popovers.FindAll("[role=option]").First(o => o.TextContent.Trim() == option).Click();
+    }
+}
