@@ -15,6 +15,7 @@ public static class MlflowApi
 
     public static IServiceCollection AddMlflowApi(this IServiceCollection services)
     {
+        services.AddSingleton<IApiTokenAuthenticator, AccessTokenAuthenticator>();
         services.AddAuthentication()
             .AddScheme<AuthenticationSchemeOptions, ApiAuthenticationHandler>(ApiAuthenticationHandler.SchemeName, configureOptions: null);
         // Naming the scheme makes authorization authenticate with it alone and replace the cookie's user.
