@@ -22,6 +22,8 @@ public abstract class PageTestContext : BunitContext, IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
+        // CI machines are small and busy: give pages time to load before a wait counts as a failure.
+        DefaultWaitTimeout = TimeSpan.FromSeconds(15);
         Registry = await TestRegistry.CreateAsync();
         JSInterop.Mode = JSRuntimeMode.Loose;
         Services.AddMudServices();
