@@ -24,6 +24,7 @@ public static class RegistryServices
         services.AddSingleton<RunService>();
         services.AddSingleton<ArtifactStore>();
         services.AddSingleton<ModelRegistration>();
+        services.AddSingleton<RunArtifacts>();
         return services;
     }
 }
