@@ -122,4 +122,18 @@ public class RunFilterParserTests
         Assert.StartsWith($"Invalid order_by clause '{clause}' at position {position}: ", error.Message);
         Assert.Contains(what, error.Message);
     }
+
+    [Theory]
+    [InlineData(RunEntity.Metric, "auc")]
+    [InlineData(RunEntity.Metric, "val loss")]
+    [InlineData(RunEntity.Param, "it`s")]
+    [InlineData(RunEntity.Tag, "mlflow.source.name")]
+    [InlineData(RunEntity.Metric, "1st")]
+    [InlineData(RunEntity.Param, "a=b")]
+    public void A_key_written_out_parses_back_to_itself(RunEntity entity, string name)
+    {
+        var key = new RunKey(entity, name);
+
+        Assert.Equal(new RunOrder(key, true), RunFilter.ParseOrderBy([$"{key} DESC"]).Single());
+    }
 }

@@ -38,7 +38,10 @@ public sealed record RunKey(RunEntity Entity, string Key, RunAttribute? Attribut
         _ => $"attributes.{Key}",
     };
 
-    private static string Quote(string key) => key.All(c => char.IsLetterOrDigit(c) || c is '_' or '.' or '-' or '/') ? key : $"`{key}`";
+    /// <summary>The key as a filter or order_by writes it: bare when it can be, else in backticks (a backtick doubled).</summary>
+    private static string Quote(string key) =>
+        key.Length > 0 && (char.IsLetter(key[0]) || key[0] == '_') && key.All(c => char.IsLetterOrDigit(c) || c is '_' or '.' or '-' or '/')
+            ? key : $"`{key.Replace("`", "``")}`";
 }
 
 /// <summary>
