@@ -69,28 +69,30 @@ public class DialogTests : PageTestContext
     {
         var (name, owner) = await Registry.ModelWithVersionsAsync(2);
         await Registry.Versions.DeleteAsync(owner, name, 2);
+        var runId = await Registry.RunWithModelAsync(owner);
         SignIn(owner);
         RenderPage<ModelPage>(p => p.Add(x => x.Name, name));
 
         // As the run page opens it: with the run's model folder as the source.
-        var shown = Dialogs.InvokeAsync(() => RegisterModelDialog.ShowAsync(Services.GetRequiredService<IDialogService>(), name, "runs:/abc123/model"));
+        var shown = Dialogs.InvokeAsync(() => RegisterModelDialog.ShowAsync(Services.GetRequiredService<IDialogService>(), name, $"runs:/{runId}/model"));
         Dialogs.WaitForAssertion(() => Assert.True(Dialogs.Button("Register")!.IsEnabled()));
         Dialogs.Button("Register")!.Click();
         var version = await shown;
 
-        Assert.Equal((3, "runs:/abc123/model"), (version!.Version, version.Source)); // 2 was deleted, and is never reused
+        Assert.Equal((3, $"runs:/{runId}/model"), (version!.Version, version.Source)); // 2 was deleted, and is never reused
         Assert.Equal(3, (await Registry.Versions.ListAsync(owner, name)).Items[0].Version);
     }
 
     [Fact]
     public async Task Register_model_into_an_unreadable_model_is_refused_inside_the_dialog()
     {
-        var (name, _) = await Registry.ModelWithVersionsAsync(1);
+        var (name, owner) = await Registry.ModelWithVersionsAsync(1);
+        var runId = await Registry.RunWithModelAsync(owner);
         var editor = await Registry.UserAsync(Roles.Reader);
         SignIn(editor);
         RenderPage<ModelsPage>();
 
-        _ = Dialogs.InvokeAsync(() => RegisterModelDialog.ShowAsync(Services.GetRequiredService<IDialogService>(), name, "runs:/abc123/model"));
+        _ = Dialogs.InvokeAsync(() => RegisterModelDialog.ShowAsync(Services.GetRequiredService<IDialogService>(), name, $"runs:/{runId}/model"));
         Dialogs.WaitForAssertion(() => Assert.True(Dialogs.Button("Register")!.IsEnabled()));
         Dialogs.Button("Register")!.Click();
 

@@ -7,6 +7,7 @@ using MudBlazor;
 using MudBlazor.Services;
 using RegistryPortal.Registry;
 using RegistryPortal.Security;
+using RegistryPortal.Tracking;
 
 namespace RegistryPortal.Tests.TestSupport;
 
@@ -39,6 +40,11 @@ public abstract class PageTestContext : BunitContext, IAsyncLifetime
         Services.AddSingleton(Registry.Tokens);
         Services.AddSingleton(Registry.Services.GetRequiredService<RegistryChanges>());
         Services.AddSingleton(Registry.Services.GetRequiredService<UploadRegistration>());
+        Services.AddSingleton(Registry.Services.GetRequiredService<ExperimentService>());
+        Services.AddSingleton(Registry.Services.GetRequiredService<RunService>());
+        Services.AddSingleton(Registry.Services.GetRequiredService<ArtifactStore>());
+        Services.AddSingleton(Registry.Services.GetRequiredService<RunArtifacts>());
+        Services.AddSingleton(Registry.Services.GetRequiredService<ModelRegistration>());
         authorization = AddAuthorization();
         SetRendererInfo(new RendererInfo("Server", isInteractive: true));
     }
@@ -68,6 +74,8 @@ public abstract class PageTestContext : BunitContext, IAsyncLifetime
     public new async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
+        // A registration from a run copies its files in the background: let it finish before the folder goes.
+        await Registry.Services.GetRequiredService<ModelRegistration>().WhenIdleAsync();
         await Registry.DisposeAsync();
     }
 }

@@ -30,6 +30,7 @@ public static class RegistryServices
         services.AddSingleton<ArtifactStore>();
         services.AddSingleton<ArtifactService>();
         services.AddSingleton<ModelRegistration>();
+        services.AddSingleton<RunArtifacts>();
         return services;
     }
 }

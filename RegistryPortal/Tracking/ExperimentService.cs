@@ -6,7 +6,7 @@ using RegistryPortal.Security;
 namespace RegistryPortal.Tracking;
 
 /// <summary>Experiments: create, get by id or name, search.</summary>
-public sealed class ExperimentService(RegistryStore store)
+public sealed partial class ExperimentService(RegistryStore store)
 {
     public Task<Experiment> CreateAsync(Actor actor, string name, string? artifactLocation = null,
         IReadOnlyDictionary<string, string>? tags = null, CancellationToken ct = default) =>

@@ -17,6 +17,8 @@ public sealed class ModelRegistration(VersionService versions, RunService runs, 
 
     public async Task<VersionView> RegisterAsync(Actor actor, NewVersion request, CancellationToken ct = default)
     {
+        // A version made from a run's folder records the run, so its page links back to it (the lineage).
+        if (string.IsNullOrWhiteSpace(request.RunId) && RunIdOf(request.Source) is { } runId) request = request with { RunId = runId };
         var folder = await LocalFolderAsync(actor, request.Source, ct);
         if (folder is null) return await versions.RegisterAsync(actor, request, ct);
         if (folder.StartsWith("registry/", StringComparison.Ordinal))
@@ -61,5 +63,15 @@ public sealed class ModelRegistration(VersionService versions, RunService runs, 
         var runRoot = ArtifactStore.PathOf(run.Info.ArtifactUri)
             ?? throw RegistryError.InvalidValue($"Run {runId} keeps its artifacts outside the portal ({run.Info.ArtifactUri}); register that URI instead.");
         return inner.Length == 0 ? runRoot : $"{runRoot.TrimEnd('/')}/{inner}";
+    }
+
+    /// <summary>The run id of a <c>runs:/&lt;run id&gt;/&lt;path&gt;</c> source, or null for any other.</summary>
+    private static string? RunIdOf(string? source)
+    {
+        if (source is null || !source.StartsWith("runs:/", StringComparison.Ordinal)) return null;
+        var rest = source["runs:/".Length..].Trim('/');
+        var slash = rest.IndexOf('/');
+        var runId = slash < 0 ? rest : rest[..slash];
+        return runId.Length == 0 ? null : runId;
     }
 }

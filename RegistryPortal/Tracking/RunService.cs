@@ -11,7 +11,7 @@ public sealed record RunDetails(Run Info, IReadOnlyList<RunParam> Params, IReadO
 public sealed record MetricValue(string Key, double Value, long Timestamp, long Step);
 
 /// <summary>Runs: create, read, update, log params/metrics/tags/models, search.</summary>
-public sealed class RunService(RegistryStore store)
+public sealed partial class RunService(RegistryStore store)
 {
     /// <summary>The tag MLflow's client reads back the logged models from.</summary>
     public const string LoggedModelsTag = "mlflow.log-model.history";
@@ -133,19 +133,7 @@ public sealed class RunService(RegistryStore store)
 
     /// <summary>The active runs of some experiments, newest first, with their params, tags and latest metrics.</summary>
     public Task<Page<RunDetails>> SearchAsync(Actor actor, IReadOnlyList<int> experimentIds, int pageIndex = 0, int pageSize = 100, CancellationToken ct = default) =>
-        store.ReadAsync(actor, async op =>
-        {
-            TrackingRules.DemandRead(op);
-            var runs = op.Db.Runs.Where(r => experimentIds.Contains(r.ExperimentId) && r.LifecycleStage == LifecycleStages.Active);
-            var total = await runs.CountAsync(op.Ct);
-            pageSize = Math.Clamp(pageSize, 1, 1000);
-            var page = await runs.OrderByDescending(r => r.StartTime).ThenBy(r => r.Id)
-                .Skip(Math.Max(0, pageIndex) * pageSize).Take(pageSize).Include(r => r.Params).Include(r => r.Tags).ToListAsync(op.Ct);
-            var ids = page.Select(r => r.Id).ToList();
-            var latest = await LatestMetricsAsync(op, ids);
-            var items = page.Select(r => new RunDetails(r, r.Params, r.Tags, latest.Where(m => m.RunId == r.Id).ToList())).ToList();
-            return new Page<RunDetails>(items, total, pageIndex, pageSize);
-        }, ct);
+        SearchAsync(actor, experimentIds, new RunQuery(PageIndex: pageIndex, PageSize: pageSize), ct);
 
     internal static async Task<Run> FindAsync(OperationContext op, string runId) =>
         await op.Db.Runs.FirstOrDefaultAsync(r => r.Id == runId, op.Ct)

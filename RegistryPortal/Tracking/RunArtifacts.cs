@@ -1,0 +1,110 @@
+using System.Text;
+using RegistryPortal.Domain;
+using RegistryPortal.Security;
+
+namespace RegistryPortal.Tracking;
+
+/// <summary>A file or folder among a run's artifacts; <see cref="Path"/> is relative to the run's artifact root.</summary>
+public sealed record ArtifactNode(string Path, bool IsDir, long? FileSize, IReadOnlyList<ArtifactNode> Children)
+{
+    public string Name => Path[(Path.LastIndexOf('/') + 1)..];
+
+    /// <summary>A folder holding an MLmodel file: a logged model, which can be registered.</summary>
+    public bool IsModel => IsDir && Children.Any(c => !c.IsDir && c.Name == RunArtifacts.ModelFile);
+}
+
+/// <summary>
+/// A run's artifacts as a tree. <see cref="StoredOutside"/> names the location when the run keeps its artifacts
+/// outside the portal (then there is nothing to list); <see cref="Truncated"/> says the listing stopped at
+/// <see cref="RunArtifacts.MaxEntries"/> entries.
+/// </summary>
+public sealed record ArtifactTree(string ArtifactUri, IReadOnlyList<ArtifactNode> Items, bool Truncated, string? StoredOutside)
+{
+    /// <summary>The run's artifact root itself holds an MLmodel file.</summary>
+    public bool RootIsModel => Items.Any(c => !c.IsDir && c.Name == RunArtifacts.ModelFile);
+}
+
+/// <summary>
+/// The start of a text file (at most <see cref="RunArtifacts.PreviewLimit"/> bytes, <see cref="Truncated"/> when
+/// there is more), or why it is not shown (<see cref="NotShownBecause"/>).
+/// </summary>
+public sealed record ArtifactPreview(string Path, long FileSize, string? Text, bool Truncated, string? NotShownBecause);
+
+/// <summary>
+/// Browsing a run's artifacts for the run page: the tree of its files and a preview of small text files.
+/// Every call checks that the caller may read the run, and stays inside the run's own artifact folder.
+/// </summary>
+public sealed class RunArtifacts(RunService runs, ArtifactStore store)
+{
+    public const string ModelFile = "MLmodel";
+    public const int PreviewLimit = 64 * 1024;
+    public const int MaxEntries = 2000;
+
+    private static readonly HashSet<string> TextNames = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ModelFile, "requirements.txt", "conda.yaml", "python_env.yaml", "LICENSE", "README", "Dockerfile",
+    };
+
+    private static readonly HashSet<string> TextExtensions = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ".txt", ".yaml", ".yml", ".json", ".md", ".py", ".cfg", ".ini", ".toml", ".csv", ".tsv", ".log", ".xml", ".html", ".sh", ".r", ".sql",
+    };
+
+    /// <summary>Whether the preview shows a file of this name (MLmodel, requirements.txt, *.yaml, *.json, *.txt and the like).</summary>
+    public static bool IsText(string name) => TextNames.Contains(name) || TextExtensions.Contains(System.IO.Path.GetExtension(name));
+
+    public async Task<ArtifactTree> TreeAsync(Actor actor, string runId, CancellationToken ct = default)
+    {
+        var run = await runs.GetAsync(actor, runId, ct);
+        var root = ArtifactStore.PathOf(run.Info.ArtifactUri)?.TrimEnd('/');
+        if (root is null) return new ArtifactTree(run.Info.ArtifactUri, [], false, run.Info.ArtifactUri);
+        var count = 0;
+        List<ArtifactNode> Folder(string relative)
+        {
+            var nodes = new List<ArtifactNode>();
+            foreach (var entry in store.List(relative.Length == 0 ? root : $"{root}/{relative}"))
+            {
+                if (++count > MaxEntries) break;
+                var path = entry.Path[(root.Length + 1)..];
+                nodes.Add(new ArtifactNode(path, entry.IsDir, entry.FileSize, entry.IsDir ? Folder(path) : []));
+            }
+            // Folders first, then files, each by name, as file browsers show them.
+            return nodes.OrderBy(n => n.IsDir ? 0 : 1).ThenBy(n => n.Name, StringComparer.Ordinal).ToList();
+        }
+        var items = Folder("");
+        return new ArtifactTree(run.Info.ArtifactUri, items, count > MaxEntries, null);
+    }
+
+    /// <summary>The start of a text file among the run's artifacts; <paramref name="path"/> is relative to the run's artifact root.</summary>
+    public async Task<ArtifactPreview> PreviewAsync(Actor actor, string runId, string path, CancellationToken ct = default)
+    {
+        var run = await runs.GetAsync(actor, runId, ct);
+        var relative = Confined(path);
+        var root = ArtifactStore.PathOf(run.Info.ArtifactUri)?.TrimEnd('/')
+            ?? throw RegistryError.InvalidValue($"Run {runId} keeps its artifacts outside the portal ({run.Info.ArtifactUri}).");
+        var file = store.FileOrNull($"{root}/{relative}")
+            ?? throw RegistryError.NotFound($"Run {runId} has no artifact file '{relative}'.");
+        var size = new FileInfo(file).Length;
+        if (!IsText(System.IO.Path.GetFileName(relative)))
+            return new ArtifactPreview(relative, size, null, false, "There is no preview for this type of file.");
+        var buffer = new byte[Math.Min(size, PreviewLimit)];
+        int read;
+        await using (var stream = File.OpenRead(file))
+        {
+            read = await stream.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, ct);
+        }
+        var start = buffer.AsSpan(0, read);
+        if (start.Contains((byte)0))
+            return new ArtifactPreview(relative, size, null, false, "The file holds binary data, so it is not shown as text.");
+        return new ArtifactPreview(relative, size, Encoding.UTF8.GetString(start), size > PreviewLimit, null);
+    }
+
+    /// <summary>A path inside the run's folder: relative, '/'-separated, no empty, '.' or '..' segment.</summary>
+    private static string Confined(string path)
+    {
+        var segments = (path ?? "").Split('/');
+        if (string.IsNullOrEmpty(path) || path.Contains('\\') || segments.Any(s => s is "" or "." or ".."))
+            throw RegistryError.InvalidValue($"'{path}' is not a path inside the run's artifacts.");
+        return path;
+    }
+}

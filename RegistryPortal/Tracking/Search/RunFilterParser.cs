@@ -1,0 +1,177 @@
+using System.Globalization;
+using RegistryPortal.Domain;
+using RegistryPortal.Registry.Search;
+using static RegistryPortal.Registry.Search.FilterOperator;
+
+namespace RegistryPortal.Tracking.Search;
+
+/// <summary>
+/// Recursive descent over a runs filter (MLflow's search_runs syntax):
+/// <code>
+/// filter     := [ comparison { AND comparison } ]
+/// comparison := key operator value
+/// key        := prefix.name | prefix.`name` | prefix."name" | attribute
+/// prefix     := metrics | metric | params | param | parameters | parameter | tags | tag | attributes | attribute | attr | run
+/// value      := number (metrics, start_time, end_time) | 'text' | "text" (params, tags, run_id, run_name, status)
+/// </code>
+/// and over order_by clauses: <c>key [ASC | DESC]</c>. Prefixes, attribute names and keywords ignore case;
+/// metric, param and tag names are taken as written.
+/// </summary>
+internal sealed class RunFilterParser
+{
+    private static readonly FilterOperator[] NumberOperators = [Equal, NotEqual, Less, LessOrEqual, Greater, GreaterOrEqual];
+    private static readonly FilterOperator[] TextOperators = [Equal, NotEqual, Like, ILike];
+
+    private static readonly Dictionary<string, RunEntity> Prefixes = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["metrics"] = RunEntity.Metric, ["metric"] = RunEntity.Metric,
+        ["params"] = RunEntity.Param, ["param"] = RunEntity.Param, ["parameters"] = RunEntity.Param, ["parameter"] = RunEntity.Param,
+        ["tags"] = RunEntity.Tag, ["tag"] = RunEntity.Tag,
+        ["attributes"] = RunEntity.Attribute, ["attribute"] = RunEntity.Attribute, ["attr"] = RunEntity.Attribute, ["run"] = RunEntity.Attribute,
+    };
+
+    /// <summary>Attribute names, with the aliases MLflow's own UI writes ("created", "run name").</summary>
+    private static readonly Dictionary<string, (RunAttribute Attribute, string Name)> Attributes = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["run_id"] = (RunAttribute.RunId, "run_id"),
+        ["run_name"] = (RunAttribute.RunName, "run_name"), ["run name"] = (RunAttribute.RunName, "run_name"),
+        ["status"] = (RunAttribute.Status, "status"),
+        ["start_time"] = (RunAttribute.StartTime, "start_time"), ["created"] = (RunAttribute.StartTime, "start_time"),
+        ["end_time"] = (RunAttribute.EndTime, "end_time"),
+    };
+
+    private const string KeyHelp = "metrics.<name>, params.<name>, tags.<name> or attributes.<run_id | run_name | status | start_time | end_time>";
+
+    private readonly RunFilterTokenizer tokenizer;
+    private readonly Func<int, string, RegistryError> error;
+    private Token? lookahead;
+
+    private RunFilterParser(string text, Func<int, string, RegistryError> error)
+    {
+        this.error = error;
+        tokenizer = new RunFilterTokenizer(text, error);
+    }
+
+    private Token Peek => lookahead ??= tokenizer.Next();
+
+    private Token Take()
+    {
+        var token = Peek;
+        lookahead = null;
+        return token;
+    }
+
+    public static List<RunComparison> ParseFilter(string? text) =>
+        new RunFilterParser(text ?? "", (position, what) => RegistryError.InvalidValue($"Invalid filter at position {position}: {what}")).Filter();
+
+    public static RunOrder ParseOrder(string clause) =>
+        new RunFilterParser(clause, (position, what) => RegistryError.InvalidValue($"Invalid order_by clause '{clause}' at position {position}: {what}")).Order();
+
+    private List<RunComparison> Filter()
+    {
+        var comparisons = new List<RunComparison>();
+        if (Peek.Kind == TokenKind.End) return comparisons;
+        comparisons.Add(Comparison());
+        while (Peek.Kind != TokenKind.End)
+        {
+            var joiner = Take();
+            if (joiner.IsKeyword("OR")) throw At(joiner, "OR is not supported; comparisons can only be joined with AND.");
+            if (!joiner.IsKeyword("AND"))
+                throw At(joiner, $"expected AND or the end of the filter after a comparison, found {joiner.Describe()}.");
+            comparisons.Add(Comparison());
+        }
+        return comparisons;
+    }
+
+    private RunOrder Order()
+    {
+        var key = Key("an order_by clause", "metrics.auc DESC");
+        var direction = Take();
+        if (direction.Kind == TokenKind.End) return new RunOrder(key, false);
+        if (!direction.IsKeyword("ASC") && !direction.IsKeyword("DESC"))
+            throw At(direction, $"expected ASC, DESC or nothing after {key}, found {direction.Describe()}.");
+        var end = Take();
+        if (end.Kind != TokenKind.End) throw At(end, $"expected the end of the clause after {direction.Text}, found {end.Describe()}; give each order_by clause on its own.");
+        return new RunOrder(key, direction.IsKeyword("DESC"));
+    }
+
+    private RunComparison Comparison()
+    {
+        var start = Peek;
+        var key = Key("a comparison", "metrics.auc > 0.9");
+        var opToken = Take();
+        var operators = key.IsNumeric ? NumberOperators : TextOperators;
+        var op = FilterRules.OperatorOf(opToken) is { } known && known != In ? known : (FilterOperator?)null;
+        if (op is null)
+            throw At(opToken, $"expected an operator after {key} ({FilterRules.List(operators)}), found {opToken.Describe()}.");
+        if (!operators.Contains(op.Value))
+            throw At(opToken, $"{key} {(key.IsNumeric ? "holds numbers" : "holds text")} and cannot be compared with {FilterRules.Symbol(op.Value)}; use {FilterRules.List(operators)}.");
+        var value = Take();
+        return key.IsNumeric
+            ? new RunComparison(key, op.Value, null, Number(key, opToken, value), start.Position)
+            : new RunComparison(key, op.Value, Text(key, opToken, value), null, start.Position);
+    }
+
+    private RunKey Key(string what, string example)
+    {
+        var word = Take();
+        if (word.Kind == TokenKind.End) throw At(word, $"the text ends where {what} should start; for example {example}.");
+        if (word.Kind != TokenKind.Word) throw At(word, $"expected {KeyHelp}, found {word.Describe()}.");
+        var dot = word.Text.IndexOf('.');
+        if (dot < 0)
+        {
+            // A bare attribute name (status = 'FINISHED') is accepted too.
+            if (Attributes.TryGetValue(word.Text, out var bare)) return new RunKey(RunEntity.Attribute, bare.Name, bare.Attribute);
+            throw At(word, $"'{word.Text}' is not a key; use {KeyHelp}.");
+        }
+        var prefix = word.Text[..dot];
+        if (!Prefixes.TryGetValue(prefix, out var entity))
+            throw At(word, $"unknown prefix '{prefix}' in '{word.Text}'; use {KeyHelp}.");
+        var name = word.Text[(dot + 1)..];
+        if (name.Length == 0)
+        {
+            // metrics.`key with spaces` or metrics."key": the quoted name follows the dot with no space between.
+            if (Peek.Kind is TokenKind.Backticked or TokenKind.Quoted && word.IsFollowedDirectlyBy(Peek)) name = Take().Text;
+            else throw At(word.Position + word.Length, $"expected a name after '{word.Text}', for example {word.Text}auc or {word.Text}`name with spaces`.");
+            if (name.Length == 0) throw At(word.Position + word.Length, "a name in backticks cannot be empty.");
+        }
+        if (entity != RunEntity.Attribute) return new RunKey(entity, name);
+        if (Attributes.TryGetValue(name, out var attribute)) return new RunKey(RunEntity.Attribute, attribute.Name, attribute.Attribute);
+        throw At(word, $"unknown attribute '{name}'; use run_id, run_name, status, start_time or end_time.");
+    }
+
+    private double Number(RunKey key, Token opToken, Token value)
+    {
+        var example = $"(for example {key} {opToken.Text} {(key.Entity == RunEntity.Metric ? "0.9" : "1700000000000")})";
+        if (value.Kind == TokenKind.Word && double.TryParse(value.Text, NumberStyles.Float, CultureInfo.InvariantCulture, out var number)
+            && double.IsFinite(number))
+        {
+            if (key.Entity == RunEntity.Attribute && number != Math.Floor(number))
+                throw At(value, $"{key} is a time in whole milliseconds since 1970; {value.Text} has a fraction {example}.");
+            return number;
+        }
+        var hint = value.Kind == TokenKind.Quoted ? $"{key} holds numbers: write the number without quotes" : $"expected a number after '{opToken.Text}'";
+        throw At(value, $"{hint} {example}, found {value.Describe()}.");
+    }
+
+    private string Text(RunKey key, Token opToken, Token value)
+    {
+        if (value.Kind == TokenKind.Quoted) return value.Text;
+        var hint = value.Kind == TokenKind.Word && key.Entity == RunEntity.Param
+            ? $"params are text: put the value in quotes (for example {key} {opToken.Text} '{value.Text}')"
+            : $"expected a quoted value after '{opToken.Text}' (for example {key} {opToken.Text} '{Example(key)}')";
+        throw At(value, $"{hint}, found {value.Describe()}.");
+    }
+
+    private static string Example(RunKey key) => key.Attribute switch
+    {
+        RunAttribute.Status => "FINISHED",
+        RunAttribute.RunName => "baseline%",
+        RunAttribute.RunId => "a1b2c3",
+        _ => "value",
+    };
+
+    private RegistryError At(Token token, string what) => error(token.Position, what);
+
+    private RegistryError At(int position, string what) => error(position, what);
+}

@@ -1,0 +1,54 @@
+using RegistryPortal.Registry.Search;
+
+namespace RegistryPortal.Tracking.Search;
+
+/// <summary>What a key of a runs filter or order_by names: a metric, a param, a tag, or an attribute of the run.</summary>
+public enum RunEntity
+{
+    Metric,
+    Param,
+    Tag,
+    Attribute,
+}
+
+/// <summary>The run attributes a filter and order_by accept (MLflow's names: run_id, run_name, status, start_time, end_time).</summary>
+public enum RunAttribute
+{
+    RunId,
+    RunName,
+    Status,
+    StartTime,
+    EndTime,
+}
+
+/// <summary>
+/// The left side of a comparison or an order_by clause: <c>metrics.auc</c> is (Metric, "auc"); an attribute
+/// carries its <see cref="RunAttribute"/> and its canonical name as the key.
+/// </summary>
+public sealed record RunKey(RunEntity Entity, string Key, RunAttribute? Attribute = null)
+{
+    /// <summary>Metrics and the two time attributes compare numbers; everything else compares text.</summary>
+    public bool IsNumeric => Entity == RunEntity.Metric || Attribute is RunAttribute.StartTime or RunAttribute.EndTime;
+
+    public override string ToString() => Entity switch
+    {
+        RunEntity.Metric => $"metrics.{Quote(Key)}",
+        RunEntity.Param => $"params.{Quote(Key)}",
+        RunEntity.Tag => $"tags.{Quote(Key)}",
+        _ => $"attributes.{Key}",
+    };
+
+    /// <summary>The key as a filter or order_by writes it: bare when it can be, else in backticks (a backtick doubled).</summary>
+    private static string Quote(string key) =>
+        key.Length > 0 && (char.IsLetter(key[0]) || key[0] == '_') && key.All(c => char.IsLetterOrDigit(c) || c is '_' or '.' or '-' or '/')
+            ? key : $"`{key.Replace("`", "``")}`";
+}
+
+/// <summary>
+/// One comparison of a runs filter: text values (<paramref name="Text"/>) for params, tags and the text
+/// attributes, numbers (<paramref name="Number"/>) for metrics and times. <paramref name="Position"/> is 1-based.
+/// </summary>
+public sealed record RunComparison(RunKey Target, FilterOperator Operator, string? Text, double? Number, int Position);
+
+/// <summary>One order_by clause: <c>metrics.auc DESC</c>.</summary>
+public sealed record RunOrder(RunKey Key, bool Descending);

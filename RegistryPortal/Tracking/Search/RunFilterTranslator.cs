@@ -1,0 +1,146 @@
+using System.Linq.Expressions;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Query;
+using RegistryPortal.Data;
+using RegistryPortal.Registry.Search;
+
+namespace RegistryPortal.Tracking.Search;
+
+/// <summary>
+/// Runs filters and order_by as LINQ that EF Core turns into SQL: one WHERE per comparison (so AND).
+/// <list type="bullet">
+/// <item>Params and tags: EXISTS on their table with the key and the test, so a run without the key never
+/// matches, also not for '!=' (as MLflow's SQL store joins).</item>
+/// <item>Metrics compare each key's latest value: the row with the highest step, then the latest timestamp,
+/// then the last logged (the rule <see cref="RunService"/> shows) — a row no other row of its key outranks.</item>
+/// <item>Text as the registry filter (see <see cref="FilterTranslator"/>): '=' exact, LIKE case-sensitive (GLOB),
+/// ILIKE SQLite's LIKE.</item>
+/// <item>order_by puts runs without the key last in both directions, then start_time DESC and run_id.</item>
+/// </list>
+/// Values are captured variables, so they reach SQLite as parameters.
+/// </summary>
+internal static class RunFilterTranslator
+{
+    public static IQueryable<Run> Apply(IQueryable<Run> runs, RegistryDbContext db, IEnumerable<RunComparison> comparisons)
+    {
+        foreach (var c in comparisons)
+        {
+            var key = c.Target.Key;
+            runs = c.Target.Entity switch
+            {
+                RunEntity.Param => WithParam(runs, db.RunParams.Where(p => p.Key == key).Where(Compose<RunParam, string>(p => p.Value, Text(c)))),
+                RunEntity.Tag => WithTag(runs, db.RunTags.Where(t => t.Key == key).Where(Compose<RunTag, string>(t => t.Value, Text(c)))),
+                RunEntity.Metric => WithMetric(runs, Latest(db, key).Where(Compose<RunMetric, double>(m => m.Value, Number(c.Operator, c.Number!.Value)))),
+                _ => c.Target.Attribute switch
+                {
+                    RunAttribute.RunId => runs.Where(Compose<Run, string>(r => r.Id, Text(c))),
+                    RunAttribute.RunName => runs.Where(Compose<Run, string>(r => r.Name, Text(c))),
+                    RunAttribute.Status => runs.Where(Compose<Run, string>(r => r.Status, Text(c))),
+                    RunAttribute.StartTime => runs.Where(Compose<Run, long>(r => r.StartTime, Whole(c))),
+                    // A run still going has no end time: it matches no comparison of it (SQL's NULL), '!=' neither.
+                    RunAttribute.EndTime => runs.Where(r => r.EndTime != null).Where(Compose<Run, long>(r => r.EndTime!.Value, Whole(c))),
+                    _ => throw Unsupported(c),
+                },
+            };
+        }
+        return runs;
+    }
+
+    public static IOrderedQueryable<Run> Order(IQueryable<Run> runs, RegistryDbContext db, IReadOnlyList<RunOrder> orders)
+    {
+        IOrderedQueryable<Run>? ordered = null;
+        foreach (var order in orders)
+        {
+            var key = order.Key.Key;
+            ordered = order.Key.Entity switch
+            {
+                RunEntity.Metric => By(By(runs, ordered, r => !db.RunMetrics.Any(m => m.RunId == r.Id && m.Key == key), false),
+                    r => db.RunMetrics.Where(m => m.RunId == r.Id && m.Key == key)
+                        .OrderByDescending(m => m.Step).ThenByDescending(m => m.Timestamp).ThenByDescending(m => m.Id)
+                        .Select(m => (double?)m.Value).FirstOrDefault(), order.Descending),
+                RunEntity.Param => By(By(runs, ordered, r => !db.RunParams.Any(p => p.RunId == r.Id && p.Key == key), false),
+                    r => db.RunParams.Where(p => p.RunId == r.Id && p.Key == key).Select(p => p.Value).FirstOrDefault(), order.Descending),
+                RunEntity.Tag => By(By(runs, ordered, r => !db.RunTags.Any(t => t.RunId == r.Id && t.Key == key), false),
+                    r => db.RunTags.Where(t => t.RunId == r.Id && t.Key == key).Select(t => t.Value).FirstOrDefault(), order.Descending),
+                _ => order.Key.Attribute switch
+                {
+                    RunAttribute.RunId => By(runs, ordered, r => r.Id, order.Descending),
+                    RunAttribute.RunName => By(runs, ordered, r => r.Name, order.Descending),
+                    RunAttribute.Status => By(runs, ordered, r => r.Status, order.Descending),
+                    RunAttribute.StartTime => By(runs, ordered, r => r.StartTime, order.Descending),
+                    RunAttribute.EndTime => By(By(runs, ordered, r => r.EndTime == null, false), r => r.EndTime, order.Descending),
+                    _ => throw new InvalidOperationException($"The parser let through an order_by this search cannot translate: {order}."),
+                },
+            };
+        }
+        // MLflow's default order, and the tie-break after any other: newest first, then by id so pages are stable.
+        return By(By(runs, ordered, r => r.StartTime, true), r => r.Id, false);
+    }
+
+    private static IOrderedQueryable<Run> By<TKey>(IQueryable<Run> runs, IOrderedQueryable<Run>? ordered, Expression<Func<Run, TKey>> key, bool descending) =>
+        ordered is null
+            ? descending ? runs.OrderByDescending(key) : runs.OrderBy(key)
+            : descending ? ordered.ThenByDescending(key) : ordered.ThenBy(key);
+
+    private static IOrderedQueryable<Run> By<TKey>(IOrderedQueryable<Run> ordered, Expression<Func<Run, TKey>> key, bool descending) =>
+        By(ordered, ordered, key, descending);
+
+    /// <summary>The rows holding each run's latest value of a metric: no row of the same run and key outranks them.</summary>
+    internal static IQueryable<RunMetric> Latest(RegistryDbContext db, string key) =>
+        db.RunMetrics.Where(m => m.Key == key && !db.RunMetrics.Any(n => n.RunId == m.RunId && n.Key == key
+            && (n.Step > m.Step || (n.Step == m.Step && (n.Timestamp > m.Timestamp || (n.Timestamp == m.Timestamp && n.Id > m.Id))))));
+
+    // The captured IQueryable is inlined by EF Core into the outer query: WHERE EXISTS (SELECT … FROM params …).
+    private static IQueryable<Run> WithParam(IQueryable<Run> runs, IQueryable<RunParam> matching) => runs.Where(r => matching.Any(p => p.RunId == r.Id));
+
+    private static IQueryable<Run> WithTag(IQueryable<Run> runs, IQueryable<RunTag> matching) => runs.Where(r => matching.Any(t => t.RunId == r.Id));
+
+    private static IQueryable<Run> WithMetric(IQueryable<Run> runs, IQueryable<RunMetric> matching) => runs.Where(r => matching.Any(m => m.RunId == r.Id));
+
+    private static Expression<Func<string, bool>> Text(RunComparison c)
+    {
+        var value = c.Text ?? throw Unsupported(c);
+        var glob = c.Operator == FilterOperator.Like ? FilterTranslator.LikeToGlob(value) : "";
+        return c.Operator switch
+        {
+            FilterOperator.Equal => s => s == value,
+            FilterOperator.NotEqual => s => s != value,
+            FilterOperator.Like => s => EF.Functions.Glob(s, glob),
+            FilterOperator.ILike => s => EF.Functions.Like(s, value),
+            _ => throw Unsupported(c),
+        };
+    }
+
+    private static Expression<Func<double, bool>> Number(FilterOperator op, double n) => op switch
+    {
+        FilterOperator.Equal => x => x == n,
+        FilterOperator.NotEqual => x => x != n,
+        FilterOperator.Less => x => x < n,
+        FilterOperator.LessOrEqual => x => x <= n,
+        FilterOperator.Greater => x => x > n,
+        FilterOperator.GreaterOrEqual => x => x >= n,
+        _ => throw new InvalidOperationException($"{op} does not compare numbers."),
+    };
+
+    private static Expression<Func<long, bool>> Whole(RunComparison c)
+    {
+        var n = (long)c.Number!.Value;
+        return c.Operator switch
+        {
+            FilterOperator.Equal => x => x == n,
+            FilterOperator.NotEqual => x => x != n,
+            FilterOperator.Less => x => x < n,
+            FilterOperator.LessOrEqual => x => x <= n,
+            FilterOperator.Greater => x => x > n,
+            FilterOperator.GreaterOrEqual => x => x >= n,
+            _ => throw Unsupported(c),
+        };
+    }
+
+    /// <summary>x => test(column(x)): the test applied to the column, as one expression EF Core can translate.</summary>
+    private static Expression<Func<T, bool>> Compose<T, TValue>(Expression<Func<T, TValue>> column, Expression<Func<TValue, bool>> test) =>
+        Expression.Lambda<Func<T, bool>>(ReplacingExpressionVisitor.Replace(test.Parameters[0], column.Body, test.Body), column.Parameters);
+
+    private static InvalidOperationException Unsupported(RunComparison c) =>
+        new($"The parser let through a comparison this search cannot translate: {c}.");
+}
