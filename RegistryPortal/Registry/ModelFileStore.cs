@@ -18,26 +18,8 @@ public sealed class ModelFileStore(IConfiguration configuration)
     private string StagingFolder(string userId, Guid uploadId) => Path.Combine(Root, "uploads", SafeSegment(userId), uploadId.ToString("N"));
 
     /// <summary>Streams one uploaded file into the staging folder; never holds it in memory.</summary>
-    public async Task<long> SaveUploadAsync(string userId, Guid uploadId, string relativePath, Stream content, CancellationToken ct)
-    {
-        var target = Confined(StagingFolder(userId, uploadId), relativePath);
-        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-        var partial = target + ".partial";
-        try
-        {
-            await using (var file = new FileStream(partial, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true))
-            {
-                await content.CopyToAsync(file, 1 << 16, ct);
-            }
-            File.Move(partial, target, overwrite: true);
-            return new FileInfo(target).Length;
-        }
-        catch
-        {
-            File.Delete(partial);
-            throw;
-        }
-    }
+    public Task<long> SaveUploadAsync(string userId, Guid uploadId, string relativePath, Stream content, CancellationToken ct) =>
+        AtomicFile.WriteAsync(Confined(StagingFolder(userId, uploadId), relativePath), content, ct);
 
     public void DiscardUpload(string userId, Guid uploadId)
     {
@@ -53,7 +35,7 @@ public sealed class ModelFileStore(IConfiguration configuration)
         var staging = StagingFolder(userId, uploadId);
         var files = Directory.Exists(staging) ? Directory.GetFiles(staging, "*", SearchOption.AllDirectories) : [];
         if (files.Length == 0) throw RegistryError.InvalidValue("No model files were uploaded. Choose the files (or a .zip) to register.");
-        if (files.Any(f => f.EndsWith(".partial", StringComparison.Ordinal)))
+        if (files.Any(f => f.EndsWith(AtomicFile.PartialSuffix, StringComparison.Ordinal)))
             throw RegistryError.InvalidValue("The upload is not complete yet. Wait for it to finish, or cancel it.");
         if (files is [var zip] && zip.EndsWith(".zip", StringComparison.OrdinalIgnoreCase)) Unzip(zip, staging);
 

@@ -33,29 +33,14 @@ public sealed class ArtifactStore(IConfiguration configuration)
     {
         var target = PhysicalPath(artifactPath);
         if (Directory.Exists(target)) throw RegistryError.InvalidValue($"'{artifactPath}' is a folder; upload files into it instead.");
-        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-        var partial = Path.Combine(Path.GetDirectoryName(target)!, $".{Path.GetFileName(target)}.{Guid.NewGuid():N}.partial");
-        try
-        {
-            await using (var file = new FileStream(partial, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true))
-            {
-                await content.CopyToAsync(file, 1 << 16, ct);
-            }
-            File.Move(partial, target, overwrite: true);
-            return new FileInfo(target).Length;
-        }
-        catch
-        {
-            File.Delete(partial);
-            throw;
-        }
+        return await AtomicFile.WriteAsync(target, content, ct);
     }
 
     /// <summary>The physical file of an artifact, or null when there is no such file.</summary>
     public string? FileOrNull(string artifactPath)
     {
         var path = PhysicalPath(artifactPath);
-        return File.Exists(path) && !Path.GetFileName(path).EndsWith(".partial", StringComparison.Ordinal) ? path : null;
+        return File.Exists(path) && !Path.GetFileName(path).EndsWith(AtomicFile.PartialSuffix, StringComparison.Ordinal) ? path : null;
     }
 
     /// <summary>The entries directly inside a folder, with paths relative to it (MLflow's list-artifacts).</summary>
@@ -66,7 +51,7 @@ public sealed class ArtifactStore(IConfiguration configuration)
         var prefix = folderPath.Trim('/');
         string Relative(string full) => (prefix.Length == 0 ? "" : prefix + "/") + Path.GetFileName(full);
         return Directory.GetDirectories(folder).Select(d => new ArtifactEntry(Relative(d), true, null))
-            .Concat(Directory.GetFiles(folder).Where(f => !f.EndsWith(".partial", StringComparison.Ordinal))
+            .Concat(Directory.GetFiles(folder).Where(f => !f.EndsWith(AtomicFile.PartialSuffix, StringComparison.Ordinal))
                 .Select(f => new ArtifactEntry(Relative(f), false, new FileInfo(f).Length)))
             .OrderBy(e => e.Path, StringComparer.Ordinal).ToList();
     }
@@ -78,7 +63,7 @@ public sealed class ArtifactStore(IConfiguration configuration)
         if (!Directory.Exists(source)) throw RegistryError.NotFound($"There are no artifacts at '{sourceFolderPath}' to register.");
         var id = Guid.NewGuid().ToString("N");
         var final = Path.Combine(Root, "registry", id);
-        var temporary = final + ".partial";
+        var temporary = final + AtomicFile.PartialSuffix;
         try
         {
             foreach (var file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
