@@ -31,6 +31,13 @@ public sealed class ApiRequest
         return new ApiRequest(body, readsQuery ? request.Query : null);
     }
 
+    /// <summary>
+    /// The fields of a JSON object nested in a request (one of log-batch's metrics), each named
+    /// <paramref name="prefix"/> + its name, so a refusal names the field as "metrics[2].value".
+    /// </summary>
+    public static ApiRequest FromObject(JsonElement element, string prefix) =>
+        new(element.EnumerateObject().ToDictionary(p => prefix + p.Name, p => p.Value, StringComparer.Ordinal), null);
+
     private static async Task<Dictionary<string, JsonElement>> ReadBodyAsync(HttpRequest request, CancellationToken ct)
     {
         using var buffer = new MemoryStream();

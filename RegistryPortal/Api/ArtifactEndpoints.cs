@@ -22,9 +22,9 @@ public static class ArtifactEndpoints
             artifacts.MapPut("{**path}", (string path, HttpContext http, ArtifactService service) => RunAsync(http, async (actor, ct) =>
             {
                 path = Unencoded(path);
-                // Models can be gigabytes; the body streams to disk, so no size limit applies.
+                // Models can be gigabytes; the body streams to disk, so the store's file size limit is the one that applies.
                 if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit) limit.MaxRequestBodySize = null;
-                await service.UploadAsync(actor, path, http.Request.Body, ct);
+                await service.UploadAsync(actor, path, http.Request.Body, http.Request.ContentLength, ct);
                 return Results.Json(new { }, ApiResults.Json);
             }));
 

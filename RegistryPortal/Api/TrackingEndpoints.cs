@@ -65,10 +65,8 @@ public static partial class TrackingEndpoints
         api.MapPost("runs/log-batch", (HttpContext http, RunService runs) =>
             ApiResults.RunAsync(http, async (req, actor, ct) =>
             {
-                var metrics = req.Objects("metrics").Select(m => new MetricValue(
-                    m.GetProperty("key").GetString() ?? "", ReadDouble(m.GetProperty("value")),
-                    m.TryGetProperty("timestamp", out var t) ? ReadLong(t) : 0, m.TryGetProperty("step", out var s) ? ReadLong(s) : 0)).ToList();
-                await runs.LogBatchAsync(actor, RunId(req), metrics, Pairs(req, "params"), Pairs(req, "tags"), ct);
+                var metrics = req.Objects("metrics").Select(BatchMetric).ToList();
+                await runs.LogBatchAsync(actor, RunId(req), metrics, req.Tags("params"), req.Tags("tags"), ct);
                 return Empty;
             }));
 
@@ -98,7 +96,8 @@ public static partial class TrackingEndpoints
             {
                 var ids = req.List("experiment_ids").Select(id => int.TryParse(id, out var n) ? n : -1).ToList();
                 var (pageIndex, pageSize) = OffsetPage(req, defaultSize: 1000);
-                var page = await runs.SearchAsync(actor, ids, pageIndex, pageSize, ct);
+                var query = new RunQuery(req.Optional("filter"), req.List("order_by"), pageIndex, pageSize);
+                var page = await runs.SearchAsync(actor, ids, query, ct);
                 return new { runs = page.Items.Select(Run).ToList(), next_page_token = NextToken(page.Total, pageIndex, pageSize) };
             }));
 
@@ -114,20 +113,24 @@ public static partial class TrackingEndpoints
     private static MetricValue Metric(ApiRequest req) =>
         new(req.Required("key"), req.RequiredDouble("value"), req.OptionalLong("timestamp") ?? 0, req.OptionalLong("step") ?? 0);
 
-    private static Dictionary<string, string> Pairs(ApiRequest req, string field) =>
-        req.Objects(field).ToDictionary(p => p.GetProperty("key").GetString() ?? "", p => p.TryGetProperty("value", out var v) ? v.ToString() : "");
+    /// <summary>One of log-batch's metrics, <c>{"key", "value", "timestamp", "step"}</c>, read as log-metric reads its fields.</summary>
+    private static MetricValue BatchMetric(System.Text.Json.JsonElement metric, int index)
+    {
+        var at = $"metrics[{index}].";
+        var fields = ApiRequest.FromObject(metric, at);
+        return new MetricValue(fields.Required(at + "key"), fields.RequiredDouble(at + "value"),
+            fields.OptionalLong(at + "timestamp") ?? 0, fields.OptionalLong(at + "step") ?? 0);
+    }
 
-    private static double ReadDouble(System.Text.Json.JsonElement e) =>
-        e.ValueKind == System.Text.Json.JsonValueKind.String ? double.Parse(e.GetString()!, System.Globalization.CultureInfo.InvariantCulture) : e.GetDouble();
-
-    private static long ReadLong(System.Text.Json.JsonElement e) =>
-        e.ValueKind == System.Text.Json.JsonValueKind.String ? long.Parse(e.GetString()!, System.Globalization.CultureInfo.InvariantCulture) : e.GetInt64();
-
-    /// <summary>Experiment and run searches page by offset; the token is the next offset, opaque to clients.</summary>
+    /// <summary>
+    /// Experiment and run searches page by offset, as MLflow's own server does; the token is the next offset,
+    /// opaque to clients. max_results goes up to MLflow's 50,000 (mlflow.search_runs asks for 10,000 a page).
+    /// </summary>
     private static (int PageIndex, int PageSize) OffsetPage(ApiRequest req, int defaultSize)
     {
         var size = req.OptionalInt("max_results") ?? defaultSize;
-        if (size is < 1 or > 50_000) throw new ApiException(ApiErrorCode.InvalidParameterValue, $"max_results must be between 1 and 50000, not {size}.");
+        if (size is < 1 or > RunService.MaxPageSize)
+            throw new ApiException(ApiErrorCode.InvalidParameterValue, $"Invalid value {size} for parameter 'max_results': it must be between 1 and {RunService.MaxPageSize}.");
         var token = req.Optional("page_token");
         if (string.IsNullOrEmpty(token)) return (0, size);
         try

@@ -18,11 +18,11 @@ public static class UploadEndpoints
         endpoints.MapPut("/uploads/{uploadId:guid}/{**path}", async (Guid uploadId, string path, HttpContext http, ModelFileStore files) =>
         {
             if (Refuse(http) is { } refusal) return refusal;
-            // A model can be hundreds of megabytes; it streams to disk, so no size limit is needed here.
+            // A model can be gigabytes; it streams to disk, so the store's file size limit is the one that applies.
             if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit) limit.MaxRequestBodySize = null;
             try
             {
-                var bytes = await files.SaveUploadAsync(Actor.From(http.User)!.UserId, uploadId, path, http.Request.Body, http.RequestAborted);
+                var bytes = await files.SaveUploadAsync(Actor.From(http.User)!.UserId, uploadId, path, http.Request.Body, http.RequestAborted, http.Request.ContentLength);
                 return Results.Ok(new { path, bytes });
             }
             catch (RegistryError e)

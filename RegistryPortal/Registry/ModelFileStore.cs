@@ -15,11 +15,20 @@ public sealed class ModelFileStore(IConfiguration configuration)
 
     private string Root { get; } = Path.GetFullPath(configuration["Artifacts:Root"] is { Length: > 0 } root ? root : Path.Combine("data", "artifacts"));
 
+    private FileSizeLimit Limit { get; } = FileSizeLimit.From(configuration);
+
     private string StagingFolder(string userId, Guid uploadId) => Path.Combine(Root, "uploads", SafeSegment(userId), uploadId.ToString("N"));
 
-    /// <summary>Streams one uploaded file into the staging folder; never holds it in memory.</summary>
-    public Task<long> SaveUploadAsync(string userId, Guid uploadId, string relativePath, Stream content, CancellationToken ct) =>
-        AtomicFile.WriteAsync(Confined(StagingFolder(userId, uploadId), relativePath), content, ct);
+    /// <summary>
+    /// Streams one uploaded file into the staging folder; never holds it in memory. A file whose declared
+    /// length is over the size limit is refused before a byte is read.
+    /// </summary>
+    public Task<long> SaveUploadAsync(string userId, Guid uploadId, string relativePath, Stream content, CancellationToken ct, long? declaredLength = null)
+    {
+        var target = Confined(StagingFolder(userId, uploadId), relativePath);
+        Limit.Check(declaredLength, relativePath);
+        return AtomicFile.WriteAsync(target, content, Limit, ct);
+    }
 
     public void DiscardUpload(string userId, Guid uploadId)
     {

@@ -6,10 +6,10 @@ namespace RegistryPortal.Tracking;
 /// <summary>The artifact store as users reach it: reading needs the Reader role, writing the Editor role.</summary>
 public sealed class ArtifactService(RegistryStore store, ArtifactStore artifacts)
 {
-    public async Task<long> UploadAsync(Actor actor, string path, Stream content, CancellationToken ct)
+    public async Task<long> UploadAsync(Actor actor, string path, Stream content, long? declaredLength, CancellationToken ct)
     {
         await store.ReadAsync(actor, op => { TrackingRules.DemandLog(op); return Task.FromResult(true); }, ct);
-        return await artifacts.SaveAsync(path, content, ct);
+        return await artifacts.SaveAsync(path, content, ct, declaredLength);
     }
 
     /// <summary>The file to stream, or null when there is none.</summary>

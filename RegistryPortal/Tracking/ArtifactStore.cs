@@ -29,11 +29,15 @@ public sealed class ArtifactStore(IConfiguration configuration)
     public static string? PathOf(string uri) =>
         uri.StartsWith(Scheme, StringComparison.Ordinal) ? uri[Scheme.Length..].TrimStart('/') : null;
 
-    public async Task<long> SaveAsync(string artifactPath, Stream content, CancellationToken ct)
+    private FileSizeLimit Limit { get; } = FileSizeLimit.From(configuration);
+
+    /// <summary>Streams a file into the store; one whose declared length is over the size limit is refused unread.</summary>
+    public async Task<long> SaveAsync(string artifactPath, Stream content, CancellationToken ct, long? declaredLength = null)
     {
         var target = PhysicalPath(artifactPath);
         if (Directory.Exists(target)) throw RegistryError.InvalidValue($"'{artifactPath}' is a folder; upload files into it instead.");
-        return await AtomicFile.WriteAsync(target, content, ct);
+        Limit.Check(declaredLength, artifactPath);
+        return await AtomicFile.WriteAsync(target, content, Limit, ct);
     }
 
     /// <summary>The physical file of an artifact, or null when there is no such file.</summary>

@@ -53,7 +53,7 @@ public sealed partial class ExperimentService(RegistryStore store)
             var experiments = op.Db.Experiments.Where(e => e.LifecycleStage == LifecycleStages.Active);
             if (!string.IsNullOrWhiteSpace(nameContains)) experiments = experiments.Where(e => e.Name.Contains(nameContains));
             var total = await experiments.CountAsync(op.Ct);
-            pageSize = Math.Clamp(pageSize, 1, 1000);
+            pageSize = Math.Clamp(pageSize, 1, RunService.MaxPageSize);
             var items = await experiments.OrderByDescending(e => e.Id).Skip(Math.Max(0, pageIndex) * pageSize).Take(pageSize)
                 .Include(e => e.Tags).ToListAsync(op.Ct);
             return new Page<Experiment>(items, total, pageIndex, pageSize);

@@ -16,7 +16,8 @@ public sealed record RunColumns(IReadOnlyList<string> Params, IReadOnlyList<stri
 
 public sealed partial class RunService
 {
-    public const int MaxPageSize = 1000;
+    /// <summary>MLflow's limit for one page of a search (SEARCH_MAX_RESULTS_THRESHOLD).</summary>
+    public const int MaxPageSize = 50_000;
 
     /// <summary>
     /// The active runs of some experiments that match the query's filter, in its order (newest first by
