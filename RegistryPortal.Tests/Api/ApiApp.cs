@@ -17,7 +17,7 @@ namespace RegistryPortal.Tests.Api;
 /// The real app (Program) in memory over its own temporary data folder, with a known admin. API test
 /// classes share one (starting it takes seconds); each test makes its own users and uniquely named models.
 /// </summary>
-public sealed class ApiApp : IAsyncLifetime
+public class ApiApp : IAsyncLifetime
 {
     public const string AdminEmail = "admin@api.test";
     public const string AdminPassword = "Api-Admin-Passw0rd!";
@@ -26,7 +26,12 @@ public sealed class ApiApp : IAsyncLifetime
     private readonly string folder = Directory.CreateTempSubdirectory("registryportal-api-").FullName;
     private int userCount;
 
-    public ApiApp() => Factory = new ApiFactory(folder);
+    public ApiApp() : this(new Dictionary<string, string>()) { }
+
+    /// <summary>An app with some settings of its own (a small upload limit), for the tests about them.</summary>
+    protected ApiApp(IReadOnlyDictionary<string, string> settings) => Factory = new ApiFactory(folder, settings);
+
+    public string ArtifactRoot => Path.Combine(folder, "artifacts");
 
     public ApiFactory Factory { get; }
 
@@ -80,9 +85,15 @@ public sealed class ApiApp : IAsyncLifetime
 public sealed record ApiUser(Actor Actor, string Email, string DisplayName, HttpClient Client);
 
 /// <summary>Program with settings that isolate it: data folder, artifact root, admin account.</summary>
-public sealed class ApiFactory(string folder) : WebApplicationFactory<Program>
+public sealed class ApiFactory(string folder, IReadOnlyDictionary<string, string> settings) : WebApplicationFactory<Program>
 {
-    protected override void ConfigureWebHost(IWebHostBuilder builder) => builder
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        foreach (var (key, value) in settings) builder.UseSetting(key, value);
+        Isolate(builder);
+    }
+
+    private void Isolate(IWebHostBuilder builder) => builder
         .UseSetting("Database:DataFolder", folder)
         .UseSetting("Artifacts:Root", Path.Combine(folder, "artifacts"))
         .UseSetting("Admin:Email", ApiApp.AdminEmail)
@@ -109,11 +120,16 @@ public static class ApiCalls
 {
     public const string Prefix = "/api/2.0/mlflow/";
 
-    /// <summary>Calls <paramref name="path"/> (under /api/2.0/mlflow/ unless it starts with '/'), the body sent as JSON.</summary>
+    /// <summary>Calls <paramref name="path"/> (under /api/2.0/mlflow/ unless it starts with '/'), the body sent as JSON (or as it is, for HttpContent).</summary>
     public static async Task<ApiResponse> CallAsync(this HttpClient client, HttpMethod method, string path, object? body = null)
     {
         using var request = new HttpRequestMessage(method, path.StartsWith('/') ? path : Prefix + path);
-        if (body is not null) request.Content = new StringContent(body as string ?? JsonSerializer.Serialize(body), Encoding.UTF8, "application/json");
+        request.Content = body switch
+        {
+            null => null,
+            HttpContent raw => raw, // an artifact's bytes, sent as they are
+            _ => new StringContent(body as string ?? JsonSerializer.Serialize(body), Encoding.UTF8, "application/json"),
+        };
         var response = await client.SendAsync(request);
         var text = await response.Content.ReadAsStringAsync();
         JsonNode? json = null;

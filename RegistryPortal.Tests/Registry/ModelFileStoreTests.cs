@@ -1,4 +1,5 @@
 using System.IO.Compression;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using RegistryPortal.Domain;
 using RegistryPortal.Registry;
@@ -101,6 +102,37 @@ public class ModelFileStoreTests
             files.SaveUploadAsync("user-1", Guid.NewGuid(), "model.pkl", new BreaksAfter(1 << 20), default));
 
         Assert.Empty(Directory.EnumerateFiles(ArtifactRoot(registry), "*", SearchOption.AllDirectories));
+    }
+
+    [Fact]
+    public async Task A_browser_upload_over_the_size_limit_is_refused_declared_or_streamed_and_leaves_no_file()
+    {
+        var root = Directory.CreateTempSubdirectory("registry-limit-").FullName;
+        try
+        {
+            var settings = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["Artifacts:Root"] = root, ["Artifacts:MaxFileSizeMB"] = "1",
+            }).Build();
+            var files = new ModelFileStore(settings);
+            var tooBig = new byte[1024 * 1024 + 1];
+
+            var declared = await Assert.ThrowsAsync<RegistryError>(() =>
+                files.SaveUploadAsync("user-1", Guid.NewGuid(), "model.pkl", new MemoryStream(tooBig), default, declaredLength: tooBig.Length));
+            var streamed = await Assert.ThrowsAsync<RegistryError>(() =>
+                files.SaveUploadAsync("user-1", Guid.NewGuid(), "weights.bin", new MemoryStream(tooBig), default));
+            var exact = await files.SaveUploadAsync("user-1", Guid.NewGuid(), "ok.bin", new MemoryStream(new byte[1024 * 1024]), default);
+
+            Assert.Equal(ErrorKind.InvalidValue, declared.Kind);
+            Assert.Equal("'model.pkl' is larger than the largest file the portal accepts (1 MB). Split it, or ask an admin to raise Artifacts:MaxFileSizeMB.", declared.Message);
+            Assert.StartsWith("'weights.bin' is larger than", streamed.Message);
+            Assert.Equal(1024 * 1024, exact);
+            Assert.Equal(["ok.bin"], Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories).Select(Path.GetFileName));
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
     }
 
     [Fact]
