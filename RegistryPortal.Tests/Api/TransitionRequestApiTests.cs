@@ -4,7 +4,7 @@ using RegistryPortal.Registry;
 
 namespace RegistryPortal.Tests.Api;
 
-/// <summary>Databricks' transition-requests/* and comments/create over HTTP, calling the same services as the pages.</summary>
+/// <summary>Databricks' transition-requests/* and comments/* over HTTP, calling the same services as the pages.</summary>
 [Collection(ApiCollection.Name)]
 public class TransitionRequestApiTests(ApiApp app)
 {
@@ -208,5 +208,80 @@ public class TransitionRequestApiTests(ApiApp app)
         JsonShape.Error(await owner.Client.ApiPostAsync("comments/create", new { name, version = "1", comment = "" }),
             HttpStatusCode.BadRequest, "INVALID_PARAMETER_VALUE",
             "Missing value for required parameter 'comment'. See the API docs for more information about request parameters.");
+    }
+
+    private static async Task<string> CommentAsync(ApiUser user, string name, string text = "first thoughts")
+    {
+        var created = await user.Client.ApiPostAsync("comments/create", new { name, version = "1", comment = text });
+        Assert.True(created.Status == HttpStatusCode.OK, created.ToString());
+        return (string)created.Json["comment"]!["id"]!;
+    }
+
+    private async Task<IEnumerable<string>> CommentTextsAsync(ApiUser user, string name) =>
+        (await app.Service<ActivityService>().ListAsync(user.Actor, name, 1)).Where(a => a.Kind == ActivityKind.Commented).Select(a => a.Comment);
+
+    [Fact]
+    public async Task Comment_update_by_its_author_answers_the_new_text()
+    {
+        var (name, _) = await ModelAsync();
+        var reader = await app.UserAsync(Roles.Reader);
+        var id = await CommentAsync(reader, name);
+
+        var updated = await reader.Client.ApiPatchAsync("comments/update", new { id, comment = "second thoughts" });
+
+        JsonShape.Equal($$$"""
+            {"comment": {"id": "{{{id}}}", "comment": "second thoughts", "creation_timestamp": "<ts>", "last_updated_timestamp": "<ts>",
+              "user_id": "{{{reader.DisplayName}}}"}}
+            """, updated);
+        Assert.Equal(["second thoughts"], await CommentTextsAsync(reader, name));
+    }
+
+    [Fact]
+    public async Task Comment_update_by_anyone_else_is_PERMISSION_DENIED_and_keeps_the_text()
+    {
+        var (name, owner) = await ModelAsync();
+        var reader = await app.UserAsync(Roles.Reader);
+        var id = await CommentAsync(reader, name);
+
+        JsonShape.Error(await owner.Client.ApiPatchAsync("comments/update", new { id, comment = "rewritten" }), HttpStatusCode.Forbidden,
+            "PERMISSION_DENIED", "Only the author of a comment can edit it. Add a comment of your own instead.");
+        JsonShape.Error(await reader.Client.ApiPatchAsync("comments/update", new { id, comment = " " }), HttpStatusCode.BadRequest,
+            "INVALID_PARAMETER_VALUE", "A comment cannot be empty.");
+        Assert.Equal(["first thoughts"], await CommentTextsAsync(reader, name));
+    }
+
+    [Fact]
+    public async Task Comment_update_and_delete_of_an_unknown_or_hidden_comment_are_RESOURCE_DOES_NOT_EXIST()
+    {
+        var (name, owner) = await ModelAsync();
+        var id = await CommentAsync(owner, name);
+        var stranger = await app.UserAsync(); // no role: sees no model
+
+        JsonShape.Error(await owner.Client.ApiPatchAsync("comments/update", new { id = "987654321", comment = "x" }), HttpStatusCode.NotFound,
+            "RESOURCE_DOES_NOT_EXIST", "Comment 987654321 does not exist. List the version's activity to find its comments.");
+        JsonShape.Error(await stranger.Client.ApiDeleteAsync("comments/delete", new { id }), HttpStatusCode.NotFound,
+            "RESOURCE_DOES_NOT_EXIST", $"Comment {id} does not exist. List the version's activity to find its comments.");
+        JsonShape.Error(await owner.Client.ApiDeleteAsync("comments/delete", new { id = "abc" }), HttpStatusCode.BadRequest,
+            "INVALID_PARAMETER_VALUE", "Invalid value 'abc' for parameter 'id': a comment id is the id that comments/create answered.");
+        Assert.Equal(["first thoughts"], await CommentTextsAsync(owner, name));
+    }
+
+    [Fact]
+    public async Task Comment_delete_by_its_author_or_a_Manage_holder_removes_it_and_by_another_reader_is_PERMISSION_DENIED()
+    {
+        var (name, owner) = await ModelAsync();
+        var author = await app.UserAsync(Roles.Reader);
+        var other = await app.UserAsync(Roles.Reader);
+        var first = await CommentAsync(author, name, "one");
+        var second = await CommentAsync(author, name, "two");
+
+        var refused = await other.Client.ApiDeleteAsync("comments/delete", new { id = first });
+        var byAuthor = await author.Client.ApiDeleteAsync($"comments/delete?id={first}"); // some clients send DELETE fields in the query
+        var byCreator = await owner.Client.ApiDeleteAsync("comments/delete", new { id = second });
+
+        JsonShape.Error(refused, HttpStatusCode.Forbidden, "PERMISSION_DENIED", null, "You need Manage", "delete someone else's comment");
+        JsonShape.Equal("{}", byAuthor);
+        JsonShape.Equal("{}", byCreator);
+        Assert.Empty(await CommentTextsAsync(owner, name));
     }
 }

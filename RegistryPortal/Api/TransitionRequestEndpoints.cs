@@ -3,7 +3,7 @@ using RegistryPortal.Registry;
 namespace RegistryPortal.Api;
 
 /// <summary>
-/// Databricks' transition requests and comments (transition-requests/*, comments/create). Databricks names a
+/// Databricks' transition requests and comments (transition-requests/*, comments/create|update|delete). Databricks names a
 /// request by model, version and target stage; the portal allows one pending request per version and
 /// stage, so that names exactly one request.
 /// </summary>
@@ -64,6 +64,28 @@ public static class TransitionRequestEndpoints
                 return new { comment = WireFormat.Comment(comment) };
             }));
 
+        api.MapPatch("comments/update", (HttpContext http, ActivityService activity) =>
+            ApiResults.RunAsync(http, async (req, actor, ct) =>
+            {
+                var comment = await activity.EditCommentAsync(actor, CommentId(req), req.Required("comment"), ct);
+                return new { comment = WireFormat.Comment(comment) };
+            }));
+
+        api.MapDelete("comments/delete", (HttpContext http, ActivityService activity) =>
+            ApiResults.RunAsync(http, async (req, actor, ct) =>
+            {
+                await activity.DeleteCommentAsync(actor, CommentId(req), ct);
+                return new { };
+            }));
+
         return api;
+    }
+
+    private static long CommentId(ApiRequest req)
+    {
+        var text = req.Required("id");
+        return long.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id)
+            ? id
+            : throw new ApiException(ApiErrorCode.InvalidParameterValue, $"Invalid value '{text}' for parameter 'id': a comment id is the id that comments/create answered.");
     }
 }

@@ -31,13 +31,54 @@ public sealed class ActivityService(RegistryStore store)
         {
             var (model, version) = await VersionService.FindAsync(op, modelName, number);
             await op.DemandAsync(model, PermissionLevel.Read, "comment");
-            if (string.IsNullOrWhiteSpace(text)) throw RegistryError.InvalidValue("A comment cannot be empty.");
-            if (text.Length > MaxCommentLength)
-                throw RegistryError.InvalidValue($"A comment is at most {MaxCommentLength} characters; this one has {text.Length}.");
+            CheckCommentText(text);
             var comment = op.Record(ActivityKind.Commented, model, version, text.Trim());
             await op.Db.SaveChangesAsync(op.Ct); // gives the comment its id
-            var names = await op.Db.UserNamesAsync([comment.UserId], op.Ct);
-            return new ActivityView(comment.Id, comment.At, names(comment.UserId), comment.Kind, comment.ModelName, comment.VersionNumber,
-                comment.FromStage, comment.ToStage, comment.Comment, comment.Detail);
+            return await ViewAsync(op, comment);
         }, ct);
+
+    /// <summary>Changes the text of a comment; only its author may (Databricks' comments/update).</summary>
+    public Task<ActivityView> EditCommentAsync(Actor actor, long commentId, string text, CancellationToken ct = default) =>
+        store.WriteAsync(actor, async op =>
+        {
+            var (comment, _) = await FindCommentAsync(op, commentId, PermissionLevel.Read, "see its comments");
+            if (comment.UserId != op.Actor.UserId) throw RegistryError.PermissionDenied("Only the author of a comment can edit it. Add a comment of your own instead.");
+            CheckCommentText(text);
+            comment.Comment = text.Trim();
+            comment.Detail = "edited";
+            return await ViewAsync(op, comment);
+        }, ct);
+
+    /// <summary>Removes a comment: its author, or a Manage holder of the model, may (Databricks' comments/delete).</summary>
+    public Task DeleteCommentAsync(Actor actor, long commentId, CancellationToken ct = default) =>
+        store.WriteAsync(actor, async op =>
+        {
+            var (comment, model) = await FindCommentAsync(op, commentId, PermissionLevel.Read, "see its comments");
+            if (comment.UserId != op.Actor.UserId) await op.DemandAsync(model, PermissionLevel.Manage, "delete someone else's comment");
+            op.Db.Activity.Remove(comment);
+        }, ct);
+
+    private static void CheckCommentText(string text)
+    {
+        if (string.IsNullOrWhiteSpace(text)) throw RegistryError.InvalidValue("A comment cannot be empty.");
+        if (text.Length > MaxCommentLength)
+            throw RegistryError.InvalidValue($"A comment is at most {MaxCommentLength} characters; this one has {text.Length}.");
+    }
+
+    /// <summary>A comment on a model the caller may see; a comment on a hidden model is as absent as one that never was.</summary>
+    private static async Task<(ActivityEvent Comment, RegisteredModel Model)> FindCommentAsync(OperationContext op, long commentId, PermissionLevel needed, string toDoWhat)
+    {
+        var comment = await op.Db.Activity.FirstOrDefaultAsync(e => e.Id == commentId && e.Kind == ActivityKind.Commented, op.Ct);
+        var model = comment?.ModelId is { } modelId ? await op.Db.Models.FirstOrDefaultAsync(m => m.Id == modelId, op.Ct) : null;
+        if (comment is null || model is null || await op.LevelOnAsync(model) < PermissionLevel.Read)
+            throw RegistryError.NotFound($"Comment {commentId} does not exist. List the version's activity to find its comments.");
+        await op.DemandAsync(model, needed, toDoWhat);
+        return (comment, model);
+    }
+
+    private static async Task<ActivityView> ViewAsync(OperationContext op, ActivityEvent e)
+    {
+        var names = await op.Db.UserNamesAsync([e.UserId], op.Ct);
+        return new ActivityView(e.Id, e.At, names(e.UserId), e.Kind, e.ModelName, e.VersionNumber, e.FromStage, e.ToStage, e.Comment, e.Detail);
+    }
 }
