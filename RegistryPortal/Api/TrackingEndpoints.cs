@@ -1,11 +1,10 @@
-using System.Text.RegularExpressions;
 using RegistryPortal.Tracking;
 using static RegistryPortal.Api.TrackingWireFormat;
 
 namespace RegistryPortal.Api;
 
 /// <summary>MLflow's tracking API (experiments/*, runs/*, metrics/*): what the client calls to log runs and models.</summary>
-public static partial class TrackingEndpoints
+public static class TrackingEndpoints
 {
     private static readonly object Empty = new { };
 
@@ -30,7 +29,7 @@ public static partial class TrackingEndpoints
             ApiResults.RunAsync(http, async (req, actor, ct) =>
             {
                 var (pageIndex, pageSize) = OffsetPage(req, defaultSize: 1000);
-                var page = await experiments.SearchAsync(actor, NameFilter(req.Optional("filter")), pageIndex, pageSize, ct);
+                var page = await experiments.SearchAsync(actor, req.Optional("filter"), pageIndex, pageSize, ct);
                 return new { experiments = page.Items.Select(Experiment).ToList(), next_page_token = NextToken(page.Total, pageIndex, pageSize) };
             }));
 
@@ -146,17 +145,4 @@ public static partial class TrackingEndpoints
 
     private static string? NextToken(int total, int pageIndex, int pageSize) =>
         (pageIndex + 1) * pageSize >= total ? null : Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(((pageIndex + 1) * pageSize).ToString(System.Globalization.CultureInfo.InvariantCulture)));
-
-    /// <summary>The one experiment filter the client uses: <c>name = 'x'</c> or <c>name LIKE '%x%'</c>.</summary>
-    private static string? NameFilter(string? filter)
-    {
-        if (string.IsNullOrWhiteSpace(filter)) return null;
-        var match = NameComparison().Match(filter);
-        if (!match.Success)
-            throw new ApiException(ApiErrorCode.InvalidParameterValue, $"Unsupported experiment filter '{filter}': use name = 'x' or name LIKE '%x%'.");
-        return match.Groups[1].Value.Trim('%');
-    }
-
-    [GeneratedRegex(@"^\s*(?:attribute\.)?name\s*(?:=|I?LIKE)\s*['""](.*)['""]\s*$", RegexOptions.IgnoreCase)]
-    private static partial Regex NameComparison();
 }

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using RegistryPortal.Domain;
 using RegistryPortal.Registry;
+using RegistryPortal.Registry.Search;
 using RegistryPortal.Security;
 
 namespace RegistryPortal.Tracking;
@@ -45,13 +46,15 @@ public sealed partial class ExperimentService(RegistryStore store)
                 ?? throw RegistryError.NotFound($"Could not find experiment with name '{name}'");
         }, ct);
 
-    /// <summary>Active experiments by name (null: all), newest first, a page at a time.</summary>
-    public Task<Page<Experiment>> SearchAsync(Actor actor, string? nameContains = null, int pageIndex = 0, int pageSize = 100, CancellationToken ct = default) =>
+    /// <summary>
+    /// Active experiments matching <paramref name="filter"/> (MLflow's search_experiments syntax: name and tags.&lt;key&gt;
+    /// with = != LIKE ILIKE, joined by AND; null: all), newest first, a page at a time.
+    /// </summary>
+    public Task<Page<Experiment>> SearchAsync(Actor actor, string? filter = null, int pageIndex = 0, int pageSize = 100, CancellationToken ct = default) =>
         store.ReadAsync(actor, async op =>
         {
             TrackingRules.DemandRead(op);
-            var experiments = op.Db.Experiments.Where(e => e.LifecycleStage == LifecycleStages.Active);
-            if (!string.IsNullOrWhiteSpace(nameContains)) experiments = experiments.Where(e => e.Name.Contains(nameContains));
+            var experiments = RegistryFilter.ForModels(filter).ApplyTo(op.Db.Experiments.Where(e => e.LifecycleStage == LifecycleStages.Active), op.Db);
             var total = await experiments.CountAsync(op.Ct);
             pageSize = Math.Clamp(pageSize, 1, RunService.MaxPageSize);
             var items = await experiments.OrderByDescending(e => e.Id).Skip(Math.Max(0, pageIndex) * pageSize).Take(pageSize)

@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Query;
 using RegistryPortal.Data;
 using RegistryPortal.Domain;
+using RegistryPortal.Tracking;
 
 namespace RegistryPortal.Registry.Search;
 
@@ -53,12 +54,30 @@ internal static class FilterTranslator
         return versions;
     }
 
+    /// <summary>Experiments filter like registered models: by name and by tags (MLflow's search_experiments).</summary>
+    public static IQueryable<Experiment> Apply(IQueryable<Experiment> experiments, RegistryDbContext db, IEnumerable<FilterComparison> comparisons)
+    {
+        foreach (var c in comparisons)
+        {
+            experiments = c.Target switch
+            {
+                TagTarget tag => WithTag(experiments, db.Set<ExperimentTag>().Where(t => t.Key == tag.Key).Where(Text<ExperimentTag>(t => t.Value, c))),
+                AttributeTarget { Attribute: FilterAttribute.Name } => experiments.Where(Text<Experiment>(e => e.Name, c)),
+                _ => throw Unsupported(c),
+            };
+        }
+        return experiments;
+    }
+
     // The captured IQueryable is inlined by EF Core into the outer query: WHERE EXISTS (SELECT … FROM tags …).
     private static IQueryable<RegisteredModel> WithTag(IQueryable<RegisteredModel> models, IQueryable<ModelTag> matching) =>
         models.Where(m => matching.Any(t => t.ModelId == m.Id));
 
     private static IQueryable<ModelVersion> WithTag(IQueryable<ModelVersion> versions, IQueryable<VersionTag> matching) =>
         versions.Where(v => matching.Any(t => t.VersionId == v.Id));
+
+    private static IQueryable<Experiment> WithTag(IQueryable<Experiment> experiments, IQueryable<ExperimentTag> matching) =>
+        experiments.Where(e => matching.Any(t => t.ExperimentId == e.Id));
 
     /// <summary>ILIKE on a name compares upper-cased values (see the class comment); everything else is on the name as typed.</summary>
     private static Expression<Func<T, bool>> Name<T>(Expression<Func<T, string>> name, Expression<Func<T, string>> normalizedName, FilterComparison c) =>

@@ -48,6 +48,13 @@ public sealed partial class RegistryFilter
         return FilterTranslator.Apply(versions, db, Comparisons);
     }
 
+    /// <summary>Experiments have what registered models have to filter on, a name and tags: parse with <see cref="ForModels"/>.</summary>
+    public IQueryable<Tracking.Experiment> ApplyTo(IQueryable<Tracking.Experiment> experiments, RegistryDbContext db)
+    {
+        Demand(FilterSubject.Models);
+        return FilterTranslator.Apply(experiments, db, Comparisons);
+    }
+
     // "name" and "tags.x" mean the model's on one search and the version's (own tags) on the other.
     private void Demand(FilterSubject subject)
     {
