@@ -121,6 +121,29 @@ public class TrackingApiTests(ApiApp app)
     }
 
     [Fact]
+    public async Task Experiments_search_pages_stay_correct_while_experiments_are_created_and_order_by_name_works()
+    {
+        var editor = await app.UserAsync(Roles.Editor);
+        var stem = ApiApp.Unique("keyset");
+        foreach (var n in new[] { "c", "a", "d", "b" }) Ok(await editor.Client.ApiPostAsync("experiments/create", new { name = $"{stem}-{n}" }));
+        var filter = $"name LIKE '{stem}-%'";
+
+        var first = await editor.Client.ApiPostAsync("experiments/search", new { filter, max_results = 2 });
+        // Created between two pages: newer than every row already read, so it belongs before the cursor and shifts nothing.
+        Ok(await editor.Client.ApiPostAsync("experiments/create", new { name = $"{stem}-e" }));
+        var second = await editor.Client.ApiPostAsync("experiments/search", new { filter, max_results = 2, page_token = (string)first.Json["next_page_token"]! });
+        var byName = await editor.Client.ApiPostAsync("experiments/search", new { filter, order_by = new[] { "name DESC" } });
+        var otherSearch = await editor.Client.ApiPostAsync("experiments/search", new { filter = "name LIKE 'x%'", page_token = (string)first.Json["next_page_token"]! });
+
+        string[] Names(ApiResponse r) => r.Json["experiments"]!.AsArray().Select(e => ((string)e!["name"]!)[(stem.Length + 1)..]).ToArray();
+        Assert.Equal(["b", "d"], Names(first));
+        Assert.Equal(["a", "c"], Names(second));
+        Assert.Null((string?)second.Json["next_page_token"]);
+        Assert.Equal(["e", "d", "c", "b", "a"], Names(byName));
+        JsonShape.Error(otherSearch, HttpStatusCode.BadRequest, "INVALID_PARAMETER_VALUE", null, "another filter or order_by");
+    }
+
+    [Fact]
     public async Task Experiments_search_filters_by_tags_and_ignores_case_with_ILIKE()
     {
         var editor = await app.UserAsync(Roles.Editor);
@@ -145,9 +168,13 @@ public class TrackingApiTests(ApiApp app)
         JsonShape.Error(await reader.Client.ApiPostAsync("experiments/search", new { filter = "colour = 'red'" }), HttpStatusCode.BadRequest,
             "INVALID_PARAMETER_VALUE", null, "unknown attribute 'colour'; use name, tags.<key>");
         JsonShape.Error(await reader.Client.ApiPostAsync("experiments/search", new { page_token = "not a token" }), HttpStatusCode.BadRequest,
-            "INVALID_PARAMETER_VALUE", "Invalid page_token: pass the next_page_token of the previous answer unchanged.");
+            "INVALID_PARAMETER_VALUE", "Invalid page_token: pass the next_page_token returned by the previous page of the same search, unchanged.");
         JsonShape.Error(await reader.Client.ApiPostAsync("experiments/search", new { max_results = 0 }), HttpStatusCode.BadRequest,
-            "INVALID_PARAMETER_VALUE", "Invalid value 0 for parameter 'max_results': it must be between 1 and 50000.");
+            "INVALID_PARAMETER_VALUE", "Invalid value for max_results. It must be a positive integer, but got 0");
+        JsonShape.Error(await reader.Client.ApiPostAsync("experiments/search", new { max_results = 50001 }), HttpStatusCode.BadRequest,
+            "INVALID_PARAMETER_VALUE", "Invalid value for request parameter max_results. It must be at most 50000, but got value 50001");
+        JsonShape.Error(await reader.Client.ApiPostAsync("experiments/search", new { order_by = new[] { "colour" } }), HttpStatusCode.BadRequest,
+            "INVALID_PARAMETER_VALUE", "Invalid order by key 'colour' specified. Valid keys are 'name', 'experiment_id', 'creation_time', 'last_update_time'.");
     }
 
     // runs/*

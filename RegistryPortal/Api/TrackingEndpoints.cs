@@ -1,3 +1,4 @@
+using RegistryPortal.Registry;
 using RegistryPortal.Tracking;
 using static RegistryPortal.Api.TrackingWireFormat;
 
@@ -28,9 +29,9 @@ public static class TrackingEndpoints
         api.MapPost("experiments/search", (HttpContext http, ExperimentService experiments) =>
             ApiResults.RunAsync(http, async (req, actor, ct) =>
             {
-                var (pageIndex, pageSize) = OffsetPage(req, defaultSize: 1000);
-                var page = await experiments.SearchAsync(actor, req.Optional("filter"), pageIndex, pageSize, ct);
-                return new { experiments = page.Items.Select(Experiment).ToList(), next_page_token = NextToken(page.Total, pageIndex, pageSize) };
+                var query = new SearchQuery(req.Optional("filter"), req.List("order_by"), req.OptionalInt("max_results"), req.Optional("page_token"));
+                var page = await experiments.SearchAsync(actor, query, ct);
+                return new { experiments = page.Items.Select(Experiment).ToList(), next_page_token = page.NextPageToken };
             }));
 
         api.MapPost("runs/create", (HttpContext http, RunService runs) =>

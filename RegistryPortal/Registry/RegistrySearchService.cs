@@ -69,7 +69,7 @@ public sealed class RegistrySearchService(RegistryStore store)
             var order = SearchOrder<RegisteredModel>.Parse(query.OrderBy, ModelKeys,
                 defaults: [(ModelName, true)], natural: [(ModelName, true)], ModelId);
             var rows = filter.ApplyTo(PermissionResolver.Readable(op.Db, op.Access), op.Db);
-            var (page, next) = await PageAsync(rows, order, FilterSubject.Models, query, max, op.Ct);
+            var (page, next) = await PageAsync(rows, order, nameof(FilterSubject.Models), query, max, op.Ct);
             return new SearchPage<RegisteredModelView>(await RegisteredModelViews.BuildAsync(op, page), next);
         }, ct);
 
@@ -88,11 +88,11 @@ public sealed class RegistrySearchService(RegistryStore store)
                 natural: [(VersionModelName, true), (VersionNumber, false)], VersionId);
             var readable = PermissionResolver.Readable(op.Db, op.Access).Select(m => m.Id);
             var rows = filter.ApplyTo(op.Db.Versions.Include(v => v.Model).Where(v => readable.Contains(v.ModelId)), op.Db);
-            var (page, next) = await PageAsync(rows, order, FilterSubject.Versions, query, max, op.Ct);
+            var (page, next) = await PageAsync(rows, order, nameof(FilterSubject.Versions), query, max, op.Ct);
             return new SearchPage<VersionView>(await VersionService.ViewsAsync(op, page, v => v.Model!), next);
         }, ct);
 
-    private static int MaxResults(int? requested, int byDefault, int limit)
+    internal static int MaxResults(int? requested, int byDefault, int limit)
     {
         if (requested is not { } n) return byDefault;
         if (n < 1) throw RegistryError.InvalidValue($"Invalid value for max_results. It must be a positive integer, but got {n}");
@@ -101,11 +101,14 @@ public sealed class RegistrySearchService(RegistryStore store)
         return n;
     }
 
-    /// <summary>Reads one page of max rows after the token's cursor, and one more row to learn whether another page follows.</summary>
-    private static async Task<(List<T> Page, string? Next)> PageAsync<T>(IQueryable<T> rows, SearchOrder<T> order,
-        FilterSubject subject, SearchQuery query, int max, CancellationToken ct)
+    /// <summary>
+    /// Reads one page of max rows after the token's cursor, and one more row to learn whether another page follows.
+    /// <paramref name="what"/> names the search in the token's fingerprint, so a token of another search is refused.
+    /// </summary>
+    internal static async Task<(List<T> Page, string? Next)> PageAsync<T>(IQueryable<T> rows, SearchOrder<T> order,
+        string what, SearchQuery query, int max, CancellationToken ct)
     {
-        var fingerprint = PageToken.Fingerprint(subject, query.Filter, order.Signature);
+        var fingerprint = PageToken.Fingerprint(what, query.Filter, order.Signature);
         if (PageToken.Read(query.PageToken, fingerprint, order.KeyCount) is { } cursor)
         {
             try

@@ -46,19 +46,32 @@ public sealed partial class ExperimentService(RegistryStore store)
                 ?? throw RegistryError.NotFound($"Could not find experiment with name '{name}'");
         }, ct);
 
+    public const int SearchDefaultMaxResults = 1000;
+
+    private static readonly SortColumn<Experiment> ById = SortColumns.Number<Experiment>("id", e => e.Id);
+    private static readonly SortColumn<Experiment> ByName = SortColumns.Text<Experiment>("name", e => e.Name);
+    private static readonly SortColumn<Experiment> ByCreation = SortColumns.Long<Experiment>("created", e => e.CreationTime);
+    private static readonly SortColumn<Experiment> ByUpdate = SortColumns.Long<Experiment>("updated", e => e.LastUpdateTime);
+
+    private static readonly Dictionary<string, SortColumn<Experiment>> OrderKeys = new()
+    {
+        ["name"] = ByName, ["experiment_id"] = ById, ["creation_time"] = ByCreation, ["last_update_time"] = ByUpdate,
+    };
+
     /// <summary>
-    /// Active experiments matching <paramref name="filter"/> (MLflow's search_experiments syntax: name and tags.&lt;key&gt;
-    /// with = != LIKE ILIKE, joined by AND; null: all), newest first, a page at a time.
+    /// Active experiments matching the filter (MLflow's search_experiments syntax: name and tags.&lt;key&gt; with
+    /// = != LIKE ILIKE, joined by AND), ordered by order_by (name, experiment_id, creation_time, last_update_time;
+    /// by default newest first), max_results (default 1000, at most 50,000) at a time, with keyset page tokens
+    /// as the registry searches have, so experiments created while a client pages never shift its pages.
     /// </summary>
-    public Task<Page<Experiment>> SearchAsync(Actor actor, string? filter = null, int pageIndex = 0, int pageSize = 100, CancellationToken ct = default) =>
+    public Task<SearchPage<Experiment>> SearchAsync(Actor actor, SearchQuery query, CancellationToken ct = default) =>
         store.ReadAsync(actor, async op =>
         {
             TrackingRules.DemandRead(op);
-            var experiments = RegistryFilter.ForModels(filter).ApplyTo(op.Db.Experiments.Where(e => e.LifecycleStage == LifecycleStages.Active), op.Db);
-            var total = await experiments.CountAsync(op.Ct);
-            pageSize = Math.Clamp(pageSize, 1, RunService.MaxPageSize);
-            var items = await experiments.OrderByDescending(e => e.Id).Skip(Math.Max(0, pageIndex) * pageSize).Take(pageSize)
-                .Include(e => e.Tags).ToListAsync(op.Ct);
-            return new Page<Experiment>(items, total, pageIndex, pageSize);
+            var max = RegistrySearchService.MaxResults(query.MaxResults, SearchDefaultMaxResults, RunService.MaxPageSize);
+            var order = SearchOrder<Experiment>.Parse(query.OrderBy, OrderKeys, defaults: [(ByCreation, false)], natural: [(ById, false)], ById);
+            var experiments = RegistryFilter.ForModels(query.Filter).ApplyTo(op.Db.Experiments.Where(e => e.LifecycleStage == LifecycleStages.Active), op.Db);
+            var (page, next) = await RegistrySearchService.PageAsync(experiments.Include(e => e.Tags), order, "Experiments", query, max, op.Ct);
+            return new SearchPage<Experiment>(page, next);
         }, ct);
 }

@@ -6,7 +6,7 @@ using RegistryPortal.Domain;
 namespace RegistryPortal.Registry.Search;
 
 /// <summary>
-/// Opaque page tokens for the registry searches: a keyset cursor — the sort-key values of the last row
+/// Opaque page tokens for the registry and experiment searches: a keyset cursor — the sort-key values of the last row
 /// of the page — plus a fingerprint of the search (what it searches, its filter and its order).
 /// <para>
 /// Why a keyset rather than an offset: the next page is "the rows after this one in this order", found
@@ -22,9 +22,10 @@ internal static class PageToken
 {
     private const int FormatVersion = 1;
 
-    public static string Fingerprint(FilterSubject subject, string? filter, string orderSignature)
+    /// <param name="what">What the search searches ("Models", "Versions", "Experiments").</param>
+    public static string Fingerprint(string what, string? filter, string orderSignature)
     {
-        var text = $"{subject}\n{filter?.Trim() ?? ""}\n{orderSignature}";
+        var text = $"{what}\n{filter?.Trim() ?? ""}\n{orderSignature}";
         return Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(text)).AsSpan(0, 12));
     }
 

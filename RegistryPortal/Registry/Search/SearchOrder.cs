@@ -85,6 +85,9 @@ internal static class SortColumns
     public static SortColumn<T> Number<T>(string id, Expression<Func<T, int>> key) =>
         new SortColumn<T, int>(id, key, v => v.ToString(CultureInfo.InvariantCulture), v => int.Parse(v, CultureInfo.InvariantCulture));
 
+    public static SortColumn<T> Long<T>(string id, Expression<Func<T, long>> key) =>
+        new SortColumn<T, long>(id, key, v => v.ToString(CultureInfo.InvariantCulture), v => long.Parse(v, CultureInfo.InvariantCulture));
+
     /// <summary>Timestamps go into tokens as UTC ticks: exact, so "equal" and "after" hold on the next page.</summary>
     public static SortColumn<T> Time<T>(string id, Expression<Func<T, DateTime>> key) =>
         new SortColumn<T, DateTime>(id, key, v => v.Ticks.ToString(CultureInfo.InvariantCulture),
