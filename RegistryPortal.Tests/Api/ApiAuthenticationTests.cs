@@ -157,11 +157,11 @@ public class ApiAuthenticationTests(ApiApp app)
 
         var unknown = await admin.ApiGetAsync("registered-models/list");
         var wrongMethod = await admin.ApiGetAsync("registered-models/create");
-        var ajax = await admin.CallAsync(HttpMethod.Patch, "/ajax-api/2.0/mlflow/comments/update", new { id = "1", comment = "x" });
+        var ajax = await admin.CallAsync(HttpMethod.Patch, "/ajax-api/2.0/mlflow/comments/create", new { id = "1", comment = "x" });
 
         JsonShape.Error(unknown, HttpStatusCode.NotFound, "ENDPOINT_NOT_FOUND", "No API endpoint found for GET /api/2.0/mlflow/registered-models/list");
         JsonShape.Error(wrongMethod, HttpStatusCode.NotFound, "ENDPOINT_NOT_FOUND", "No API endpoint found for GET /api/2.0/mlflow/registered-models/create");
-        JsonShape.Error(ajax, HttpStatusCode.NotFound, "ENDPOINT_NOT_FOUND", "No API endpoint found for PATCH /ajax-api/2.0/mlflow/comments/update");
+        JsonShape.Error(ajax, HttpStatusCode.NotFound, "ENDPOINT_NOT_FOUND", "No API endpoint found for PATCH /ajax-api/2.0/mlflow/comments/create");
     }
 
     [Fact]
