@@ -445,7 +445,51 @@ public class TrackingApiTests(ApiApp app)
 
         JsonShape.Error(badFilter, HttpStatusCode.BadRequest, "INVALID_PARAMETER_VALUE", null, "metrics.auc");
         JsonShape.Error(badOrder, HttpStatusCode.BadRequest, "INVALID_PARAMETER_VALUE", null, "colour");
-        JsonShape.Error(badMax, HttpStatusCode.BadRequest, "INVALID_PARAMETER_VALUE", "Invalid value 50001 for parameter 'max_results': it must be between 1 and 50000.");
+        JsonShape.Error(badMax, HttpStatusCode.BadRequest, "INVALID_PARAMETER_VALUE", "Invalid value for request parameter max_results. It must be at most 50000, but got value 50001");
+    }
+
+    [Fact]
+    public async Task Runs_search_pages_stay_correct_while_runs_are_logged_and_runs_without_the_key_come_last_across_pages()
+    {
+        var (editor, experimentId, _) = await ExperimentAsync();
+        async Task<string> LogAsync(long start, double? auc, string? tag = null)
+        {
+            var run = await editor.Client.ApiPostAsync("runs/create", new { experiment_id = experimentId, start_time = start, run_name = $"r{start}" });
+            var runId = (string)run.Json["run"]!["info"]!["run_id"]!;
+            if (auc is { } value) Ok(await editor.Client.ApiPostAsync("runs/log-metric", new { run_id = runId, key = "auc", value }));
+            if (tag is not null) Ok(await editor.Client.ApiPostAsync("runs/set-tag", new { run_id = runId, key = "team", value = tag }));
+            return $"r{start}";
+        }
+        await LogAsync(1000, 0.7, "b");
+        await LogAsync(2000, null, "a");
+        await LogAsync(3000, 0.9);
+        await LogAsync(4000, null);
+        async Task<(List<string> Names, int Pages)> WalkAsync(object order, Func<Task>? betweenPages = null)
+        {
+            var names = new List<string>();
+            string? token = null;
+            var pages = 0;
+            do
+            {
+                var page = await editor.Client.ApiPostAsync("runs/search", new { experiment_ids = new[] { experimentId }, order_by = order, max_results = 1, page_token = token });
+                Ok(page);
+                names.AddRange(page.Json["runs"]!.AsArray().Select(r => (string)r!["info"]!["run_name"]!));
+                token = (string?)page.Json["next_page_token"];
+                if (pages++ == 0 && betweenPages is not null) await betweenPages();
+            } while (token is not null && pages < 20);
+            return (names, pages);
+        }
+
+        // Newest first; a run started later than every row read so far lands before the cursor and shifts nothing.
+        var newest = await WalkAsync(Array.Empty<string>(), async () => await LogAsync(5000, 0.5));
+        var byMetric = await WalkAsync(new[] { "metrics.auc DESC" });
+        var byMetricAscending = await WalkAsync(new[] { "metrics.auc" });
+        var byTag = await WalkAsync(new[] { "tags.team ASC" });
+
+        Assert.Equal(["r4000", "r3000", "r2000", "r1000"], newest.Names);
+        Assert.Equal(["r3000", "r1000", "r5000", "r4000", "r2000"], byMetric.Names); // without auc: last, newest first
+        Assert.Equal(["r5000", "r1000", "r3000", "r4000", "r2000"], byMetricAscending.Names);
+        Assert.Equal(["r2000", "r1000", "r5000", "r4000", "r3000"], byTag.Names);
     }
 
     [Fact]

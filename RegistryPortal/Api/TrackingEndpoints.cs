@@ -95,10 +95,9 @@ public static class TrackingEndpoints
             ApiResults.RunAsync(http, async (req, actor, ct) =>
             {
                 var ids = req.List("experiment_ids").Select(id => int.TryParse(id, out var n) ? n : -1).ToList();
-                var (pageIndex, pageSize) = OffsetPage(req, defaultSize: 1000);
-                var query = new RunQuery(req.Optional("filter"), req.List("order_by"), pageIndex, pageSize);
-                var page = await runs.SearchAsync(actor, ids, query, ct);
-                return new { runs = page.Items.Select(Run).ToList(), next_page_token = NextToken(page.Total, pageIndex, pageSize) };
+                var query = new SearchQuery(req.Optional("filter"), req.List("order_by"), req.OptionalInt("max_results"), req.Optional("page_token"));
+                var page = await runs.SearchPageAsync(actor, ids, query, ct);
+                return new { runs = page.Items.Select(Run).ToList(), next_page_token = page.NextPageToken };
             }));
 
         api.MapGet("metrics/get-history", (HttpContext http, RunService runs) =>
@@ -121,29 +120,4 @@ public static class TrackingEndpoints
         return new MetricValue(fields.Required(at + "key"), fields.RequiredDouble(at + "value"),
             fields.OptionalLong(at + "timestamp") ?? 0, fields.OptionalLong(at + "step") ?? 0);
     }
-
-    /// <summary>
-    /// Experiment and run searches page by offset, as MLflow's own server does; the token is the next offset,
-    /// opaque to clients. max_results goes up to MLflow's 50,000 (mlflow.search_runs asks for 10,000 a page).
-    /// </summary>
-    private static (int PageIndex, int PageSize) OffsetPage(ApiRequest req, int defaultSize)
-    {
-        var size = req.OptionalInt("max_results") ?? defaultSize;
-        if (size is < 1 or > RunService.MaxPageSize)
-            throw new ApiException(ApiErrorCode.InvalidParameterValue, $"Invalid value {size} for parameter 'max_results': it must be between 1 and {RunService.MaxPageSize}.");
-        var token = req.Optional("page_token");
-        if (string.IsNullOrEmpty(token)) return (0, size);
-        try
-        {
-            var offset = int.Parse(System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(token)), System.Globalization.CultureInfo.InvariantCulture);
-            return (offset / size, size);
-        }
-        catch (FormatException)
-        {
-            throw new ApiException(ApiErrorCode.InvalidParameterValue, "Invalid page_token: pass the next_page_token of the previous answer unchanged.");
-        }
-    }
-
-    private static string? NextToken(int total, int pageIndex, int pageSize) =>
-        (pageIndex + 1) * pageSize >= total ? null : Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(((pageIndex + 1) * pageSize).ToString(System.Globalization.CultureInfo.InvariantCulture)));
 }

@@ -19,6 +19,8 @@ public sealed partial class RunService
     /// <summary>MLflow's limit for one page of a search (SEARCH_MAX_RESULTS_THRESHOLD).</summary>
     public const int MaxPageSize = 50_000;
 
+    public const int SearchDefaultMaxResults = 1000;
+
     /// <summary>
     /// The active runs of some experiments that match the query's filter, in its order (newest first by
     /// default), a page at a time, with their params, tags and latest metrics. A filter or order_by that
@@ -27,21 +29,55 @@ public sealed partial class RunService
     public Task<Page<RunDetails>> SearchAsync(Actor actor, IReadOnlyList<int> experimentIds, RunQuery query, CancellationToken ct = default) =>
         store.ReadAsync(actor, async op =>
         {
-            TrackingRules.DemandRead(op);
-            var filter = RunFilter.Parse(query.Filter);
-            var orders = RunFilter.ParseOrderBy(query.OrderBy);
-            var ids = experimentIds.ToList();
-            var runs = filter.ApplyTo(op.Db.Runs.Where(r => ids.Contains(r.ExperimentId) && r.LifecycleStage == LifecycleStages.Active), op.Db);
+            var runs = Matching(op, experimentIds, query.Filter);
             var total = await runs.CountAsync(op.Ct);
             var pageSize = Math.Clamp(query.PageSize, 1, MaxPageSize);
             var pageIndex = Math.Max(0, query.PageIndex);
-            var page = await RunFilter.Order(runs, op.Db, orders).Skip(pageIndex * pageSize).Take(pageSize)
-                .Include(r => r.Params).Include(r => r.Tags).AsSplitQuery().ToListAsync(op.Ct);
-            var latest = await LatestMetricsAsync(op, page.Select(r => r.Id).ToList());
-            var items = page.Select(r => new RunDetails(r, r.Params.OrderBy(p => p.Key, StringComparer.Ordinal).ToList(),
-                r.Tags.OrderBy(t => t.Key, StringComparer.Ordinal).ToList(), latest.Where(m => m.RunId == r.Id).ToList())).ToList();
-            return new Page<RunDetails>(items, total, pageIndex, pageSize);
+            var keys = RunSortKeys.For(op.Db, RunFilter.ParseOrderBy(query.OrderBy));
+            var page = await DetailsAsync(op, RunSortKeys.Apply(runs, keys).Skip(pageIndex * pageSize).Take(pageSize));
+            return new Page<RunDetails>(page, total, pageIndex, pageSize);
         }, ct);
+
+    /// <summary>
+    /// The same search as MLflow's runs/search pages it: max_results runs (default 1000, at most 50,000) after the
+    /// page token's cursor, a keyset token as the registry searches have (see <see cref="Registry.Search.PageToken"/>),
+    /// so runs logged while a client pages never shift its pages.
+    /// </summary>
+    public Task<SearchPage<RunDetails>> SearchPageAsync(Actor actor, IReadOnlyList<int> experimentIds, SearchQuery query, CancellationToken ct = default) =>
+        store.ReadAsync(actor, async op =>
+        {
+            var runs = Matching(op, experimentIds, query.Filter);
+            var max = RegistrySearchService.MaxResults(query.MaxResults, SearchDefaultMaxResults, MaxPageSize);
+            var keys = RunSortKeys.For(op.Db, RunFilter.ParseOrderBy(query.OrderBy));
+            var fingerprint = Registry.Search.PageToken.Fingerprint($"Runs:{string.Join(',', experimentIds.Order())}", query.Filter, RunSortKeys.Signature(keys));
+            if (Registry.Search.PageToken.Read(query.PageToken, fingerprint, keys.Count) is { } cursor)
+            {
+                try { runs = RunSortKeys.After(runs, keys, cursor); }
+                catch (Exception e) when (e is FormatException or OverflowException) { throw Registry.Search.PageToken.Invalid(); }
+            }
+            var page = await DetailsAsync(op, RunSortKeys.Apply(runs, keys).Take(max + 1));
+            if (page.Count <= max) return new SearchPage<RunDetails>(page, null);
+            page.RemoveAt(max);
+            return new SearchPage<RunDetails>(page, Registry.Search.PageToken.Create(fingerprint, keys.Select(k => k.ValueOf(page[^1])).ToList()!));
+        }, ct);
+
+    /// <summary>The active runs of some experiments that the filter admits.</summary>
+    private static IQueryable<Run> Matching(OperationContext op, IReadOnlyList<int> experimentIds, string? filterText)
+    {
+        TrackingRules.DemandRead(op);
+        var filter = RunFilter.Parse(filterText);
+        var ids = experimentIds.ToList();
+        return filter.ApplyTo(op.Db.Runs.Where(r => ids.Contains(r.ExperimentId) && r.LifecycleStage == LifecycleStages.Active), op.Db);
+    }
+
+    /// <summary>Reads a page of runs with their params, tags and latest metrics, in the page's order.</summary>
+    private static async Task<List<RunDetails>> DetailsAsync(OperationContext op, IQueryable<Run> page)
+    {
+        var runs = await page.Include(r => r.Params).Include(r => r.Tags).AsSplitQuery().ToListAsync(op.Ct);
+        var latest = (await LatestMetricsAsync(op, runs.Select(r => r.Id).ToList())).ToLookup(m => m.RunId);
+        return runs.Select(r => new RunDetails(r, r.Params.OrderBy(p => p.Key, StringComparer.Ordinal).ToList(),
+            r.Tags.OrderBy(t => t.Key, StringComparer.Ordinal).ToList(), latest[r.Id].ToList())).ToList();
+    }
 
     /// <summary>Every param and metric name logged in the active runs of some experiments.</summary>
     public Task<RunColumns> ColumnsAsync(Actor actor, IReadOnlyList<int> experimentIds, CancellationToken ct = default) =>

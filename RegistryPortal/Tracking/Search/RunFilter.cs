@@ -25,7 +25,7 @@ public sealed class RunFilter
 
     public IQueryable<Run> ApplyTo(IQueryable<Run> runs, RegistryDbContext db) => RunFilterTranslator.Apply(runs, db, Comparisons);
 
-    /// <summary>Sorts by <paramref name="orders"/>, runs without the key last, then newest first and by id.</summary>
+    /// <summary>Sorts by <paramref name="orders"/>, runs without the key last, then newest first and by id (see <see cref="RunSortKeys"/>).</summary>
     public static IOrderedQueryable<Run> Order(IQueryable<Run> runs, RegistryDbContext db, IReadOnlyList<RunOrder> orders) =>
-        RunFilterTranslator.Order(runs, db, orders);
+        RunSortKeys.Apply(runs, RunSortKeys.For(db, orders));
 }

@@ -15,7 +15,6 @@ namespace RegistryPortal.Tracking.Search;
 /// then the last logged (the rule <see cref="RunService"/> shows) — a row no other row of its key outranks.</item>
 /// <item>Text as the registry filter (see <see cref="FilterTranslator"/>): '=' exact, LIKE case-sensitive (GLOB),
 /// ILIKE SQLite's LIKE.</item>
-/// <item>order_by puts runs without the key last in both directions, then start_time DESC and run_id.</item>
 /// </list>
 /// Values are captured variables, so they reach SQLite as parameters.
 /// </summary>
@@ -45,45 +44,6 @@ internal static class RunFilterTranslator
         }
         return runs;
     }
-
-    public static IOrderedQueryable<Run> Order(IQueryable<Run> runs, RegistryDbContext db, IReadOnlyList<RunOrder> orders)
-    {
-        IOrderedQueryable<Run>? ordered = null;
-        foreach (var order in orders)
-        {
-            var key = order.Key.Key;
-            ordered = order.Key.Entity switch
-            {
-                RunEntity.Metric => By(By(runs, ordered, r => !db.RunMetrics.Any(m => m.RunId == r.Id && m.Key == key), false),
-                    r => db.RunMetrics.Where(m => m.RunId == r.Id && m.Key == key)
-                        .OrderByDescending(m => m.Step).ThenByDescending(m => m.Timestamp).ThenByDescending(m => m.Id)
-                        .Select(m => (double?)m.Value).FirstOrDefault(), order.Descending),
-                RunEntity.Param => By(By(runs, ordered, r => !db.RunParams.Any(p => p.RunId == r.Id && p.Key == key), false),
-                    r => db.RunParams.Where(p => p.RunId == r.Id && p.Key == key).Select(p => p.Value).FirstOrDefault(), order.Descending),
-                RunEntity.Tag => By(By(runs, ordered, r => !db.RunTags.Any(t => t.RunId == r.Id && t.Key == key), false),
-                    r => db.RunTags.Where(t => t.RunId == r.Id && t.Key == key).Select(t => t.Value).FirstOrDefault(), order.Descending),
-                _ => order.Key.Attribute switch
-                {
-                    RunAttribute.RunId => By(runs, ordered, r => r.Id, order.Descending),
-                    RunAttribute.RunName => By(runs, ordered, r => r.Name, order.Descending),
-                    RunAttribute.Status => By(runs, ordered, r => r.Status, order.Descending),
-                    RunAttribute.StartTime => By(runs, ordered, r => r.StartTime, order.Descending),
-                    RunAttribute.EndTime => By(By(runs, ordered, r => r.EndTime == null, false), r => r.EndTime, order.Descending),
-                    _ => throw new InvalidOperationException($"The parser let through an order_by this search cannot translate: {order}."),
-                },
-            };
-        }
-        // MLflow's default order, and the tie-break after any other: newest first, then by id so pages are stable.
-        return By(By(runs, ordered, r => r.StartTime, true), r => r.Id, false);
-    }
-
-    private static IOrderedQueryable<Run> By<TKey>(IQueryable<Run> runs, IOrderedQueryable<Run>? ordered, Expression<Func<Run, TKey>> key, bool descending) =>
-        ordered is null
-            ? descending ? runs.OrderByDescending(key) : runs.OrderBy(key)
-            : descending ? ordered.ThenByDescending(key) : ordered.ThenBy(key);
-
-    private static IOrderedQueryable<Run> By<TKey>(IOrderedQueryable<Run> ordered, Expression<Func<Run, TKey>> key, bool descending) =>
-        By(ordered, ordered, key, descending);
 
     /// <summary>The rows holding each run's latest value of a metric: no row of the same run and key outranks them.</summary>
     internal static IQueryable<RunMetric> Latest(RegistryDbContext db, string key) =>
