@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json.Nodes;
 using RegistryPortal.Domain;
 using static RegistryPortal.Tests.Api.ApiCalls;
 
@@ -26,6 +27,27 @@ public class TrackingApiTests(ApiApp app)
     }
 
     private static void Ok(ApiResponse response) => Assert.True(response.Status == HttpStatusCode.OK, response.ToString());
+
+    /// <summary>
+    /// Follows next_page_token through every page of a search (20 at most): the <paramref name="name"/> of each item
+    /// of <paramref name="items"/>, and the number of pages. <paramref name="betweenPages"/> runs once, after the first.
+    /// </summary>
+    private static async Task<(List<string> Names, int Pages)> WalkAsync(HttpClient client, string path, string items,
+        Func<string?, object> request, Func<JsonNode, string> name, Func<Task>? betweenPages = null)
+    {
+        var names = new List<string>();
+        string? token = null;
+        var pages = 0;
+        do
+        {
+            var page = await client.ApiPostAsync(path, request(token));
+            Ok(page);
+            names.AddRange(page.Json[items]!.AsArray().Select(item => name(item!)));
+            token = (string?)page.Json["next_page_token"];
+            if (pages++ == 0 && betweenPages is not null) await betweenPages();
+        } while (token is not null && pages < 20);
+        return (names, pages);
+    }
 
     // experiments/*
 
@@ -102,17 +124,8 @@ public class TrackingApiTests(ApiApp app)
         var names = Enumerable.Range(1, 5).Select(i => $"{stem}-{i}").ToList();
         foreach (var name in names) Ok(await editor.Client.ApiPostAsync("experiments/create", new { name }));
 
-        var seen = new List<string>();
-        string? token = null;
-        var pages = 0;
-        do
-        {
-            var page = await editor.Client.ApiPostAsync("experiments/search", new { filter = $"name LIKE '%{stem}%'", max_results = 2, page_token = token });
-            Ok(page);
-            seen.AddRange(page.Json["experiments"]!.AsArray().Select(e => (string)e!["name"]!));
-            token = (string?)page.Json["next_page_token"];
-            pages++;
-        } while (token is not null && pages < 10);
+        var (seen, pages) = await WalkAsync(editor.Client, "experiments/search", "experiments",
+            token => new { filter = $"name LIKE '%{stem}%'", max_results = 2, page_token = token }, e => (string)e["name"]!);
         var exact = await editor.Client.ApiPostAsync("experiments/search", new { filter = $"name = '{names[2]}'" });
 
         Assert.Equal(3, pages);
@@ -415,20 +428,10 @@ public class TrackingApiTests(ApiApp app)
             runIds[auc] = runId;
         }
 
-        var seen = new List<string>();
-        string? token = null;
-        var pages = 0;
-        do
+        var (seen, pages) = await WalkAsync(editor.Client, "runs/search", "runs", token => new
         {
-            var page = await editor.Client.ApiPostAsync("runs/search", new
-            {
-                experiment_ids = new[] { experimentId }, filter = "metrics.auc >= 0.6", order_by = new[] { "metrics.auc DESC" }, max_results = 2, page_token = token,
-            });
-            Ok(page);
-            seen.AddRange(page.Json["runs"]!.AsArray().Select(r => (string)r!["info"]!["run_id"]!));
-            token = (string?)page.Json["next_page_token"];
-            pages++;
-        } while (token is not null && pages < 10);
+            experiment_ids = new[] { experimentId }, filter = "metrics.auc >= 0.6", order_by = new[] { "metrics.auc DESC" }, max_results = 2, page_token = token,
+        }, r => (string)r["info"]!["run_id"]!);
 
         Assert.Equal(2, pages);
         Assert.Equal(new[] { 0.95, 0.9, 0.7, 0.6 }.Select(a => runIds[a]), seen);
@@ -464,27 +467,15 @@ public class TrackingApiTests(ApiApp app)
         await LogAsync(2000, null, "a");
         await LogAsync(3000, 0.9);
         await LogAsync(4000, null);
-        async Task<(List<string> Names, int Pages)> WalkAsync(object order, Func<Task>? betweenPages = null)
-        {
-            var names = new List<string>();
-            string? token = null;
-            var pages = 0;
-            do
-            {
-                var page = await editor.Client.ApiPostAsync("runs/search", new { experiment_ids = new[] { experimentId }, order_by = order, max_results = 1, page_token = token });
-                Ok(page);
-                names.AddRange(page.Json["runs"]!.AsArray().Select(r => (string)r!["info"]!["run_name"]!));
-                token = (string?)page.Json["next_page_token"];
-                if (pages++ == 0 && betweenPages is not null) await betweenPages();
-            } while (token is not null && pages < 20);
-            return (names, pages);
-        }
+        Task<(List<string> Names, int Pages)> WalkRunsAsync(object order, Func<Task>? betweenPages = null) =>
+            WalkAsync(editor.Client, "runs/search", "runs", token => new { experiment_ids = new[] { experimentId }, order_by = order, max_results = 1, page_token = token },
+                r => (string)r["info"]!["run_name"]!, betweenPages);
 
         // Newest first; a run started later than every row read so far lands before the cursor and shifts nothing.
-        var newest = await WalkAsync(Array.Empty<string>(), async () => await LogAsync(5000, 0.5));
-        var byMetric = await WalkAsync(new[] { "metrics.auc DESC" });
-        var byMetricAscending = await WalkAsync(new[] { "metrics.auc" });
-        var byTag = await WalkAsync(new[] { "tags.team ASC" });
+        var newest = await WalkRunsAsync(Array.Empty<string>(), async () => await LogAsync(5000, 0.5));
+        var byMetric = await WalkRunsAsync(new[] { "metrics.auc DESC" });
+        var byMetricAscending = await WalkRunsAsync(new[] { "metrics.auc" });
+        var byTag = await WalkRunsAsync(new[] { "tags.team ASC" });
 
         Assert.Equal(["r4000", "r3000", "r2000", "r1000"], newest.Names);
         Assert.Equal(["r3000", "r1000", "r5000", "r4000", "r2000"], byMetric.Names); // without auc: last, newest first

@@ -105,8 +105,16 @@ public sealed class RegistrySearchService(RegistryStore store)
     /// Reads one page of max rows after the token's cursor, and one more row to learn whether another page follows.
     /// <paramref name="what"/> names the search in the token's fingerprint, so a token of another search is refused.
     /// </summary>
-    internal static async Task<(List<T> Page, string? Next)> PageAsync<T>(IQueryable<T> rows, SearchOrder<T> order,
-        string what, SearchQuery query, int max, CancellationToken ct)
+    internal static Task<(List<T> Page, string? Next)> PageAsync<T>(IQueryable<T> rows, SearchOrder<T> order,
+        string what, SearchQuery query, int max, CancellationToken ct) =>
+        PageAsync(rows, order, what, query, max, page => page.ToListAsync(ct), order.CursorOf);
+
+    /// <summary>
+    /// The same, for a search whose rows are read with more than the entity (a run with its latest metrics): the
+    /// page is read by <paramref name="read"/>, and the next cursor taken from its last item by <paramref name="cursorOf"/>.
+    /// </summary>
+    internal static async Task<(List<TItem> Page, string? Next)> PageAsync<T, TItem>(IQueryable<T> rows, SearchOrder<T> order,
+        string what, SearchQuery query, int max, Func<IQueryable<T>, Task<List<TItem>>> read, Func<TItem, IReadOnlyList<string?>> cursorOf)
     {
         var fingerprint = PageToken.Fingerprint(what, query.Filter, order.Signature);
         if (PageToken.Read(query.PageToken, fingerprint, order.KeyCount) is { } cursor)
@@ -120,10 +128,10 @@ public sealed class RegistrySearchService(RegistryStore store)
                 throw PageToken.Invalid();
             }
         }
-        var page = await order.Apply(rows).Take(max + 1).ToListAsync(ct);
+        var page = await read(order.Apply(rows).Take(max + 1));
         if (page.Count <= max) return (page, null);
         page.RemoveAt(max);
-        return (page, PageToken.Create(fingerprint, order.CursorOf(page[^1])));
+        return (page, PageToken.Create(fingerprint, cursorOf(page[^1])));
     }
 }
 

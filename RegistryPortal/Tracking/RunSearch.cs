@@ -33,8 +33,8 @@ public sealed partial class RunService
             var total = await runs.CountAsync(op.Ct);
             var pageSize = Math.Clamp(query.PageSize, 1, MaxPageSize);
             var pageIndex = Math.Max(0, query.PageIndex);
-            var keys = RunSortKeys.For(op.Db, RunFilter.ParseOrderBy(query.OrderBy));
-            var page = await DetailsAsync(op, RunSortKeys.Apply(runs, keys).Skip(pageIndex * pageSize).Take(pageSize));
+            var order = RunSortKeys.For(op.Db, RunFilter.ParseOrderBy(query.OrderBy)).Order;
+            var page = await DetailsAsync(op, order.Apply(runs).Skip(pageIndex * pageSize).Take(pageSize));
             return new Page<RunDetails>(page, total, pageIndex, pageSize);
         }, ct);
 
@@ -49,16 +49,9 @@ public sealed partial class RunService
             var runs = Matching(op, experimentIds, query.Filter);
             var max = RegistrySearchService.MaxResults(query.MaxResults, SearchDefaultMaxResults, MaxPageSize);
             var keys = RunSortKeys.For(op.Db, RunFilter.ParseOrderBy(query.OrderBy));
-            var fingerprint = Registry.Search.PageToken.Fingerprint($"Runs:{string.Join(',', experimentIds.Order())}", query.Filter, RunSortKeys.Signature(keys));
-            if (Registry.Search.PageToken.Read(query.PageToken, fingerprint, keys.Count) is { } cursor)
-            {
-                try { runs = RunSortKeys.After(runs, keys, cursor); }
-                catch (Exception e) when (e is FormatException or OverflowException) { throw Registry.Search.PageToken.Invalid(); }
-            }
-            var page = await DetailsAsync(op, RunSortKeys.Apply(runs, keys).Take(max + 1));
-            if (page.Count <= max) return new SearchPage<RunDetails>(page, null);
-            page.RemoveAt(max);
-            return new SearchPage<RunDetails>(page, Registry.Search.PageToken.Create(fingerprint, keys.Select(k => k.ValueOf(page[^1])).ToList()!));
+            var (page, next) = await RegistrySearchService.PageAsync(runs, keys.Order, $"Runs:{string.Join(',', experimentIds.Order())}", query, max,
+                rows => DetailsAsync(op, rows), keys.Cursor);
+            return new SearchPage<RunDetails>(page, next);
         }, ct);
 
     /// <summary>The active runs of some experiments that the filter admits.</summary>

@@ -29,14 +29,14 @@ internal static class PageToken
         return Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(text)).AsSpan(0, 12));
     }
 
-    public static string Create(string fingerprint, IReadOnlyList<string> cursor)
+    public static string Create(string fingerprint, IReadOnlyList<string?> cursor)
     {
         var json = JsonSerializer.SerializeToUtf8Bytes(new Content(FormatVersion, fingerprint, cursor.ToArray()));
         return Convert.ToBase64String(json).TrimEnd('=').Replace('+', '-').Replace('/', '_');
     }
 
     /// <summary>The cursor in <paramref name="token"/>, or null for no token (the first page).</summary>
-    public static IReadOnlyList<string>? Read(string? token, string fingerprint, int keyCount)
+    public static IReadOnlyList<string?>? Read(string? token, string fingerprint, int keyCount)
     {
         if (string.IsNullOrEmpty(token)) return null;
         Content? content;
@@ -61,5 +61,5 @@ internal static class PageToken
     public static RegistryError Invalid() => RegistryError.InvalidValue(
         "Invalid page_token: pass the next_page_token returned by the previous page of the same search, unchanged.");
 
-    private sealed record Content(int V, string Q, string[] After);
+    private sealed record Content(int V, string Q, string?[] After);
 }

@@ -20,16 +20,16 @@ internal abstract class SortColumn<T>
     public abstract IOrderedQueryable<T> ThenBy(IOrderedQueryable<T> rows, bool ascending);
 
     /// <summary>column == value (for the sort keys before the one that decides).</summary>
-    public abstract Expression EqualTo(Expression row, string value);
+    public abstract Expression EqualTo(Expression row, string? value);
 
     /// <summary>column after value in the given direction.</summary>
-    public abstract Expression After(Expression row, string value, bool ascending);
+    public abstract Expression After(Expression row, string? value, bool ascending);
 
     /// <summary>The row's value of this column, as written into a page token.</summary>
-    public abstract string ValueOf(T row);
+    public abstract string? ValueOf(T row);
 }
 
-internal sealed class SortColumn<T, TKey>(string id, Expression<Func<T, TKey>> key, Func<TKey, string> write, Func<string, TKey> read)
+internal sealed class SortColumn<T, TKey>(string id, Expression<Func<T, TKey>> key, Func<TKey, string?> write, Func<string?, TKey> read)
     : SortColumn<T>(id)
 {
     private readonly Func<T, TKey> compiled = key.Compile();
@@ -40,9 +40,9 @@ internal sealed class SortColumn<T, TKey>(string id, Expression<Func<T, TKey>> k
     public override IOrderedQueryable<T> ThenBy(IOrderedQueryable<T> rows, bool ascending) =>
         ascending ? rows.ThenBy(key) : rows.ThenByDescending(key);
 
-    public override Expression EqualTo(Expression row, string value) => Expression.Equal(Column(row), Parameter(value));
+    public override Expression EqualTo(Expression row, string? value) => Expression.Equal(Column(row), Parameter(value));
 
-    public override Expression After(Expression row, string value, bool ascending)
+    public override Expression After(Expression row, string? value, bool ascending)
     {
         var column = Column(row);
         var bound = Parameter(value);
@@ -55,12 +55,12 @@ internal sealed class SortColumn<T, TKey>(string id, Expression<Func<T, TKey>> k
         return ascending ? Expression.GreaterThan(column, bound) : Expression.LessThan(column, bound);
     }
 
-    public override string ValueOf(T row) => write(compiled(row));
+    public override string? ValueOf(T row) => write(compiled(row));
 
     private Expression Column(Expression row) => ReplaceParameter(key.Body, key.Parameters[0], row);
 
     // A member of a constant object, so EF Core sends the value as a SQL parameter, not inlined text.
-    private Expression Parameter(string value) =>
+    private Expression Parameter(string? value) =>
         Expression.Property(Expression.Constant(new Holder(read(value))), nameof(Holder.Value));
 
     private sealed class Holder(TKey value)
@@ -80,18 +80,33 @@ internal sealed class SortColumn<T, TKey>(string id, Expression<Func<T, TKey>> k
 internal static class SortColumns
 {
     public static SortColumn<T> Text<T>(string id, Expression<Func<T, string>> key) =>
-        new SortColumn<T, string>(id, key, v => v, v => v);
+        new SortColumn<T, string>(id, key, v => v, v => v!);
 
     public static SortColumn<T> Number<T>(string id, Expression<Func<T, int>> key) =>
-        new SortColumn<T, int>(id, key, v => v.ToString(CultureInfo.InvariantCulture), v => int.Parse(v, CultureInfo.InvariantCulture));
+        new SortColumn<T, int>(id, key, v => Write(v), v => int.Parse(v!, CultureInfo.InvariantCulture));
 
     public static SortColumn<T> Long<T>(string id, Expression<Func<T, long>> key) =>
-        new SortColumn<T, long>(id, key, v => v.ToString(CultureInfo.InvariantCulture), v => long.Parse(v, CultureInfo.InvariantCulture));
+        new SortColumn<T, long>(id, key, v => Write(v), v => long.Parse(v!, CultureInfo.InvariantCulture));
+
+    public static SortColumn<T> Long<T>(string id, Expression<Func<T, long?>> key) =>
+        new SortColumn<T, long?>(id, key, Write, v => v is null ? null : long.Parse(v, CultureInfo.InvariantCulture));
+
+    /// <summary>A nullable number (a run's latest metric): null goes into a token as null; SQL's NULL is after nothing.</summary>
+    public static SortColumn<T> Real<T>(string id, Expression<Func<T, double?>> key) =>
+        new SortColumn<T, double?>(id, key, Write, v => v is null ? null : double.Parse(v, NumberStyles.Float, CultureInfo.InvariantCulture));
 
     /// <summary>Timestamps go into tokens as UTC ticks: exact, so "equal" and "after" hold on the next page.</summary>
     public static SortColumn<T> Time<T>(string id, Expression<Func<T, DateTime>> key) =>
-        new SortColumn<T, DateTime>(id, key, v => v.Ticks.ToString(CultureInfo.InvariantCulture),
-            v => new DateTime(long.Parse(v, CultureInfo.InvariantCulture), DateTimeKind.Utc));
+        new SortColumn<T, DateTime>(id, key, v => Write(v.Ticks), v => new DateTime(long.Parse(v!, CultureInfo.InvariantCulture), DateTimeKind.Utc));
+
+    // How values are written into page tokens: exact and culture-free, so they read back to the same value.
+    public static string Write(int value) => value.ToString(CultureInfo.InvariantCulture);
+
+    public static string Write(long value) => value.ToString(CultureInfo.InvariantCulture);
+
+    public static string? Write(long? value) => value?.ToString(CultureInfo.InvariantCulture);
+
+    public static string? Write(double? value) => value?.ToString("R", CultureInfo.InvariantCulture);
 }
 
 /// <summary>
@@ -143,6 +158,9 @@ internal sealed class SearchOrder<T>
         return new SearchOrder<T>(keys);
     }
 
+    /// <summary>An order given as its complete list of keys, the last ones breaking every tie (the runs search builds its own).</summary>
+    public static SearchOrder<T> Of(IReadOnlyList<(SortColumn<T>, bool)> keys) => new(keys);
+
     private static bool IsDirection(string word) =>
         word.Equals("ASC", StringComparison.OrdinalIgnoreCase) || word.Equals("DESC", StringComparison.OrdinalIgnoreCase);
 
@@ -154,13 +172,13 @@ internal sealed class SearchOrder<T>
     }
 
     /// <summary>The cursor of a row: its value of every sort key, in order.</summary>
-    public IReadOnlyList<string> CursorOf(T row) => keys.Select(k => k.Column.ValueOf(row)).ToList();
+    public IReadOnlyList<string?> CursorOf(T row) => keys.Select(k => k.Column.ValueOf(row)).ToList();
 
     /// <summary>
     /// Rows after the cursor in this order: (k1 after v1) OR (k1 = v1 AND k2 after v2) OR … — a keyset
     /// condition, so rows added or removed before the cursor never shift what the next page holds.
     /// </summary>
-    public IQueryable<T> After(IQueryable<T> rows, IReadOnlyList<string> cursor)
+    public IQueryable<T> After(IQueryable<T> rows, IReadOnlyList<string?> cursor)
     {
         if (cursor.Count != keys.Count) throw new ArgumentException("The cursor does not fit this order.", nameof(cursor));
         var row = Expression.Parameter(typeof(T), "row");

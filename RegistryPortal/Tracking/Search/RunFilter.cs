@@ -27,5 +27,5 @@ public sealed class RunFilter
 
     /// <summary>Sorts by <paramref name="orders"/>, runs without the key last, then newest first and by id (see <see cref="RunSortKeys"/>).</summary>
     public static IOrderedQueryable<Run> Order(IQueryable<Run> runs, RegistryDbContext db, IReadOnlyList<RunOrder> orders) =>
-        RunSortKeys.Apply(runs, RunSortKeys.For(db, orders));
+        RunSortKeys.For(db, orders).Order.Apply(runs);
 }
