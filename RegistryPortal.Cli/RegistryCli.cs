@@ -62,6 +62,9 @@ internal sealed class CliContext(TextWriter stdout, Func<Uri, HttpClient> client
 {
     public TextWriter Out { get; } = stdout;
 
+    /// <summary>How many items one search call asks for (REGISTRY_PAGE_SIZE, default 1000: the most the portal gives).</summary>
+    public string PageSize { get; } = environment["REGISTRY_PAGE_SIZE"] is string size && int.TryParse(size, out var n) && n > 0 ? size : "1000";
+
     public Option<string> UrlOption { get; } = new("--url") { Description = "The portal's address (default: $REGISTRY_URL)", Recursive = true };
 
     public Option<string> TokenOption { get; } = new("--token") { Description = "A personal access token (default: $REGISTRY_TOKEN)", Recursive = true };

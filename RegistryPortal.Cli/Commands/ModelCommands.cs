@@ -81,7 +81,7 @@ internal static class ModelCommands
         {
             var model = parse.GetValue(name)!;
             var client = context.Client(parse);
-            var versions = (await VersionsAsync(client, model)).OrderByDescending(Json.Version).ToList();
+            var versions = (await VersionsAsync(context, client, model)).OrderByDescending(Json.Version).ToList();
             if (versions.Count == 0) await client.GetAsync("registered-models/get", ("name", model)); // a missing model answers 404
             if (parse.IsJson(output)) Json.Write(context.Out, versions);
             else Table.Write(context.Out, ["Version", "Stage", "Registered", "Description"], versions.Select(v => (IReadOnlyList<string>)
@@ -100,7 +100,7 @@ internal static class ModelCommands
         {
             var client = context.Client(parse);
             var models = await AllPagesAsync(token => client.GetAsync("registered-models/search",
-                ("filter", parse.GetValue(filter)), ("max_results", "1000"), ("page_token", token)), "registered_models");
+                ("filter", parse.GetValue(filter)), ("max_results", context.PageSize), ("page_token", token)), "registered_models");
             if (parse.IsJson(output)) Json.Write(context.Out, models);
             else Table.Write(context.Out, ["Name", "Latest", "Staging", "Production", "Updated", "Description"], models.Select(m =>
             {
@@ -131,9 +131,9 @@ internal static class ModelCommands
     }
 
     /// <summary>Every version of a model, over as many pages as the portal answers.</summary>
-    public static Task<List<JsonObject>> VersionsAsync(RegistryClient client, string model) =>
+    public static Task<List<JsonObject>> VersionsAsync(CliContext context, RegistryClient client, string model) =>
         AllPagesAsync(token => client.GetAsync("model-versions/search",
-            ("filter", $"name = {Literal(model)}"), ("max_results", "1000"), ("page_token", token)), "model_versions");
+            ("filter", $"name = {Literal(model)}"), ("max_results", context.PageSize), ("page_token", token)), "model_versions");
 
     private static async Task<List<JsonObject>> AllPagesAsync(Func<string?, Task<JsonObject>> page, string field)
     {

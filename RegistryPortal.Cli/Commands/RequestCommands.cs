@@ -30,7 +30,7 @@ internal static class RequestCommands
             var client = context.Client(parse);
             var numbers = parse.GetValue(version) is { } one
                 ? [ModelCommands.Text(one)]
-                : (await ModelCommands.VersionsAsync(client, model)).OrderByDescending(Json.Version).Select(v => Json.Text(v, "version")).ToList();
+                : (await ModelCommands.VersionsAsync(context, client, model)).OrderByDescending(Json.Version).Select(v => Json.Text(v, "version")).ToList();
             if (numbers.Count == 0) await client.GetAsync("registered-models/get", ("name", model)); // a missing model answers 404
             var open = new List<JsonObject>();
             foreach (var number in numbers)

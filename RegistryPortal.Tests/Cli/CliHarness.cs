@@ -36,7 +36,17 @@ public static class CliHarness
     }
 
     public static Task<CliResult> RunAsync(this ApiApp app, CliUser user, params string[] args) =>
-        RunAsync(_ => app.Factory.CreateClient(), new Hashtable { ["REGISTRY_URL"] = PortalUrl, ["REGISTRY_TOKEN"] = user.Token }, args);
+        RunAsync(_ => app.Factory.CreateClient(), EnvironmentOf(user), args);
+
+    /// <summary>As <see cref="RunAsync(ApiApp, CliUser, string[])"/>, with searches asking for pages of <paramref name="pageSize"/> items.</summary>
+    public static Task<CliResult> RunPagedAsync(this ApiApp app, CliUser user, int pageSize, params string[] args)
+    {
+        var environment = EnvironmentOf(user);
+        environment["REGISTRY_PAGE_SIZE"] = pageSize.ToString(CultureInfo.InvariantCulture);
+        return RunAsync(_ => app.Factory.CreateClient(), environment, args);
+    }
+
+    private static Hashtable EnvironmentOf(CliUser user) => new() { ["REGISTRY_URL"] = PortalUrl, ["REGISTRY_TOKEN"] = user.Token };
 
     public static async Task<CliResult> RunAsync(Func<Uri, HttpClient>? clients, IDictionary environment, params string[] args)
     {
