@@ -47,11 +47,13 @@ internal static class DownloadCommand
                 bytes += await client.DownloadAsync($"{root}/{file}", target, ct);
                 files++;
             }
-            context.Out.WriteLine($"Downloaded version '{version}' of model '{model}' to {folder} ({files} files, {bytes} bytes).");
+            context.Out.WriteLine($"Downloaded version '{version}' of model '{model}' to {folder} ({Plural(files, "file")}, {Plural(bytes, "byte")}).");
             return 0;
         });
         return command;
     }
+
+    public static string Plural(long count, string noun) => $"{count} {noun}{(count == 1 ? "" : "s")}";
 
     /// <summary>The model and version number a URI names: a stage or "latest" is the newest READY version there.</summary>
     private static async Task<(string Model, string Version)> ResolveAsync(RegistryClient client, ModelUri uri)

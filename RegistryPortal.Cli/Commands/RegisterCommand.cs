@@ -36,7 +36,7 @@ internal static class RegisterCommand
             if (parse.GetValue(path) is { } folder)
             {
                 (uri, runId, var files, var bytes) = await UploadAsync(client, model, folder, ct);
-                context.Out.WriteLine($"Uploaded {files} files ({bytes} bytes) to {uri}.");
+                context.Out.WriteLine($"Uploaded {DownloadCommand.Plural(files, "file")} ({DownloadCommand.Plural(bytes, "byte")}) to {uri}.");
             }
             var created = (await client.PostAsync("model-versions/create",
                 new { name = model, source = uri, run_id = runId, description = parse.GetValue(description) }))["model_version"]!;
