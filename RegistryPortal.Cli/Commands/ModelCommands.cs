@@ -65,8 +65,7 @@ internal static class ModelCommands
                 archive_existing_versions = parse.GetValue(archive), comment = parse.GetValue(comment),
             });
             // Databricks' create answers no id; there is one pending request per version and stage, so the list names it.
-            var open = await client.GetAsync("transition-requests/list", ("name", model), ("version", number));
-            var id = Json.Objects(open["requests"]).Where(r => Json.Text(r, "to_stage") == target).Select(r => Json.Text(r, "id")).FirstOrDefault() ?? "?";
+            var id = Json.Text(await RequestCommands.PendingAsync(client, model, number, target), "id");
             context.Out.WriteLine($"Transition request {id} created: model version '{number}' of model '{model}' to stage '{target}', pending approval.");
             return 0;
         });
@@ -82,7 +81,7 @@ internal static class ModelCommands
             var model = parse.GetValue(name)!;
             var client = context.Client(parse);
             var versions = (await VersionsAsync(context, client, model)).OrderByDescending(Json.Version).ToList();
-            if (versions.Count == 0) await client.GetAsync("registered-models/get", ("name", model)); // a missing model answers 404
+            if (versions.Count == 0) await RequireModelAsync(client, model);
             if (parse.IsJson(output)) Json.Write(context.Out, versions);
             else Table.Write(context.Out, ["Version", "Stage", "Registered", "Description"], versions.Select(v => (IReadOnlyList<string>)
                 [Json.Text(v, "version"), Json.Text(v, "current_stage"), Json.Time(v, "creation_timestamp"), Table.Cell(Json.Text(v, "description"))]));
@@ -129,6 +128,9 @@ internal static class ModelCommands
         });
         return command;
     }
+
+    /// <summary>Asks for the model itself: a search finds nothing for a model that does not exist, this answers its 404.</summary>
+    public static Task RequireModelAsync(RegistryClient client, string model) => client.GetAsync("registered-models/get", ("name", model));
 
     /// <summary>Every version of a model, over as many pages as the portal answers.</summary>
     public static Task<List<JsonObject>> VersionsAsync(CliContext context, RegistryClient client, string model) =>

@@ -31,7 +31,7 @@ internal static class RegisterCommand
         {
             var model = parse.GetValue(name)!;
             var client = context.Client(parse);
-            await client.GetAsync("registered-models/get", ("name", model)); // before any upload: a missing model answers 404
+            await ModelCommands.RequireModelAsync(client, model); // before any upload
             var (uri, runId) = (parse.GetValue(source), (string?)null);
             if (parse.GetValue(path) is { } folder)
             {

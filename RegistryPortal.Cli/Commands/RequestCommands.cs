@@ -31,7 +31,7 @@ internal static class RequestCommands
             var numbers = parse.GetValue(version) is { } one
                 ? [ModelCommands.Text(one)]
                 : (await ModelCommands.VersionsAsync(context, client, model)).OrderByDescending(Json.Version).Select(v => Json.Text(v, "version")).ToList();
-            if (numbers.Count == 0) await client.GetAsync("registered-models/get", ("name", model)); // a missing model answers 404
+            if (numbers.Count == 0) await ModelCommands.RequireModelAsync(client, model);
             var open = new List<JsonObject>();
             foreach (var number in numbers)
             {
@@ -46,6 +46,14 @@ internal static class RequestCommands
             return 0;
         });
         return command;
+    }
+
+    /// <summary>The pending request to move a version to a stage (there is at most one), as transition-requests/list has it.</summary>
+    public static async Task<JsonObject> PendingAsync(RegistryClient client, string model, string version, string stage)
+    {
+        var open = await client.GetAsync("transition-requests/list", ("name", model), ("version", version));
+        return Json.Objects(open["requests"]).FirstOrDefault(r => Json.Text(r, "to_stage") == stage)
+            ?? throw new CliException(Hints.NoPendingRequest(model, version, stage));
     }
 
     private static Command Resolve(CliContext context, string verb, string description, string done)
@@ -70,9 +78,7 @@ internal static class RequestCommands
                     break;
                 default:
                     // Databricks deletes a request by its creator's name; the pending request's own entry names them.
-                    var open = await client.GetAsync("transition-requests/list", ("name", model), ("version", number));
-                    fields["creator"] = Json.Objects(open["requests"]).Where(r => Json.Text(r, "to_stage") == target).Select(r => Json.Text(r, "user_id")).FirstOrDefault()
-                        ?? throw new CliException(Hints.NoPendingRequest(model, number, target));
+                    fields["creator"] = Json.Text(await PendingAsync(client, model, number, target), "user_id");
                     await client.DeleteAsync("transition-requests/delete", fields);
                     break;
             }

@@ -84,6 +84,9 @@ public static class CliHarness
         return name;
     }
 
+    public static async Task<Stage> StageOfAsync(this ApiApp app, CliUser user, string model, int version) =>
+        (await app.Service<VersionService>().GetAsync(user.Actor, model, version)).Stage;
+
     /// <summary>A timestamp as the CLI's tables show it.</summary>
     public static string Shown(DateTime utc) => utc.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
 }

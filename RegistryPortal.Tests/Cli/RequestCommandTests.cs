@@ -20,9 +20,6 @@ public class RequestCommandTests(ApiApp app) : IClassFixture<ApiApp>
         return (model, owner, requester);
     }
 
-    private Stage StageOf(CliUser user, string model, int version) =>
-        app.Service<VersionService>().GetAsync(user.Actor, model, version).GetAwaiter().GetResult().Stage;
-
     [Fact]
     public async Task List_prints_the_pending_requests_of_every_version_newest_version_first()
     {
@@ -64,7 +61,7 @@ public class RequestCommandTests(ApiApp app) : IClassFixture<ApiApp>
         var result = await app.RunAsync(owner, "requests", "approve", "--model-name", model, "--version", "1", "--stage", "production", "--comment", "go");
 
         result.Succeeded($"Approved the request to move model version '1' of model '{model}' to stage 'Production'.");
-        Assert.Equal(Stage.Production, StageOf(owner, model, 1));
+        Assert.Equal(Stage.Production, await app.StageOfAsync(owner, model, 1));
         Assert.Empty(await Requests.ListAsync(owner.Actor, model));
     }
 
@@ -78,7 +75,7 @@ public class RequestCommandTests(ApiApp app) : IClassFixture<ApiApp>
         var result = await app.RunAsync(owner, "requests", "approve", "--model-name", model, "--version", "1", "--stage", "Production", "--archive-existing");
 
         result.Succeeded($"Approved the request to move model version '1' of model '{model}' to stage 'Production'.");
-        Assert.Equal((Stage.Production, Stage.Archived), (StageOf(owner, model, 1), StageOf(owner, model, 2)));
+        Assert.Equal((Stage.Production, Stage.Archived), (await app.StageOfAsync(owner, model, 1), await app.StageOfAsync(owner, model, 2)));
     }
 
     [Fact]
@@ -89,7 +86,7 @@ public class RequestCommandTests(ApiApp app) : IClassFixture<ApiApp>
         var result = await app.RunAsync(owner, "requests", "reject", "--model-name", model, "--version", "1", "--stage", "Production", "--comment", "not yet");
 
         result.Succeeded($"Rejected the request to move model version '1' of model '{model}' to stage 'Production'.");
-        Assert.Equal(Stage.None, StageOf(owner, model, 1));
+        Assert.Equal(Stage.None, await app.StageOfAsync(owner, model, 1));
         Assert.Empty(await Requests.ListAsync(owner.Actor, model));
     }
 

@@ -13,9 +13,6 @@ namespace RegistryPortal.Tests.Cli;
 /// </summary>
 public class TransitionCommandTests(ApiApp app) : IClassFixture<ApiApp>
 {
-    private Stage StageOf(CliUser user, string model, int version) =>
-        app.Service<VersionService>().GetAsync(user.Actor, model, version).GetAwaiter().GetResult().Stage;
-
     [Fact]
     public async Task Transition_stage_moves_the_version_and_prints_seed_003s_line()
     {
@@ -25,7 +22,7 @@ public class TransitionCommandTests(ApiApp app) : IClassFixture<ApiApp>
         var result = await app.RunAsync(owner, "models", "transition-stage", "--model-name", model, "--version", "3", "--stage", "production");
 
         result.Succeeded($"Model version '3' of model '{model}' transitioned to stage 'Production'.");
-        Assert.Equal(Stage.Production, StageOf(owner, model, 3));
+        Assert.Equal(Stage.Production, await app.StageOfAsync(owner, model, 3));
     }
 
     [Fact]
@@ -38,7 +35,7 @@ public class TransitionCommandTests(ApiApp app) : IClassFixture<ApiApp>
             "--archive-existing", "--comment", "new champion");
 
         result.Succeeded($"Model version '2' of model '{model}' transitioned to stage 'Production'.");
-        Assert.Equal((Stage.Archived, Stage.Production), (StageOf(owner, model, 1), StageOf(owner, model, 2)));
+        Assert.Equal((Stage.Archived, Stage.Production), (await app.StageOfAsync(owner, model, 1), await app.StageOfAsync(owner, model, 2)));
     }
 
     [Fact]
@@ -73,7 +70,7 @@ public class TransitionCommandTests(ApiApp app) : IClassFixture<ApiApp>
 
         result.Failed(1, $"Permission denied: You need Manage Production Versions on '{model}' to move versions to or from Production; you have Read. " +
             $"Ask a Manage holder or an admin. Or ask for the move: 'registry models request-transition --model-name {model} --version 1 --stage Production'");
-        Assert.Equal(Stage.None, StageOf(owner, model, 1));
+        Assert.Equal(Stage.None, await app.StageOfAsync(owner, model, 1));
     }
 
     [Fact]
