@@ -36,6 +36,12 @@ public static class RegistryCli
             stderr.WriteLine(Hints.For(e));
             return CliException.Failed;
         }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // A local file or folder the command reads or writes (--path, --dest): the system's reason says which.
+            stderr.WriteLine($"{e.Message.TrimEnd('.')}; check the folder and its permissions");
+            return CliException.Failed;
+        }
     }
 
     private static RootCommand BuildRoot(CliContext context)

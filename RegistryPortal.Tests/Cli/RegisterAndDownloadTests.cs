@@ -190,6 +190,24 @@ public sealed class RegisterAndDownloadTests(ApiApp app) : IClassFixture<ApiApp>
         result.Failed(1, $"Version 4 of '{model}' does not exist; run 'registry models list-versions --model-name {model}'");
     }
 
+    [Fact]
+    public async Task A_dest_that_cannot_be_written_is_one_line_and_exit_1()
+    {
+        var owner = await app.CliUserAsync(Roles.Editor);
+        var model = await app.ModelAsync(owner);
+        var folder = Path.Combine(scratch, "one");
+        Directory.CreateDirectory(folder);
+        File.WriteAllText(Path.Combine(folder, "MLmodel"), "x");
+        Assert.Equal(0, (await app.RunAsync(owner, "models", "register", "--model-name", model, "--path", folder)).ExitCode);
+        var file = Path.Combine(scratch, "a-file");
+        File.WriteAllText(file, "not a folder");
+
+        var result = await app.RunAsync(owner, "models", "download", "--model-uri", $"models:/{model}/1", "--dest", file);
+
+        Assert.True(result.ExitCode == 1 && result.Stdout == "", result.ToString());
+        Assert.Matches(@"^[^\n]*; check the folder and its permissions\n$", result.Stderr.Replace("\r", ""));
+    }
+
     [Theory]
     [InlineData("runs:/abc/model", "'runs:/abc/model' is not a model URI; use models:/NAME/VERSION, models:/NAME/STAGE, models:/NAME/latest or models:/NAME@ALIAS.")]
     [InlineData("models:/m/prod", "'prod' in 'models:/m/prod' is not a version, a stage (None, Staging, Production, Archived) or 'latest'.")]
