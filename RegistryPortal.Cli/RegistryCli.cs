@@ -36,6 +36,11 @@ public static class RegistryCli
             stderr.WriteLine(Hints.For(e));
             return CliException.Failed;
         }
+        catch (OperationCanceledException)
+        {
+            stderr.WriteLine("Cancelled.");
+            return 130; // the shell's code for a command stopped by Ctrl+C
+        }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             // A local file or folder the command reads or writes (--path, --dest): the system's reason says which.
@@ -75,7 +80,7 @@ internal sealed class CliContext(TextWriter stdout, Func<Uri, HttpClient> client
 
     public Option<string> TokenOption { get; } = new("--token") { Description = "A personal access token (default: $REGISTRY_TOKEN)", Recursive = true };
 
-    public RegistryClient Client(ParseResult parse)
+    public RegistryClient Client(ParseResult parse, CancellationToken ct)
     {
         var url = parse.GetValue(UrlOption) ?? environment["REGISTRY_URL"] as string;
         if (string.IsNullOrWhiteSpace(url))
@@ -87,6 +92,6 @@ internal sealed class CliContext(TextWriter stdout, Func<Uri, HttpClient> client
             throw CliException.UsageError("No access token: pass --token or set REGISTRY_TOKEN (create one under your account's Access tokens)");
         // A trailing slash makes relative API paths resolve under a portal served below a path (https://host/registry/).
         if (!portal.AbsolutePath.EndsWith('/')) portal = new Uri(portal + "/");
-        return new RegistryClient(clients(portal), portal, token.Trim());
+        return new RegistryClient(clients(portal), portal, token.Trim(), ct);
     }
 }

@@ -11,8 +11,9 @@ namespace RegistryPortal.Cli;
 /// The portal's HTTP API as the commands need it: MLflow's JSON calls under /api/2.0/mlflow/ and the
 /// artifact proxy. Every call sends the personal access token; a refused token and an unreachable portal
 /// become their one-line messages here (the same for every command), other refusals an <see cref="ApiError"/>.
+/// One client serves one command: <paramref name="ct"/> is its cancellation (Ctrl+C), applied to every call.
 /// </summary>
-internal sealed class RegistryClient(HttpClient http, Uri portal, string token)
+internal sealed class RegistryClient(HttpClient http, Uri portal, string token, CancellationToken ct)
 {
     private const string Api = "api/2.0/mlflow/";
     private const string Artifacts = "api/2.0/mlflow-artifacts/artifacts";
@@ -27,42 +28,50 @@ internal sealed class RegistryClient(HttpClient http, Uri portal, string token)
         JsonAsync(new HttpRequestMessage(HttpMethod.Delete, Url(Api + path)) { Content = JsonContent.Create(body) });
 
     /// <summary>Streams a local file to the artifact store at <paramref name="artifactPath"/> (no buffering: models can be large).</summary>
-    public async Task UploadAsync(string artifactPath, string file, CancellationToken ct)
+    public async Task UploadAsync(string artifactPath, string file)
     {
         await using var content = File.OpenRead(file);
         var request = new HttpRequestMessage(HttpMethod.Put, Url($"{Artifacts}/{Escape(artifactPath)}")) { Content = new StreamContent(content) };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
-        await JsonAsync(request, ct);
+        await JsonAsync(request);
     }
 
     /// <summary>The entries of an artifact folder, with names relative to it.</summary>
-    public async Task<IReadOnlyList<(string Path, bool IsDir)>> ListAsync(string folder, CancellationToken ct)
+    public async Task<IReadOnlyList<(string Path, bool IsDir)>> ListAsync(string folder)
     {
-        var answer = await JsonAsync(new HttpRequestMessage(HttpMethod.Get, Url(Artifacts, ("path", folder))), ct);
+        var answer = await JsonAsync(new HttpRequestMessage(HttpMethod.Get, Url(Artifacts, ("path", folder))));
         return (answer["files"] as JsonArray ?? []).Select(f => (Json.Text(f, "path"), f?["is_dir"]?.GetValue<bool>() ?? false)).ToList();
     }
 
     /// <summary>Streams one artifact into <paramref name="target"/>: written beside it first, renamed when complete.</summary>
-    public async Task<long> DownloadAsync(string artifactPath, string target, CancellationToken ct)
+    public async Task<long> DownloadAsync(string artifactPath, string target)
     {
         using var response = await SendAsync(new HttpRequestMessage(HttpMethod.Get, Url($"{Artifacts}/{Escape(artifactPath)}")),
-            HttpCompletionOption.ResponseHeadersRead, ct);
-        await ThrowIfFailedAsync(response, ct);
+            HttpCompletionOption.ResponseHeadersRead);
+        await ThrowIfFailedAsync(response);
         var partial = target + ".partial";
-        await using (var file = File.Create(partial))
-            await response.Content.CopyToAsync(file, ct);
-        File.Move(partial, target, overwrite: true);
+        try
+        {
+            await using (var file = File.Create(partial))
+                await response.Content.CopyToAsync(file, ct);
+            File.Move(partial, target, overwrite: true);
+        }
+        catch
+        {
+            File.Delete(partial); // a half-written file must not pass for the model's
+            throw;
+        }
         return new FileInfo(target).Length;
     }
 
-    private async Task<JsonObject> JsonAsync(HttpRequestMessage request, CancellationToken ct = default)
+    private async Task<JsonObject> JsonAsync(HttpRequestMessage request)
     {
-        using var response = await SendAsync(request, HttpCompletionOption.ResponseContentRead, ct);
-        await ThrowIfFailedAsync(response, ct);
-        return await ReadJsonAsync(response, ct) ?? throw NotThePortal(response);
+        using var response = await SendAsync(request, HttpCompletionOption.ResponseContentRead);
+        await ThrowIfFailedAsync(response);
+        return await ReadJsonAsync(response) ?? throw NotThePortal(response);
     }
 
-    private async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, HttpCompletionOption completion, CancellationToken ct)
+    private async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, HttpCompletionOption completion)
     {
         using (request)
         {
@@ -82,10 +91,10 @@ internal sealed class RegistryClient(HttpClient http, Uri portal, string token)
         }
     }
 
-    private async Task ThrowIfFailedAsync(HttpResponseMessage response, CancellationToken ct)
+    private async Task ThrowIfFailedAsync(HttpResponseMessage response)
     {
         if (response.IsSuccessStatusCode) return;
-        var body = await ReadJsonAsync(response, ct);
+        var body = await ReadJsonAsync(response);
         var message = body?["message"]?.GetValue<string>();
         if (response.StatusCode == HttpStatusCode.Unauthorized)
             throw new CliException($"The token was refused ({message ?? "401 Unauthorized"}); create a new one under your account's Access tokens and set REGISTRY_TOKEN");
@@ -93,7 +102,7 @@ internal sealed class RegistryClient(HttpClient http, Uri portal, string token)
         throw new ApiError((int)response.StatusCode, code, message);
     }
 
-    private static async Task<JsonObject?> ReadJsonAsync(HttpResponseMessage response, CancellationToken ct)
+    private async Task<JsonObject?> ReadJsonAsync(HttpResponseMessage response)
     {
         if (response.Content.Headers.ContentType?.MediaType != "application/json") return null;
         try

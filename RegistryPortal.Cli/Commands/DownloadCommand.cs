@@ -28,7 +28,7 @@ internal static class DownloadCommand
         var command = new Command("download", "Download a model version's files").With(modelUri, dest);
         command.SetAction(async (parse, ct) =>
         {
-            var client = context.Client(parse);
+            var client = context.Client(parse, ct);
             var (model, version) = await ResolveAsync(client, parse.GetValue(modelUri)!);
             var artifactUri = Json.Text(await client.GetAsync("model-versions/get-download-uri", ("name", model), ("version", version)), "artifact_uri");
             if (!artifactUri.StartsWith(ProxyScheme, StringComparison.Ordinal))
@@ -37,14 +37,14 @@ internal static class DownloadCommand
             var folder = parse.GetValue(dest)!;
             var destination = Path.GetFullPath(folder.FullName);
             var (files, bytes) = (0, 0L);
-            foreach (var file in await FilesAsync(client, root, "", ct))
+            foreach (var file in await FilesAsync(client, root, ""))
             {
                 var target = Path.GetFullPath(Path.Combine(destination, file));
                 // The listing comes from the server: never let a name like "../x" write outside --dest.
                 if (!target.StartsWith(destination + Path.DirectorySeparatorChar, StringComparison.Ordinal))
                     throw new CliException($"The portal listed '{file}', which lies outside --dest; nothing more was written");
                 Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-                bytes += await client.DownloadAsync($"{root}/{file}", target, ct);
+                bytes += await client.DownloadAsync($"{root}/{file}", target);
                 files++;
             }
             context.Out.WriteLine($"Downloaded version '{version}' of model '{model}' to {folder} ({Plural(files, "file")}, {Plural(bytes, "byte")}).");
@@ -74,13 +74,13 @@ internal static class DownloadCommand
     }
 
     /// <summary>Every file under an artifact folder, as paths relative to <paramref name="root"/>, folders walked depth first.</summary>
-    private static async Task<List<string>> FilesAsync(RegistryClient client, string root, string relative, CancellationToken ct)
+    private static async Task<List<string>> FilesAsync(RegistryClient client, string root, string relative)
     {
         var files = new List<string>();
-        foreach (var (path, isDir) in await client.ListAsync(relative.Length == 0 ? root : $"{root}/{relative}", ct))
+        foreach (var (path, isDir) in await client.ListAsync(relative.Length == 0 ? root : $"{root}/{relative}"))
         {
             var inner = relative.Length == 0 ? path : $"{relative}/{path}";
-            if (isDir) files.AddRange(await FilesAsync(client, root, inner, ct));
+            if (isDir) files.AddRange(await FilesAsync(client, root, inner));
             else files.Add(inner);
         }
         return files;

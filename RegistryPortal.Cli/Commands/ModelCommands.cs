@@ -31,7 +31,7 @@ internal static class ModelCommands
             JsonObject answer;
             try
             {
-                answer = await context.Client(parse).PostAsync("model-versions/transition-stage", new
+                answer = await context.Client(parse, ct).PostAsync("model-versions/transition-stage", new
                 {
                     name = model, version = Text(number), stage = target,
                     archive_existing_versions = parse.GetValue(archive), comment = parse.GetValue(comment),
@@ -58,7 +58,7 @@ internal static class ModelCommands
         command.SetAction(async (parse, ct) =>
         {
             var (model, number, target) = (parse.GetValue(name)!, Text(parse.GetValue(version)!.Value), parse.GetValue(stage)!);
-            var client = context.Client(parse);
+            var client = context.Client(parse, ct);
             await client.PostAsync("transition-requests/create", new
             {
                 name = model, version = number, stage = target,
@@ -79,7 +79,7 @@ internal static class ModelCommands
         command.SetAction(async (parse, ct) =>
         {
             var model = parse.GetValue(name)!;
-            var client = context.Client(parse);
+            var client = context.Client(parse, ct);
             var versions = (await VersionsAsync(context, client, model)).OrderByDescending(Json.Version).ToList();
             if (versions.Count == 0) await RequireModelAsync(client, model);
             if (parse.IsJson(output)) Json.Write(context.Out, versions);
@@ -97,21 +97,24 @@ internal static class ModelCommands
         var command = new Command("list", "List registered models").With(filter, output);
         command.SetAction(async (parse, ct) =>
         {
-            var client = context.Client(parse);
+            var client = context.Client(parse, ct);
             var models = await AllPagesAsync(token => client.GetAsync("registered-models/search",
                 ("filter", parse.GetValue(filter)), ("max_results", context.PageSize), ("page_token", token)), "registered_models");
             if (parse.IsJson(output)) Json.Write(context.Out, models);
-            else Table.Write(context.Out, ["Name", "Latest", "Staging", "Production", "Updated", "Description"], models.Select(m =>
-            {
-                var latest = Json.Objects(m["latest_versions"]).ToList();
-                string InStage(string stage) => Table.OrDash(latest.Where(v => Json.Text(v, "current_stage") == stage).Select(Json.Version)
-                    .DefaultIfEmpty().Max() is var n and > 0 ? Text(n) : null);
-                return (IReadOnlyList<string>)[Json.Text(m, "name"), Table.OrDash(latest.Count == 0 ? null : Text(latest.Max(Json.Version))),
-                    InStage("Staging"), InStage("Production"), Json.Time(m, "last_updated_timestamp"), Table.Cell(Json.Text(m, "description"))];
-            }));
+            else Table.Write(context.Out, ["Name", "Latest", "Staging", "Production", "Updated", "Description"], models.Select(ModelRow));
             return 0;
         });
         return command;
+    }
+
+    /// <summary>A model's row: its newest version overall and in Staging and Production, from latest_versions (newest per stage).</summary>
+    private static IReadOnlyList<string> ModelRow(JsonObject model)
+    {
+        var latest = Json.Objects(model["latest_versions"]).ToList();
+        string Newest(IEnumerable<JsonObject> versions) => versions.Select(Json.Version).DefaultIfEmpty().Max() is var n and > 0 ? Text(n) : "-";
+        string InStage(string stage) => Newest(latest.Where(v => Json.Text(v, "current_stage") == stage));
+        return [Json.Text(model, "name"), Newest(latest), InStage("Staging"), InStage("Production"),
+            Json.Time(model, "last_updated_timestamp"), Table.Cell(Json.Text(model, "description"))];
     }
 
     private static Command Create(CliContext context)
@@ -121,7 +124,7 @@ internal static class ModelCommands
         var command = new Command("create", "Create a registered model").With(name, description);
         command.SetAction(async (parse, ct) =>
         {
-            var created = await context.Client(parse).PostAsync("registered-models/create",
+            var created = await context.Client(parse, ct).PostAsync("registered-models/create",
                 new { name = parse.GetValue(name), description = parse.GetValue(description) });
             context.Out.WriteLine($"Registered model '{Json.Text(created["registered_model"], "name")}' created.");
             return 0;

@@ -30,12 +30,12 @@ internal static class RegisterCommand
         command.SetAction(async (parse, ct) =>
         {
             var model = parse.GetValue(name)!;
-            var client = context.Client(parse);
+            var client = context.Client(parse, ct);
             await ModelCommands.RequireModelAsync(client, model); // before any upload
             var (uri, runId) = (parse.GetValue(source), (string?)null);
             if (parse.GetValue(path) is { } folder)
             {
-                (uri, runId, var files, var bytes) = await UploadAsync(client, model, folder, ct);
+                (uri, runId, var files, var bytes) = await UploadAsync(client, model, folder);
                 context.Out.WriteLine($"Uploaded {DownloadCommand.Plural(files, "file")} ({DownloadCommand.Plural(bytes, "byte")}) to {uri}.");
             }
             var created = (await client.PostAsync("model-versions/create",
@@ -51,7 +51,7 @@ internal static class RegisterCommand
     }
 
     private static async Task<(string Source, string RunId, int Files, long Bytes)> UploadAsync(
-        RegistryClient client, string model, DirectoryInfo folder, CancellationToken ct)
+        RegistryClient client, string model, DirectoryInfo folder)
     {
         var files = folder.EnumerateFiles("*", SearchOption.AllDirectories).OrderBy(f => f.FullName, StringComparer.Ordinal).ToList();
         if (files.Count == 0) throw CliException.UsageError($"The folder '{folder}' has no files to register.");
@@ -66,7 +66,7 @@ internal static class RegisterCommand
             throw new CliException($"The portal keeps run artifacts at {artifactUri}, not behind its artifact proxy; upload the files there and register them with --source");
         var root = artifactUri[ProxyScheme.Length..].Trim('/') + "/model";
         foreach (var file in files)
-            await client.UploadAsync($"{root}/{Path.GetRelativePath(folder.FullName, file.FullName).Replace('\\', '/')}", file.FullName, ct);
+            await client.UploadAsync($"{root}/{Path.GetRelativePath(folder.FullName, file.FullName).Replace('\\', '/')}", file.FullName);
         await client.PostAsync("runs/update", new { run_id = runId, status = "FINISHED", end_time = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() });
         return ($"{artifactUri}/model", runId, files.Count, files.Sum(f => f.Length));
     }

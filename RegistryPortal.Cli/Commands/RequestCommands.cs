@@ -27,7 +27,7 @@ internal static class RequestCommands
         command.SetAction(async (parse, ct) =>
         {
             var model = parse.GetValue(name)!;
-            var client = context.Client(parse);
+            var client = context.Client(parse, ct);
             var numbers = parse.GetValue(version) is { } one
                 ? [ModelCommands.Text(one)]
                 : (await ModelCommands.VersionsAsync(context, client, model)).OrderByDescending(Json.Version).Select(v => Json.Text(v, "version")).ToList();
@@ -65,7 +65,7 @@ internal static class RequestCommands
         command.SetAction(async (parse, ct) =>
         {
             var (model, number, target) = (parse.GetValue(name)!, ModelCommands.Text(parse.GetValue(version)!.Value), parse.GetValue(stage)!);
-            var client = context.Client(parse);
+            var client = context.Client(parse, ct);
             var fields = new Dictionary<string, object?> { ["name"] = model, ["version"] = number, ["stage"] = target, ["comment"] = parse.GetValue(comment) };
             switch (verb)
             {

@@ -17,7 +17,4 @@ internal static class Table
         var first = text.Split('\n', 2)[0].Trim();
         return first.Length <= max ? first : first[..(max - 1)] + "…";
     }
-
-    /// <summary>An empty value shown as a dash, so columns never collapse.</summary>
-    public static string OrDash(string? text) => string.IsNullOrEmpty(text) ? "-" : text;
 }
