@@ -85,11 +85,11 @@ public class ApiApp : IAsyncLifetime
 public sealed record ApiUser(Actor Actor, string Email, string DisplayName, HttpClient Client);
 
 /// <summary>Program with settings that isolate it: data folder, artifact root, admin account.</summary>
-public sealed class ApiFactory(string folder, IReadOnlyDictionary<string, string> settings) : WebApplicationFactory<Program>
+public sealed class ApiFactory(string folder, IReadOnlyDictionary<string, string>? settings = null) : WebApplicationFactory<Program>
 {
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        foreach (var (key, value) in settings) builder.UseSetting(key, value);
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>()) builder.UseSetting(key, value);
         Isolate(builder);
     }
 
