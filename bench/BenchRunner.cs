@@ -1,0 +1,63 @@
+namespace RegistryPortal.Bench;
+
+/// <summary>Runs the whole benchmark: generate, measure every figure, print the table, write the JSON.</summary>
+public static class BenchRunner
+{
+    public static async Task<BenchReport> RunAsync(IReadOnlyList<string> args, TextWriter log)
+    {
+        var options = BenchOptions.Parse(args);
+        var started = DateTime.UtcNow;
+        log.WriteLine($"RegistryPortal benchmark{(options.Smoke ? " (smoke scale)" : "")}: {options.Scale}");
+        await using var host = await BenchHost.StartAsync();
+        log.WriteLine($"App at {host.BaseUrl}, data in {host.DataFolder}. Generating…");
+        var registry = await DataGenerator.GenerateAsync(host, options, log);
+
+        var figures = new List<Figure>();
+        log.WriteLine("API:");
+        figures.AddRange(await ApiFigures.RunAsync(host, registry, options, log));
+        ConcurrencyOutcome concurrency;
+        await using (var browser = await Browser.StartAsync(host.BaseUrl))
+        {
+            log.WriteLine("Idle sessions:");
+            var sessions = await PageFigures.IdleSessionsAsync(browser, options, log);
+            log.WriteLine("Pages:");
+            figures.AddRange(await PageFigures.RunAsync(host, browser, registry, options, log));
+            log.WriteLine("Concurrent writers:");
+            (var written, concurrency) = await ConcurrencyFigure.RunAsync(host, options, log);
+            figures.AddRange(written);
+            figures.Add(sessions);
+        }
+        log.WriteLine("Artifacts:");
+        figures.InsertRange(figures.Count - 1, await ArtifactFigure.RunAsync(host, options, log));
+
+        var report = new BenchReport(options.Scale, started, registry.Took.TotalSeconds, figures, concurrency);
+        log.WriteLine();
+        log.WriteLine($"Scale: {options.Scale}; generated in {registry.Took.TotalSeconds:0} s.");
+        log.Write(report.Table());
+        await report.WriteJsonAsync(options.JsonPath);
+        log.WriteLine($"Results written to {Path.GetFullPath(options.JsonPath)}");
+        return report;
+    }
+}
+
+public static class BenchProgram
+{
+    public static async Task<int> Main(string[] args)
+    {
+        if (args.Contains("--help") || args.Contains("-h"))
+        {
+            Console.WriteLine(BenchOptions.Usage);
+            return 0;
+        }
+        try
+        {
+            var report = await BenchRunner.RunAsync(args, Console.Out);
+            return report.Figures.All(f => f.Met) ? 0 : 1;
+        }
+        catch (ArgumentException e)
+        {
+            Console.Error.WriteLine(e.Message);
+            return 2;
+        }
+    }
+}
