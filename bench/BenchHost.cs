@@ -67,10 +67,14 @@ public sealed class BenchHost : IAsyncDisposable
         return client;
     }
 
+    /// <summary>Leave the data folder behind when disposed.</summary>
+    public bool KeepData { get; set; }
+
     public async ValueTask DisposeAsync()
     {
         await factory.DisposeAsync();
         SqliteConnection.ClearAllPools(); // pooled connections keep the database file open
+        if (KeepData) return;
         try { Directory.Delete(DataFolder, recursive: true); } catch (IOException) { /* a temp folder left behind is harmless */ }
     }
 

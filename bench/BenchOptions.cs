@@ -21,6 +21,16 @@ public sealed record BenchOptions
     public int ConcurrentSeconds { get; init; } = 30;
     public string JsonPath { get; init; } = Path.Combine("bench-results", "bench.json");
     public bool Smoke { get; init; }
+    /// <summary>Leave the generated data folder behind (for EXPLAIN QUERY PLAN and the like).</summary>
+    public bool KeepData { get; init; }
+    /// <summary>The groups of figures to measure: api, sessions, pages, writers, artifacts (all by default).</summary>
+    public IReadOnlySet<string> Only { get; init; } = Groups;
+    /// <summary>The page the idle sessions keep open.</summary>
+    public string SessionPage { get; init; } = "/models";
+
+    public static readonly IReadOnlySet<string> Groups = new HashSet<string> { "api", "sessions", "pages", "writers", "artifacts" };
+
+    public bool Runs(string group) => Only.Contains(group);
 
     public static BenchOptions SmokeScale => new()
     {
@@ -44,6 +54,9 @@ public sealed record BenchOptions
           --clients N               concurrent writers (32)
           --concurrent-seconds N    how long the writers run (30)
           --json PATH               where the results go as JSON (bench-results/bench.json)
+          --only GROUPS             measure only these, comma-separated: api, sessions, pages, writers, artifacts
+          --session-page URL        the page the idle sessions keep open (/models)
+          --keep-data               leave the generated data folder (its path is printed) for inspection
         """;
 
     public static BenchOptions Parse(IReadOnlyList<string> args)
@@ -53,6 +66,7 @@ public sealed record BenchOptions
         {
             var flag = args[i];
             if (flag == "--smoke") continue;
+            if (flag == "--keep-data") { options = options with { KeepData = true }; continue; }
             if (i + 1 >= args.Count) throw new ArgumentException($"{flag} needs a value.\n{Usage}");
             var value = args[++i];
             int N() => int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= 0
@@ -71,6 +85,8 @@ public sealed record BenchOptions
                 "--clients" => options with { ConcurrentClients = N() },
                 "--concurrent-seconds" => options with { ConcurrentSeconds = N() },
                 "--json" => options with { JsonPath = value },
+                "--session-page" => options with { SessionPage = value },
+                "--only" => options with { Only = OnlyGroups(value) },
                 _ => throw new ArgumentException($"Unknown option {flag}.\n{Usage}"),
             };
         }
@@ -79,6 +95,14 @@ public sealed record BenchOptions
             throw new ArgumentException("--big-model-versions is part of --versions, so it cannot be larger.");
         if (options.Requests < 1 || options.PageLoads < 1) throw new ArgumentException("--requests and --page-loads must be at least 1.");
         return options;
+    }
+
+    private static HashSet<string> OnlyGroups(string value)
+    {
+        var groups = value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet();
+        if (groups.Count == 0 || !groups.IsSubsetOf(Groups))
+            throw new ArgumentException($"--only takes a comma-separated list of {string.Join(", ", Groups)}.");
+        return groups;
     }
 
     public string Scale =>

@@ -9,26 +9,44 @@ public static class BenchRunner
         var started = DateTime.UtcNow;
         log.WriteLine($"RegistryPortal benchmark{(options.Smoke ? " (smoke scale)" : "")}: {options.Scale}");
         await using var host = await BenchHost.StartAsync();
+        host.KeepData = options.KeepData;
         log.WriteLine($"App at {host.BaseUrl}, data in {host.DataFolder}. Generating…");
         var registry = await DataGenerator.GenerateAsync(host, options, log);
 
         var figures = new List<Figure>();
-        log.WriteLine("API:");
-        figures.AddRange(await ApiFigures.RunAsync(host, registry, options, log));
-        ConcurrencyOutcome concurrency;
-        await using (var browser = await Browser.StartAsync(host.BaseUrl))
+        ConcurrencyOutcome? concurrency = null;
+        if (options.Runs("api"))
         {
-            log.WriteLine("Idle sessions:");
-            var sessions = await PageFigures.IdleSessionsAsync(browser, options, log);
-            log.WriteLine("Pages:");
-            figures.AddRange(await PageFigures.RunAsync(host, browser, registry, options, log));
+            log.WriteLine("API:");
+            figures.AddRange(await ApiFigures.RunAsync(host, registry, options, log));
+        }
+        Figure? sessions = null;
+        if (options.Runs("sessions") || options.Runs("pages"))
+        {
+            await using var browser = await Browser.StartAsync(host.BaseUrl);
+            if (options.Runs("sessions"))
+            {
+                log.WriteLine("Idle sessions:");
+                sessions = await PageFigures.IdleSessionsAsync(browser, options, log);
+            }
+            if (options.Runs("pages"))
+            {
+                log.WriteLine("Pages:");
+                figures.AddRange(await PageFigures.RunAsync(host, browser, registry, options, log));
+            }
+        }
+        if (options.Runs("writers"))
+        {
             log.WriteLine("Concurrent writers:");
             (var written, concurrency) = await ConcurrencyFigure.RunAsync(host, options, log);
             figures.AddRange(written);
-            figures.Add(sessions);
         }
-        log.WriteLine("Artifacts:");
-        figures.InsertRange(figures.Count - 1, await ArtifactFigure.RunAsync(host, options, log));
+        if (options.Runs("artifacts"))
+        {
+            log.WriteLine("Artifacts:");
+            figures.AddRange(await ArtifactFigure.RunAsync(host, options, log));
+        }
+        if (sessions is not null) figures.Add(sessions);
 
         var report = new BenchReport(options.Scale, started, registry.Took.TotalSeconds, figures, concurrency);
         log.WriteLine();

@@ -22,7 +22,8 @@ public sealed record ConcurrencyOutcome(
 /// Figure 5: many clients at once registering versions, moving them between stages and requesting and
 /// approving moves, on a few shared models (half of them set to one version per stage) for a while.
 /// An answer is a success, a conflict (409), a refusal by a domain rule that a racing client made true
-/// (400, e.g. "already in Staging"), or an error (anything else). Then the invariants are checked in the database.
+/// (400, e.g. "already in Staging"; 404 when approving a request another writer's move already closed),
+/// or an error (anything else). Then the invariants are checked in the database.
 /// </summary>
 public static class ConcurrencyFigure
 {
@@ -76,7 +77,8 @@ public static class ConcurrencyFigure
                 var status = (int)response.StatusCode;
                 if (status == 200) { Interlocked.Increment(ref ok); return JsonDocument.Parse(text); }
                 if (status == 409) { Interlocked.Increment(ref conflicts); return null; }
-                if (status == 400)
+                // 400: a rule refused it ("already in Staging"); 404 on approve: another writer's move closed the request first.
+                if (status == 400 || (status == 404 && path == "transition-requests/approve"))
                 {
                     Interlocked.Increment(ref refusals);
                     refusalMessages.AddOrUpdate(Shape(text), 1, (_, n) => n + 1);
@@ -137,7 +139,7 @@ public static class ConcurrencyFigure
         var target = $"no error but a conflict or rule refusal; invariants hold";
         var met = errors == 0 && broken.Count == 0;
         var latency = Stats.Latency($"{options.ConcurrentClients} concurrent writers: latency per write", allLatencies, double.MaxValue, target,
-            $"{ok} ok, {conflicts} conflicts (409), {refusals} rule refusals (400), {errors} errors");
+            $"{ok} ok, {conflicts} conflicts (409), {refusals} rule refusals (400/404), {errors} errors");
         List<Figure> figures =
         [
             latency with { Met = met },

@@ -55,7 +55,7 @@ public static class PageFigures
         for (var i = 0; i < options.Sessions; i++)
         {
             var page = await context.NewPageAsync();
-            await page.GotoAsync("/models");
+            await page.GotoAsync(options.SessionPage);
             await Browser.WaitForCircuitAsync(page);
         }
         await Task.Delay(TimeSpan.FromSeconds(2)); // let the last renders settle
@@ -63,7 +63,7 @@ public static class PageFigures
         var perSession = (heapAfter - heapBefore) / (double)options.Sessions / 1024;
         var perSessionSet = (setAfter - setBefore) / (double)options.Sessions / 1024;
         log.WriteLine($"  idle session: {perSession:0} KB managed, {perSessionSet:0} KB working set each");
-        return new Figure($"idle browser session (models list, {options.Sessions} open)", perSession, null, "KB", "≤ 1024 KB each", perSession <= 1024,
+        return new Figure($"idle browser session ({options.SessionPage}, {options.Sessions} open)", perSession, null, "KB", "≤ 1024 KB each", perSession <= 1024,
             options.Sessions, $"managed heap after full GC; working set {perSessionSet:0} KB each");
     }
 
