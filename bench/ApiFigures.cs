@@ -19,10 +19,11 @@ public static class ApiFigures
         string Q(string s) => Uri.EscapeDataString(s);
         string SomeModel() => registry.ModelNames[1 + random.Next(registry.ModelNames.Count - 1)];
 
-        async Task Add(string name, Func<int, Task> call, string note = "")
+        async Task Add(string name, Func<int, Task> call)
         {
-            var figure = Stats.Latency(name, await RepeatAsync(n, call), TargetMs, Target, note);
-            log.WriteLine($"  {figure.Name}: p50 {figure.P50:0.0} ms, p95 {figure.P95:0.0} ms");
+            var (samples, cpu) = await TimedAsync(n, call);
+            var figure = Stats.Latency(name, samples, TargetMs, Target, $"CPU {cpu:0.0} ms/request");
+            log.WriteLine($"  {figure.Name}: p50 {figure.P50:0.0} ms, p95 {figure.P95:0.0} ms, CPU {cpu:0.0} ms/request");
             figures.Add(figure);
         }
 
