@@ -41,15 +41,17 @@ public sealed class BenchHost : IAsyncDisposable
     public string Token { get; private set; } = "";
     public IServiceProvider Services => factory.Services;
 
-    public static async Task<BenchHost> StartAsync()
+    public static async Task<BenchHost> StartAsync(string? dataFolder = null)
     {
-        var host = new BenchHost(Directory.CreateTempSubdirectory("registryportal-bench-").FullName);
+        var host = dataFolder is null
+            ? new BenchHost(Directory.CreateTempSubdirectory("registryportal-bench-").FullName)
+            : new BenchHost(Directory.CreateDirectory(dataFolder).FullName) { KeepData = true };
         await using var scope = host.Services.CreateAsyncScope();
         var admin = await scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>().FindByEmailAsync(AdminEmail)
             ?? throw new InvalidOperationException("The app did not create the bench's admin.");
         host.AdminId = admin.Id;
         var token = await host.Services.GetRequiredService<AccessTokenService>()
-            .CreateAsync(new Actor(admin.Id), "bench", DateTime.UtcNow.AddDays(1));
+            .CreateAsync(new Actor(admin.Id), $"bench {DateTime.UtcNow:O}", DateTime.UtcNow.AddDays(1));
         host.Token = token.Secret;
         return host;
     }

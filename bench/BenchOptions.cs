@@ -23,6 +23,8 @@ public sealed record BenchOptions
     public bool Smoke { get; init; }
     /// <summary>Leave the generated data folder behind (for EXPLAIN QUERY PLAN and the like).</summary>
     public bool KeepData { get; init; }
+    /// <summary>A data folder to use instead of a new temporary one; kept afterwards, and generated into only when empty.</summary>
+    public string? DataFolder { get; init; }
     /// <summary>The groups of figures to measure: api, sessions, pages, writers, artifacts (all by default).</summary>
     public IReadOnlySet<string> Only { get; init; } = Groups;
     /// <summary>The page the idle sessions keep open.</summary>
@@ -57,6 +59,7 @@ public sealed record BenchOptions
           --only GROUPS             measure only these, comma-separated: api, sessions, pages, writers, artifacts
           --session-page URL        the page the idle sessions keep open (/models)
           --keep-data               leave the generated data folder (its path is printed) for inspection
+          --data FOLDER             use (and keep) this data folder; a registry already in it is measured as it is
         """;
 
     public static BenchOptions Parse(IReadOnlyList<string> args)
@@ -86,6 +89,7 @@ public sealed record BenchOptions
                 "--concurrent-seconds" => options with { ConcurrentSeconds = N() },
                 "--json" => options with { JsonPath = value },
                 "--session-page" => options with { SessionPage = value },
+                "--data" => options with { DataFolder = value },
                 "--only" => options with { Only = OnlyGroups(value) },
                 _ => throw new ArgumentException($"Unknown option {flag}.\n{Usage}"),
             };

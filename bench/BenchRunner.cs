@@ -8,10 +8,10 @@ public static class BenchRunner
         var options = BenchOptions.Parse(args);
         var started = DateTime.UtcNow;
         log.WriteLine($"RegistryPortal benchmark{(options.Smoke ? " (smoke scale)" : "")}: {options.Scale}");
-        await using var host = await BenchHost.StartAsync();
-        host.KeepData = options.KeepData;
-        log.WriteLine($"App at {host.BaseUrl}, data in {host.DataFolder}. Generating…");
-        var registry = await DataGenerator.GenerateAsync(host, options, log);
+        await using var host = await BenchHost.StartAsync(options.DataFolder);
+        host.KeepData |= options.KeepData;
+        log.WriteLine($"App at {host.BaseUrl}, data in {host.DataFolder}.");
+        var registry = await DataGenerator.ExistingAsync(host, log) ?? await DataGenerator.GenerateAsync(host, options, log);
 
         var figures = new List<Figure>();
         ConcurrencyOutcome? concurrency = null;

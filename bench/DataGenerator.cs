@@ -13,6 +13,7 @@ public sealed record GeneratedRegistry(
     string BigModel, int BigModelVersions, IReadOnlyList<string> ModelNames, IReadOnlyList<int> VersionCounts,
     IReadOnlyList<string> RunIds, TimeSpan Took)
 {
+    /// <summary>The version count of a generated model (they are named m0, m1, …).</summary>
     public int VersionsOf(string model) => VersionCounts[int.Parse(model.AsSpan(1))];
 }
 
@@ -157,6 +158,19 @@ public static class DataGenerator
         log.WriteLine($"  {options.Events:N0} events and {options.PendingRequests:N0} requests; generated in {watch.Elapsed.TotalSeconds:0.0} s");
         if (runIds.Count < 10) runIds.AddRange(Enumerable.Range(0, 10 - runIds.Count).Select(_ => Guid.NewGuid().ToString("N")));
         return new GeneratedRegistry(names[0], counts[0], names, counts, runIds, watch.Elapsed);
+    }
+
+    /// <summary>The registry a kept data folder already holds (see --data), or null when it has no models yet.</summary>
+    public static async Task<GeneratedRegistry?> ExistingAsync(BenchHost host, TextWriter log)
+    {
+        await using var db = await host.Db.CreateDbContextAsync();
+        var models = await db.Models.Where(m => m.Name.StartsWith("m")).Select(m => new { m.Name, m.LastVersionNumber }).ToListAsync();
+        if (models.Count == 0) return null;
+        var counts = models.ToDictionary(m => m.Name, m => m.LastVersionNumber);
+        var names = Enumerable.Range(0, models.Count).Select(i => $"m{i}").ToList();
+        var runIds = await db.Versions.Where(v => v.RunId != "").OrderBy(v => v.Id).Select(v => v.RunId).Take(1_000).ToListAsync();
+        log.WriteLine($"  measuring the registry already there: {models.Count:N0} models, {counts.Values.Sum():N0} versions");
+        return new GeneratedRegistry(names[0], counts[names[0]], names, names.Select(n => counts[n]).ToList(), runIds, TimeSpan.Zero);
     }
 
     /// <summary>m0 gets the big model's versions; the rest are spread evenly over the other models.</summary>
