@@ -196,10 +196,12 @@ public sealed class VersionService(RegistryStore store)
                 .ToListAsync(op.Ct))
             .Where(t => stages.Contains(t.Stage)).ToList();
         var numbers = tops.Select(t => t.Number).Distinct().ToList();
+        var wanted = tops.Select(t => (t.ModelId, t.Number)).ToHashSet();
+        var modelOrder = ids.Select((id, index) => (id, index)).ToDictionary(x => x.id, x => x.index);
         var stageOrder = stages.ToList();
         var rows = (await op.Db.Versions.Where(v => ids.Contains(v.ModelId) && numbers.Contains(v.Number)).ToListAsync(op.Ct))
-            .Where(v => tops.Any(t => t.ModelId == v.ModelId && t.Number == v.Number))
-            .OrderBy(v => ids.IndexOf(v.ModelId)).ThenBy(v => stageOrder.IndexOf(v.Stage))
+            .Where(v => wanted.Contains((v.ModelId, v.Number)))
+            .OrderBy(v => modelOrder[v.ModelId]).ThenBy(v => stageOrder.IndexOf(v.Stage))
             .ToList();
         var byId = models.ToDictionary(m => m.Id);
         return await ViewsAsync(op, rows, v => byId[v.ModelId]);
