@@ -86,8 +86,7 @@ public sealed class RegistrySearchService(RegistryStore store)
             var order = SearchOrder<ModelVersion>.Parse(query.OrderBy, VersionKeys,
                 defaults: [(VersionUpdated, false), (VersionModelName, true), (VersionNumber, false)],
                 natural: [(VersionModelName, true), (VersionNumber, false)], VersionId);
-            var readable = PermissionResolver.Readable(op.Db, op.Access).Select(m => m.Id);
-            var rows = filter.ApplyTo(op.Db.Versions.Include(v => v.Model).Where(v => readable.Contains(v.ModelId)), op.Db);
+            var rows = filter.ApplyTo(PermissionResolver.ReadableVersions(op.Db, op.Access).Include(v => v.Model), op.Db);
             var (page, next) = await PageAsync(rows, order, nameof(FilterSubject.Versions), query, max, op.Ct);
             return new SearchPage<VersionView>(await VersionService.ViewsAsync(op, page, v => v.Model!), next);
         }, ct);

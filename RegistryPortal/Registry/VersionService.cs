@@ -190,16 +190,16 @@ public sealed class VersionService(RegistryStore store)
     internal static async Task<List<VersionView>> LatestReadyAsync(OperationContext op, IReadOnlyList<RegisteredModel> models, IReadOnlyList<Stage> stages)
     {
         var ids = models.Select(m => m.Id).ToList();
-        var tops = (await op.Db.Versions.Where(v => ids.Contains(v.ModelId) && v.Status == VersionStatus.Ready)
-                .GroupBy(v => new { v.ModelId, v.Stage })
-                .Select(g => new { g.Key.ModelId, g.Key.Stage, Number = g.Max(v => v.Number) })
+        var wantedStages = stages.ToList();
+        // One query: each (model, stage)'s highest READY number, joined back to its row. The version with
+        // that number has that stage and is READY, so the join returns exactly the latest versions.
+        var tops = op.Db.Versions.Where(v => ids.Contains(v.ModelId) && v.Status == VersionStatus.Ready && wantedStages.Contains(v.Stage))
+            .GroupBy(v => new { v.ModelId, v.Stage })
+            .Select(g => new { g.Key.ModelId, Number = g.Max(v => v.Number) });
+        var modelOrder = ids.Select((id, index) => (id, index)).ToDictionary(x => x.id, x => x.index);
+        var rows = (await op.Db.Versions.Join(tops, v => new { v.ModelId, v.Number }, t => new { t.ModelId, t.Number }, (v, _) => v)
                 .ToListAsync(op.Ct))
-            .Where(t => stages.Contains(t.Stage)).ToList();
-        var numbers = tops.Select(t => t.Number).Distinct().ToList();
-        var stageOrder = stages.ToList();
-        var rows = (await op.Db.Versions.Where(v => ids.Contains(v.ModelId) && numbers.Contains(v.Number)).ToListAsync(op.Ct))
-            .Where(v => tops.Any(t => t.ModelId == v.ModelId && t.Number == v.Number))
-            .OrderBy(v => ids.IndexOf(v.ModelId)).ThenBy(v => stageOrder.IndexOf(v.Stage))
+            .OrderBy(v => modelOrder[v.ModelId]).ThenBy(v => wantedStages.IndexOf(v.Stage))
             .ToList();
         var byId = models.ToDictionary(m => m.Id);
         return await ViewsAsync(op, rows, v => byId[v.ModelId]);

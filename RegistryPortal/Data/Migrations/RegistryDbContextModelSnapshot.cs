@@ -465,7 +465,10 @@ namespace RegistryPortal.Data.Migrations
                     b.HasIndex("ModelId", "Number")
                         .IsUnique();
 
-                    b.HasIndex("ModelId", "Stage");
+                    b.HasIndex("ModelId", "UpdatedAt", "Number")
+                        .IsUnique();
+
+                    b.HasIndex("ModelId", "Stage", "Status", "Number");
 
                     b.ToTable("Versions");
                 });

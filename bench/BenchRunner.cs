@@ -1,0 +1,81 @@
+namespace RegistryPortal.Bench;
+
+/// <summary>Runs the whole benchmark: generate, measure every figure, print the table, write the JSON.</summary>
+public static class BenchRunner
+{
+    public static async Task<BenchReport> RunAsync(IReadOnlyList<string> args, TextWriter log)
+    {
+        var options = BenchOptions.Parse(args);
+        var started = DateTime.UtcNow;
+        log.WriteLine($"RegistryPortal benchmark{(options.Smoke ? " (smoke scale)" : "")}: {options.Scale}");
+        await using var host = await BenchHost.StartAsync(options.DataFolder);
+        host.KeepData |= options.KeepData;
+        log.WriteLine($"App at {host.BaseUrl}, data in {host.DataFolder}.");
+        var registry = await DataGenerator.ExistingAsync(host, log) ?? await DataGenerator.GenerateAsync(host, options, log);
+
+        var figures = new List<Figure>();
+        ConcurrencyOutcome? concurrency = null;
+        if (options.Runs("api"))
+        {
+            log.WriteLine("API:");
+            figures.AddRange(await ApiFigures.RunAsync(host, registry, options, log));
+        }
+        Figure? sessions = null;
+        if (options.Runs("sessions") || options.Runs("pages"))
+        {
+            await using var browser = await Browser.StartAsync(host.BaseUrl);
+            if (options.Runs("sessions"))
+            {
+                log.WriteLine("Idle sessions:");
+                sessions = await PageFigures.IdleSessionsAsync(browser, options, log);
+            }
+            if (options.Runs("pages"))
+            {
+                log.WriteLine("Pages:");
+                figures.AddRange(await PageFigures.RunAsync(host, browser, registry, options, log));
+            }
+        }
+        if (options.Runs("writers"))
+        {
+            log.WriteLine("Concurrent writers:");
+            (var written, concurrency) = await ConcurrencyFigure.RunAsync(host, options, log);
+            figures.AddRange(written);
+        }
+        if (options.Runs("artifacts"))
+        {
+            log.WriteLine("Artifacts:");
+            figures.AddRange(await ArtifactFigure.RunAsync(host, options, log));
+        }
+        if (sessions is not null) figures.Add(sessions);
+
+        var report = new BenchReport(options.Scale, started, registry.Took.TotalSeconds, figures, concurrency);
+        log.WriteLine();
+        log.WriteLine($"Scale: {options.Scale}; generated in {registry.Took.TotalSeconds:0} s.");
+        log.Write(report.Table());
+        await report.WriteJsonAsync(options.JsonPath);
+        log.WriteLine($"Results written to {Path.GetFullPath(options.JsonPath)}");
+        return report;
+    }
+}
+
+public static class BenchProgram
+{
+    public static async Task<int> Main(string[] args)
+    {
+        if (args.Contains("--help") || args.Contains("-h"))
+        {
+            Console.WriteLine(BenchOptions.Usage);
+            return 0;
+        }
+        try
+        {
+            var report = await BenchRunner.RunAsync(args, Console.Out);
+            return report.Figures.All(f => f.Met) ? 0 : 1;
+        }
+        catch (ArgumentException e)
+        {
+            Console.Error.WriteLine(e.Message);
+            return 2;
+        }
+    }
+}

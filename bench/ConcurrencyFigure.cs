@@ -1,0 +1,201 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using RegistryPortal.Domain;
+using ActivityEvent = RegistryPortal.Domain.ActivityEvent;
+using ActivityKind = RegistryPortal.Domain.ActivityKind;
+using RegistryPortal.Registry;
+using RegistryPortal.Security;
+
+namespace RegistryPortal.Bench;
+
+/// <summary>What the concurrent writers did, and the invariants checked afterwards (empty: all held).</summary>
+public sealed record ConcurrencyOutcome(
+    int Clients, double Seconds, int Operations, int Succeeded, int Conflicts, int RuleRefusals, int Errors,
+    double OperationsPerSecond, IReadOnlyDictionary<string, int> RefusalMessages, IReadOnlyList<string> ErrorSamples,
+    IReadOnlyList<string> BrokenInvariants);
+
+/// <summary>
+/// Figure 5: many clients at once registering versions, moving them between stages and requesting and
+/// approving moves, on a few shared models (half of them set to one version per stage) for a while.
+/// An answer is a success, a conflict (409), a refusal by a domain rule that a racing client made true
+/// (400, e.g. "already in Staging"; 404 when approving a request another writer's move already closed),
+/// or an error (anything else). Then the invariants are checked in the database.
+/// </summary>
+public static class ConcurrencyFigure
+{
+    private const int HotModels = 8;
+    private const string Api = "/api/2.0/mlflow/";
+    private static readonly string[] AllStages = ["None", "Staging", "Production", "Archived"];
+
+    public static async Task<(List<Figure>, ConcurrencyOutcome)> RunAsync(BenchHost host, BenchOptions options, TextWriter log)
+    {
+        var admin = new Actor(host.AdminId);
+        var models = host.Services.GetRequiredService<ModelService>();
+        var versions = host.Services.GetRequiredService<VersionService>();
+        var names = new List<string>();
+        var run = Guid.NewGuid().ToString("N")[..6]; // a kept data folder (--data) may already have hot models
+        for (var i = 0; i < HotModels; i++)
+        {
+            var name = $"hot-{run}-{i}";
+            await models.CreateAsync(admin, name);
+            if (i % 2 == 0) await models.SetOneVersionPerStageAsync(admin, name, true);
+            for (var v = 0; v < 3; v++) await versions.RegisterAsync(admin, new NewVersion(name, $"s3://bench/{name}/seed-{v}"));
+            names.Add(name);
+        }
+        var latest = new ConcurrentDictionary<string, int>(names.ToDictionary(n => n, _ => 3));
+
+        using var client = host.ApiClient(maxConnections: options.ConcurrentClients);
+        var (ok, conflicts, refusals, errors) = (0, 0, 0, 0);
+        var refusalMessages = new ConcurrentDictionary<string, int>();
+        var errorSamples = new ConcurrentQueue<string>();
+        var latencies = new ConcurrentBag<double>();
+        var stop = Stopwatch.StartNew();
+        var duration = TimeSpan.FromSeconds(Math.Max(1, options.ConcurrentSeconds));
+
+        async Task<JsonDocument?> Call(string path, object body)
+        {
+            var watch = Stopwatch.StartNew();
+            HttpResponseMessage response;
+            string text;
+            try
+            {
+                response = await client.PostAsJsonAsync(Api + path, body);
+                text = await response.Content.ReadAsStringAsync();
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+            {
+                Interlocked.Increment(ref errors);
+                if (errorSamples.Count < 10) errorSamples.Enqueue($"{path}: {e.Message}");
+                return null;
+            }
+            latencies.Add(watch.Elapsed.TotalMilliseconds);
+            using (response)
+            {
+                var status = (int)response.StatusCode;
+                if (status == 200) { Interlocked.Increment(ref ok); return JsonDocument.Parse(text); }
+                if (status == 409) { Interlocked.Increment(ref conflicts); return null; }
+                // 400: a rule refused it ("already in Staging"); 404 on approve: another writer's move closed the request first.
+                if (status == 400 || (status == 404 && path == "transition-requests/approve"))
+                {
+                    Interlocked.Increment(ref refusals);
+                    refusalMessages.AddOrUpdate(Shape(text), 1, (_, n) => n + 1);
+                    return null;
+                }
+                Interlocked.Increment(ref errors);
+                if (errorSamples.Count < 10) errorSamples.Enqueue($"{path}: {status} {Measure.Truncate(text)}");
+                return null;
+            }
+        }
+
+        async Task Writer(int seed)
+        {
+            var random = new Random(seed);
+            while (stop.Elapsed < duration)
+            {
+                var name = names[random.Next(names.Count)];
+                var number = 1 + random.Next(latest[name]);
+                var roll = random.Next(10);
+                if (roll < 3)
+                {
+                    using var created = await Call("model-versions/create", new { name, source = $"s3://bench/{name}/c{seed}-{random.Next()}" });
+                    if (created is not null)
+                    {
+                        var n = int.Parse(created.RootElement.GetProperty("model_version").GetProperty("version").GetString()!);
+                        latest.AddOrUpdate(name, n, (_, old) => Math.Max(old, n));
+                    }
+                }
+                else if (roll < 7)
+                {
+                    var stage = AllStages[random.Next(AllStages.Length)];
+                    var archive = stage is "Staging" or "Production" && random.Next(2) == 0;
+                    using var _ = await Call("model-versions/transition-stage", new { name, version = number.ToString(), stage, archive_existing_versions = archive });
+                }
+                else
+                {
+                    var stage = random.Next(2) == 0 ? "Staging" : "Production";
+                    using var requested = await Call("transition-requests/create", new { name, version = number.ToString(), stage, comment = "please" });
+                    if (requested is null) continue;
+                    var archive = random.Next(2) == 0;
+                    using var _ = await Call("transition-requests/approve",
+                        new { name, version = number.ToString(), stage, archive_existing_versions = archive, comment = "approved" });
+                }
+            }
+        }
+
+        await Task.WhenAll(Enumerable.Range(0, options.ConcurrentClients).Select(i => Task.Run(() => Writer(1000 + i))));
+        var seconds = stop.Elapsed.TotalSeconds;
+        var broken = await InvariantsAsync(host, names);
+        var operations = ok + conflicts + refusals + errors;
+        var outcome = new ConcurrencyOutcome(options.ConcurrentClients, seconds, operations, ok, conflicts, refusals, errors,
+            operations / seconds, refusalMessages.OrderByDescending(m => m.Value).Take(12).ToDictionary(), errorSamples.ToList(), broken);
+        log.WriteLine($"  {operations} writes in {seconds:0.0} s ({outcome.OperationsPerSecond:0} /s): {ok} ok, {conflicts} conflicts, " +
+                      $"{refusals} refused by a rule, {errors} errors; invariants {(broken.Count == 0 ? "hold" : "BROKEN: " + string.Join("; ", broken))}");
+        foreach (var sample in errorSamples) log.WriteLine($"    error: {sample}");
+
+        var allLatencies = latencies.ToList();
+        var target = $"no error but a conflict or rule refusal; invariants hold";
+        var met = errors == 0 && broken.Count == 0;
+        var latency = Stats.Latency($"{options.ConcurrentClients} concurrent writers: latency per write", allLatencies, double.MaxValue, target,
+            $"{ok} ok, {conflicts} conflicts (409), {refusals} rule refusals (400/404), {errors} errors");
+        List<Figure> figures =
+        [
+            latency with { Met = met },
+            new Figure($"{options.ConcurrentClients} concurrent writers: throughput", outcome.OperationsPerSecond, null, "writes/s",
+                "invariants hold", broken.Count == 0, operations,
+                broken.Count == 0 ? "no duplicate version numbers, no stage rule broken" : string.Join("; ", broken)),
+        ];
+        return (figures, outcome);
+    }
+
+    /// <summary>A refusal's message without its numbers, so alike refusals count together.</summary>
+    private static string Shape(string body)
+    {
+        try
+        {
+            using var json = JsonDocument.Parse(body);
+            var code = json.RootElement.GetProperty("error_code").GetString();
+            var message = json.RootElement.GetProperty("message").GetString() ?? "";
+            return $"{code}: {System.Text.RegularExpressions.Regex.Replace(message, @"\d+", "N")}";
+        }
+        catch (JsonException)
+        {
+            return Measure.Truncate(body, 80);
+        }
+    }
+
+    /// <summary>The rules that must hold however the writes interleaved; each broken one is described.</summary>
+    private static async Task<List<string>> InvariantsAsync(BenchHost host, IReadOnlyList<string> names)
+    {
+        var broken = new List<string>();
+        await using var db = await host.Db.CreateDbContextAsync();
+        var normalized = names.Select(ModelName.Normalize).ToList();
+        var models = await db.Models.Where(m => normalized.Contains(m.NormalizedName)).ToListAsync();
+        foreach (var model in models)
+        {
+            var numbers = await db.Versions.Where(v => v.ModelId == model.Id).Select(v => v.Number).ToListAsync();
+            if (numbers.Count != numbers.Distinct().Count()) broken.Add($"{model.Name}: duplicate version numbers");
+            if (numbers.Count != model.LastVersionNumber || numbers.Any(n => n < 1 || n > model.LastVersionNumber))
+                broken.Add($"{model.Name}: versions are not 1…{model.LastVersionNumber} ({numbers.Count} rows)");
+            var registered = await db.Activity.CountAsync(e => e.ModelId == model.Id && e.Kind == ActivityKind.VersionRegistered);
+            if (registered != numbers.Count) broken.Add($"{model.Name}: {numbers.Count} versions but {registered} registration events");
+            if (model.OneVersionPerStage)
+            {
+                foreach (var stage in new[] { Stage.Staging, Stage.Production })
+                {
+                    var inStage = await db.Versions.CountAsync(v => v.ModelId == model.Id && v.Stage == stage);
+                    if (inStage > 1) broken.Add($"{model.Name} (one version per stage): {inStage} versions in {stage}");
+                }
+            }
+            var pending = await db.TransitionRequests.Where(r => r.ModelId == model.Id && r.Status == RequestStatus.Pending)
+                .Select(r => new { r.VersionId, r.ToStage, VersionStage = r.Version!.Stage }).ToListAsync();
+            if (pending.GroupBy(r => (r.VersionId, r.ToStage)).Any(g => g.Count() > 1)) broken.Add($"{model.Name}: two pending requests for one version and stage");
+            if (pending.Any(r => r.ToStage == r.VersionStage)) broken.Add($"{model.Name}: a pending request to the stage its version already has");
+        }
+        if (models.Count != names.Count) broken.Add($"only {models.Count} of {names.Count} models found");
+        return broken;
+    }
+}

@@ -1,0 +1,66 @@
+using RegistryPortal.Bench;
+
+namespace RegistryPortal.E2E;
+
+/// <summary>
+/// The benchmark (bench/) at its smoke scale, so it never rots: every figure is measured and has
+/// numbers, the JSON is written, and the concurrent writers broke no invariant and met no error but a
+/// conflict or a rule's refusal. Speed targets are the full run's business, never asserted here.
+/// </summary>
+[Collection(BenchSmokeCollection.Name)]
+public sealed class BenchSmokeTests
+{
+    [Fact]
+    public async Task Smoke_run_measures_every_figure_and_the_concurrent_writers_keep_the_invariants()
+    {
+        var json = Path.Combine(Path.GetTempPath(), $"registryportal-bench-smoke-{Guid.NewGuid():N}.json");
+        var log = new StringWriter();
+        try
+        {
+            var report = await BenchRunner.RunAsync(["--smoke", "--json", json], log);
+
+            string[] expected =
+            [
+                "models search, no filter", "models search, name LIKE 'm12%'", "models search, tags.team = 'risk'",
+                "models search, 10 pages by page token", "versions search, name = ", "versions search, run_id IN",
+                "versions search, 100-version model", "get-latest-versions (100-version model)", "get-latest-versions (other models)",
+                "get-download-uri", "model-versions/get", "models list page: server response", "models list page: table visible in Chromium",
+                "model page (100 versions): server response", "model page (100 versions): table visible in Chromium",
+                "concurrent writers: latency per write", "concurrent writers: throughput", "artifact upload (PUT)", "artifact download (GET)",
+                "idle browser session",
+            ];
+            Assert.Equal(expected.Length, report.Figures.Count);
+            foreach (var name in expected) Assert.Single(report.Figures, f => f.Name.Contains(name, StringComparison.Ordinal));
+            Assert.All(report.Figures, f =>
+            {
+                Assert.True(double.IsFinite(f.P50), $"{f.Name}: p50 is {f.P50}");
+                Assert.True(f.P95 is null || double.IsFinite(f.P95.Value), $"{f.Name}: p95 is {f.P95}");
+                Assert.True(f.Samples > 0, $"{f.Name}: no samples");
+            });
+            // --smoke measures 20 requests per API and server figure (and 5 browser loads per page figure).
+            Assert.All(report.Figures.Where(f => f.Name.Contains("search") || f.Name.Contains("get") || f.Name.Contains("server response")),
+                f => Assert.Equal(20, f.Samples));
+
+            var writers = Assert.IsType<ConcurrencyOutcome>(report.Concurrency);
+            Assert.Empty(writers.BrokenInvariants);
+            Assert.True(writers.Errors == 0, $"errors: {string.Join(" | ", writers.ErrorSamples)}");
+            Assert.True(writers.Succeeded > 0, "no write succeeded");
+
+            var written = BenchReport.Read(json);
+            Assert.Equal(report.Figures.Select(f => f.Name), written.Figures.Select(f => f.Name));
+            Assert.Contains("| met?", report.Table());
+        }
+        finally
+        {
+            TestContext.Current.TestOutputHelper?.WriteLine(log.ToString());
+            File.Delete(json);
+        }
+    }
+}
+
+/// <summary>The smoke run measures memory in this process: no other test runs beside it.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class BenchSmokeCollection
+{
+    public const string Name = "bench-smoke";
+}
