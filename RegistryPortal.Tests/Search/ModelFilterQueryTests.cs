@@ -73,6 +73,20 @@ public class ModelFilterQueryTests
         Assert.Equal(expected, await NamesMatchingAsync(registry, filter));
     }
 
+    [Theory]
+    [InlineData("name LIKE 'back\\slash'", new[] { "back\\slash" })]
+    [InlineData("name LIKE 'back\\%'", new[] { "back\\slash" })]
+    [InlineData("name ILIKE 'BACK\\_LASH'", new[] { "back\\slash" })]
+    [InlineData("name LIKE 'back\\_'", new string[0])]
+    public async Task A_backslash_in_a_LIKE_pattern_is_no_escape_but_itself(string filter, string[] expected)
+    {
+        await using var registry = await TestRegistry.CreateAsync();
+        var owner = await registry.UserAsync("Editor");
+        foreach (var name in new[] { "back\\slash", "backslash", "back%slash" }) await registry.Models.CreateAsync(owner, name);
+
+        Assert.Equal(expected, await NamesMatchingAsync(registry, filter));
+    }
+
     [Fact]
     public async Task Tag_filters_are_EXISTS_subqueries_and_LIKE_is_GLOB_on_SQLite_and_ILIKE_on_PostgreSQL_in_the_SQL()
     {
@@ -92,6 +106,7 @@ public class ModelFilterQueryTests
         {
             Assert.Contains(" ILIKE ", query);
             Assert.Contains(" LIKE ", query);
+            Assert.Contains(" ESCAPE ''", query); // no escape character, as in MLflow (PostgreSQL's default is a backslash)
             Assert.DoesNotContain(" GLOB ", query);
         }
         // Values travel as parameters, never spliced into the SQL.

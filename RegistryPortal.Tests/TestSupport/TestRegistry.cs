@@ -43,7 +43,7 @@ public sealed class TestRegistry : IAsyncDisposable
         var settings = new ConfigurationBuilder()
             .AddInMemoryCollection(new Dictionary<string, string?> { ["Artifacts:Root"] = Path.Combine(folder, "artifacts") })
             .Build();
-        var postgresDatabase = Postgres is null ? null : await Postgres.CreateSchemaAsync();
+        var postgresDatabase = Postgres is null ? null : await Postgres.CreateMigratedSchemaAsync();
         var services = new ServiceCollection()
             .AddLogging()
             .AddSingleton<IConfiguration>(settings)

@@ -37,19 +37,9 @@ public sealed class PostgresRegistryDbContext(DbContextOptions<PostgresRegistryD
             await Database.ExecuteSqlAsync($"SELECT pg_notify({ChangesChannel}, {payload})", ct);
     }
 
-    /// <summary>PostgreSQL's LIKE is case-sensitive already; its default escape character, '\', is made literal.</summary>
-    internal override Expression<Func<string, bool>> Like(string pattern)
-    {
-        var literalBackslashes = WithoutEscapes(pattern);
-        return s => EF.Functions.Like(s, literalBackslashes);
-    }
+    /// <summary>PostgreSQL's LIKE is case-sensitive already. Npgsql gives it no escape character (its default is '\').</summary>
+    internal override Expression<Func<string, bool>> Like(string pattern) => s => EF.Functions.Like(s, pattern);
 
     /// <summary>ILIKE: folds the case of ASCII letters (the "C" collation), as SQLite's LIKE does.</summary>
-    internal override Expression<Func<string, bool>> ILike(string pattern)
-    {
-        var literalBackslashes = WithoutEscapes(pattern);
-        return s => EF.Functions.ILike(s, literalBackslashes);
-    }
-
-    private static string WithoutEscapes(string pattern) => pattern.Replace(@"\", @"\\");
+    internal override Expression<Func<string, bool>> ILike(string pattern) => s => EF.Functions.ILike(s, pattern);
 }

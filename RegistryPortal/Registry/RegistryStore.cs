@@ -24,7 +24,7 @@ public sealed class RegistryStore(IDbContextFactory<RegistryDbContext> factory, 
         get
         {
             var now = clock.GetUtcNow().UtcDateTime;
-            return now.AddTicks(-(now.Ticks % (TimeSpan.TicksPerMillisecond / 1000)));
+            return now.AddTicks(-(now.Ticks % TimeSpan.TicksPerMicrosecond));
         }
     }
 
