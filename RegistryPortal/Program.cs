@@ -13,7 +13,9 @@ builder.WebHost.UseStaticWebAssets();
 
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 builder.Services.AddMudServices();
-builder.Services.AddRegistryDatabase(DatabaseSetup.SqliteConnectionString(builder.Configuration));
+builder.Services.AddRegistryDatabase(builder.Configuration);
+builder.Services.AddRegistryDataProtection();
+builder.Services.AddRegistryHealthChecks();
 builder.Services.AddRegistryIdentity(builder.Configuration);
 builder.Services.AddRegistry();
 builder.Services.AddMlflowApi();
@@ -28,6 +30,7 @@ app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages:
 app.UseAntiforgery();
 
 app.MapStaticAssets().AllowAnonymous();
+app.MapRegistryHealthChecks();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 app.MapAdditionalIdentityEndpoints();
 app.MapUploadEndpoints();

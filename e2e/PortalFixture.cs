@@ -26,7 +26,7 @@ public sealed class PortalFixture : IAsyncLifetime
     public const string UserPassword = "E2e-User-Passw0rd!";
 
     // Debian's Chromium, never Playwright's own download; flags as STACK.md lists them for this machine.
-    private static readonly string[] ChromiumArgs =
+    internal static readonly string[] ChromiumArgs =
     [
         "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",

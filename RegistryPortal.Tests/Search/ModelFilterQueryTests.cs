@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using RegistryPortal.Data;
 using RegistryPortal.Registry.Search;
 using RegistryPortal.Tests.TestSupport;
 
@@ -72,17 +73,42 @@ public class ModelFilterQueryTests
         Assert.Equal(expected, await NamesMatchingAsync(registry, filter));
     }
 
+    [Theory]
+    [InlineData("name LIKE 'back\\slash'", new[] { "back\\slash" })]
+    [InlineData("name LIKE 'back\\%'", new[] { "back\\slash" })]
+    [InlineData("name ILIKE 'BACK\\_LASH'", new[] { "back\\slash" })]
+    [InlineData("name LIKE 'back\\_'", new string[0])]
+    public async Task A_backslash_in_a_LIKE_pattern_is_no_escape_but_itself(string filter, string[] expected)
+    {
+        await using var registry = await TestRegistry.CreateAsync();
+        var owner = await registry.UserAsync("Editor");
+        foreach (var name in new[] { "back\\slash", "backslash", "back%slash" }) await registry.Models.CreateAsync(owner, name);
+
+        Assert.Equal(expected, await NamesMatchingAsync(registry, filter));
+    }
+
     [Fact]
-    public async Task Tag_filters_are_EXISTS_subqueries_and_LIKE_is_GLOB_in_the_SQL()
+    public async Task Tag_filters_are_EXISTS_subqueries_and_LIKE_is_GLOB_on_SQLite_and_ILIKE_on_PostgreSQL_in_the_SQL()
     {
         await using var registry = await TestRegistry.CreateAsync();
         var sql = await registry.QueryAsync(db => Task.FromResult(
             RegistryFilter.ForModels("tags.team ILIKE 'risk' AND name LIKE 'fraud%'").ApplyTo(db.Models, db).ToQueryString()));
 
-        var query = string.Join("\n", sql.Split('\n').Where(line => !line.StartsWith(".param")));
+        // Without the parameters' values that ToQueryString lists first (SQLite: ".param set", PostgreSQL: "-- @name=").
+        var query = string.Join("\n", sql.Split('\n').Where(line => !line.StartsWith(".param") && !line.StartsWith("-- @")));
         Assert.Contains("EXISTS", query);
-        Assert.Contains(" GLOB ", query);
-        Assert.Contains(" LIKE ", query);
+        if (TestRegistry.Provider == DatabaseProvider.Sqlite)
+        {
+            Assert.Contains(" GLOB ", query); // SQLite's LIKE would ignore case
+            Assert.Contains(" LIKE ", query);
+        }
+        else
+        {
+            Assert.Contains(" ILIKE ", query);
+            Assert.Contains(" LIKE ", query);
+            Assert.Contains(" ESCAPE ''", query); // no escape character, as in MLflow (PostgreSQL's default is a backslash)
+            Assert.DoesNotContain(" GLOB ", query);
+        }
         // Values travel as parameters, never spliced into the SQL.
         Assert.DoesNotContain("risk", query);
         Assert.DoesNotContain("fraud", query);

@@ -11,21 +11,30 @@ using RegistryPortal.Security;
 namespace RegistryPortal.Tests.TestSupport;
 
 /// <summary>
-/// The real service layer over a real SQLite file in a temp folder, migrated like the app's. Each test
-/// makes its own (a few ms) and disposes it, so tests never share data.
+/// The real service layer over a real SQLite file in a temp folder, migrated like the app's; or, in the
+/// assembly that runs these tests on PostgreSQL (RegistryPortal.Tests.Postgres sets <see cref="Postgres"/>),
+/// over a fresh schema of its own on that server. Each test makes its own (milliseconds) and disposes it,
+/// so tests never share data.
 /// </summary>
 public sealed class TestRegistry : IAsyncDisposable
 {
     private readonly string folder;
+    private readonly string? postgresDatabase;
     private int userCount;
 
     public ServiceProvider Services { get; }
 
-    private TestRegistry(string folder, ServiceProvider services)
+    private TestRegistry(string folder, string? postgresDatabase, ServiceProvider services)
     {
         this.folder = folder;
+        this.postgresDatabase = postgresDatabase;
         Services = services;
     }
+
+    /// <summary>The PostgreSQL server every TestRegistry of this test assembly uses; none: SQLite.</summary>
+    public static PostgresServer? Postgres { get; set; }
+
+    public static DatabaseProvider Provider => Postgres is null ? DatabaseProvider.Sqlite : DatabaseProvider.Postgres;
 
     public static async Task<TestRegistry> CreateAsync()
     {
@@ -34,17 +43,19 @@ public sealed class TestRegistry : IAsyncDisposable
         var settings = new ConfigurationBuilder()
             .AddInMemoryCollection(new Dictionary<string, string?> { ["Artifacts:Root"] = Path.Combine(folder, "artifacts") })
             .Build();
+        var postgresDatabase = Postgres is null ? null : await Postgres.CreateMigratedSchemaAsync();
         var services = new ServiceCollection()
             .AddLogging()
             .AddSingleton<IConfiguration>(settings)
-            .AddRegistryDatabase(new SqliteConnectionStringBuilder { DataSource = Path.Combine(folder, "registry.db"), DefaultTimeout = 30 }.ToString())
+            .AddRegistryDatabase(Provider, postgresDatabase
+                ?? new SqliteConnectionStringBuilder { DataSource = Path.Combine(folder, "registry.db"), DefaultTimeout = 30 }.ToString())
             .AddRegistry();
         // The app's own account rules (unique email, lockout), so admin operations behave as in the app.
         services.AddIdentityCore<ApplicationUser>(IdentitySetup.ConfigureIdentity).AddRoles<IdentityRole>().AddEntityFrameworkStores<RegistryDbContext>();
         var provider = services.BuildServiceProvider();
         await provider.MigrateRegistryDatabaseAsync();
         await AdminBootstrapper.EnsureRolesAndAdminAsync(provider);
-        return new TestRegistry(folder, provider);
+        return new TestRegistry(folder, postgresDatabase, provider);
     }
 
     public ModelService Models => Services.GetRequiredService<ModelService>();
@@ -95,7 +106,8 @@ public sealed class TestRegistry : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await Services.DisposeAsync();
-        SqliteConnection.ClearAllPools();
+        if (postgresDatabase is not null) await Postgres!.DropAsync(postgresDatabase);
+        else SqliteConnection.ClearAllPools();
         try { Directory.Delete(folder, recursive: true); } catch (IOException) { /* a temp folder left behind is harmless */ }
     }
 }

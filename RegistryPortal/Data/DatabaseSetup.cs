@@ -1,10 +1,27 @@
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using RegistryPortal.Registry;
 
 namespace RegistryPortal.Data;
 
+/// <summary>The databases the registry runs on: <c>Database:Provider</c>.</summary>
+public enum DatabaseProvider
+{
+    /// <summary>One file, one instance; the default.</summary>
+    Sqlite,
+    /// <summary>A PostgreSQL server that several instances share.</summary>
+    Postgres,
+}
+
 public static class DatabaseSetup
 {
+    /// <summary>The provider from Database:Provider (Sqlite when empty); anything else is refused at start.</summary>
+    public static DatabaseProvider Provider(IConfiguration configuration) =>
+        configuration["Database:Provider"] is not { Length: > 0 } name ? DatabaseProvider.Sqlite
+        : Enum.TryParse<DatabaseProvider>(name, ignoreCase: true, out var provider) && Enum.IsDefined(provider) ? provider
+        : throw new InvalidOperationException($"Database:Provider '{name}' is not one of: {string.Join(", ", Enum.GetNames<DatabaseProvider>())}.");
+
     /// <summary>
     /// The SQLite connection string from settings: Database:ConnectionString when given, else a file
     /// Database:FileName inside Database:DataFolder (relative paths resolve against the working directory).
@@ -18,16 +35,64 @@ public static class DatabaseSetup
         return new SqliteConnectionStringBuilder { DataSource = Path.Combine(folder, file), DefaultTimeout = 30 }.ToString();
     }
 
-    public static IServiceCollection AddRegistryDatabase(this IServiceCollection services, string sqliteConnectionString) =>
-        // The factory gives every service operation its own context; Identity's stores get a scoped one.
-        services.AddDbContextFactory<RegistryDbContext>(options => options.UseSqlite(sqliteConnectionString));
+    /// <summary>The database the settings name: Database:Provider, and its connection string (required for PostgreSQL).</summary>
+    public static IServiceCollection AddRegistryDatabase(this IServiceCollection services, IConfiguration configuration) =>
+        Provider(configuration) switch
+        {
+            DatabaseProvider.Postgres => services.AddRegistryDatabase(DatabaseProvider.Postgres,
+                configuration["Database:ConnectionString"] is { Length: > 0 } connection ? connection
+                : throw new InvalidOperationException("Database:Provider is Postgres, so Database:ConnectionString must name the server (Host=…;Database=…;Username=…;Password=…).")),
+            _ => services.AddRegistryDatabase(SqliteConnectionString(configuration)),
+        };
 
-    /// <summary>Applies pending migrations and turns on WAL, so readers never wait for the writer.</summary>
+    public static IServiceCollection AddRegistryDatabase(this IServiceCollection services, string sqliteConnectionString) =>
+        services.AddRegistryDatabase(DatabaseProvider.Sqlite, sqliteConnectionString);
+
+    /// <summary>
+    /// The factory gives every service operation its own context; Identity's stores and Data Protection get a
+    /// scoped one. Both are <see cref="RegistryDbContext"/>s; on PostgreSQL they are its PostgreSQL kind.
+    /// </summary>
+    public static IServiceCollection AddRegistryDatabase(this IServiceCollection services, DatabaseProvider provider, string connectionString)
+    {
+        if (provider == DatabaseProvider.Sqlite)
+            return services.AddDbContextFactory<RegistryDbContext>(options => options.UseSqlite(connectionString));
+
+        services.AddDbContextFactory<PostgresRegistryDbContext>(options => options.UseNpgsql(connectionString));
+        services.AddSingleton<IDbContextFactory<RegistryDbContext>, BaseContextFactory<PostgresRegistryDbContext>>();
+        services.AddScoped<RegistryDbContext>(sp => sp.GetRequiredService<PostgresRegistryDbContext>());
+        services.AddHostedService(sp => new ChangeFeedListener(connectionString, sp.GetRequiredService<RegistryChanges>(), sp.GetRequiredService<ILogger<ChangeFeedListener>>()));
+        return services;
+    }
+
+    /// <summary>
+    /// Data Protection's keys (sign-in cookies, antiforgery) in the database, under one application name, so
+    /// every instance on the database reads what any other wrote.
+    /// </summary>
+    public static IServiceCollection AddRegistryDataProtection(this IServiceCollection services)
+    {
+        services.AddDataProtection().SetApplicationName("RegistryPortal").PersistKeysToDbContext<RegistryDbContext>();
+        return services;
+    }
+
+    /// <summary>Applies pending migrations; on SQLite turns on WAL, so readers never wait for the writer.</summary>
     public static async Task MigrateRegistryDatabaseAsync(this IServiceProvider services, CancellationToken ct = default)
     {
         var factory = services.GetRequiredService<IDbContextFactory<RegistryDbContext>>();
         await using var db = await factory.CreateDbContextAsync(ct);
         await db.Database.MigrateAsync(ct);
-        await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
+        if (db.Database.IsSqlite()) await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
+    }
+
+    /// <summary>Whether the database answers and has every migration applied: what /health/ready reports.</summary>
+    public static async Task<bool> IsReadyAsync(RegistryDbContext db, CancellationToken ct) =>
+        await db.Database.CanConnectAsync(ct) && !(await db.Database.GetPendingMigrationsAsync(ct)).Any();
+
+    private sealed class BaseContextFactory<TContext>(IDbContextFactory<TContext> factory) : IDbContextFactory<RegistryDbContext>
+        where TContext : RegistryDbContext
+    {
+        public RegistryDbContext CreateDbContext() => factory.CreateDbContext();
+
+        public async Task<RegistryDbContext> CreateDbContextAsync(CancellationToken cancellationToken = default) =>
+            await factory.CreateDbContextAsync(cancellationToken);
     }
 }

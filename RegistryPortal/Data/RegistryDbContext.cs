@@ -1,13 +1,27 @@
+using System.Linq.Expressions;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using RegistryPortal.Domain;
+using RegistryPortal.Registry;
+using RegistryPortal.Registry.Search;
 using RegistryPortal.Tracking;
 
 namespace RegistryPortal.Data;
 
-public class RegistryDbContext(DbContextOptions<RegistryDbContext> options) : IdentityDbContext<ApplicationUser>(options)
+/// <summary>
+/// The registry's database on SQLite (the default; its migrations are in Data/Migrations). PostgreSQL uses
+/// <see cref="PostgresRegistryDbContext"/>, the same model with its own migrations; the few things the two
+/// databases do differently are the virtual members at the end, overridden there.
+/// </summary>
+public class RegistryDbContext : IdentityDbContext<ApplicationUser>, IDataProtectionKeyContext
 {
+    public RegistryDbContext(DbContextOptions<RegistryDbContext> options) : base(options) { }
+
+    /// <summary>For a provider's derived context, whose options name its own type.</summary>
+    protected RegistryDbContext(DbContextOptions options) : base(options) { }
+
     public DbSet<RegisteredModel> Models => Set<RegisteredModel>();
     public DbSet<ModelVersion> Versions => Set<ModelVersion>();
     public DbSet<ModelTag> ModelTags => Set<ModelTag>();
@@ -22,6 +36,8 @@ public class RegistryDbContext(DbContextOptions<RegistryDbContext> options) : Id
     public DbSet<RunTag> RunTags => Set<RunTag>();
     public DbSet<RunMetric> RunMetrics => Set<RunMetric>();
     public DbSet<AccessToken> AccessTokens => Set<AccessToken>();
+    /// <summary>ASP.NET Core Data Protection's keys: every instance on the database signs and reads the same cookies.</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -37,12 +53,13 @@ public class RegistryDbContext(DbContextOptions<RegistryDbContext> options) : Id
         configuration.Properties<RequestStatus>().HaveConversion<string>().HaveMaxLength(16);
         configuration.Properties<ActivityKind>().HaveConversion<string>().HaveMaxLength(32);
         configuration.Properties<PermissionLevel>().HaveConversion<string>().HaveMaxLength(32);
-        // Every timestamp is stored in UTC; SQLite keeps no kind, so say so when reading it back.
+        // Every timestamp is stored in UTC; SQLite keeps no kind, so say so when reading it back. A value of
+        // no kind is taken as UTC (PostgreSQL's timestamptz accepts UTC values only).
         configuration.Properties<DateTime>().HaveConversion<UtcDateTimeConverter>();
     }
 
     private sealed class UtcDateTimeConverter() : ValueConverter<DateTime, DateTime>(
-        value => value.Kind == DateTimeKind.Local ? value.ToUniversalTime() : value,
+        value => value.Kind == DateTimeKind.Local ? value.ToUniversalTime() : DateTime.SpecifyKind(value, DateTimeKind.Utc),
         value => DateTime.SpecifyKind(value, DateTimeKind.Utc));
 
     public override Task<int> SaveChangesAsync(CancellationToken cancellationToken = default)
@@ -70,4 +87,31 @@ public class RegistryDbContext(DbContextOptions<RegistryDbContext> options) : Id
             }
         }
     }
+
+    // What the providers do differently. SQLite's are here; PostgresRegistryDbContext overrides them.
+
+    /// <summary>
+    /// Called first in every write transaction: after it, the transaction holds the database's one write lock
+    /// until it ends. SQLite's transaction already took it (BEGIN IMMEDIATE), so there is nothing more to do.
+    /// </summary>
+    internal virtual Task TakeWriteLockAsync(CancellationToken ct) => Task.CompletedTask;
+
+    /// <summary>
+    /// Called in a write transaction just before it commits, so that other instances hear of its changes once
+    /// it has (and never of a rolled-back one). SQLite serves one instance only: nobody else to tell.
+    /// </summary>
+    internal virtual Task AnnounceAsync(Guid instanceId, IReadOnlyList<RegistryChange> changes, CancellationToken ct) => Task.CompletedTask;
+
+    /// <summary>
+    /// MLflow's LIKE: case-sensitive, '%' and '_' wildcards, no escape character. SQLite's LIKE ignores ASCII
+    /// case, so it is GLOB (always case-sensitive) with the pattern converted.
+    /// </summary>
+    internal virtual Expression<Func<string, bool>> Like(string pattern)
+    {
+        var glob = FilterTranslator.LikeToGlob(pattern);
+        return s => EF.Functions.Glob(s, glob);
+    }
+
+    /// <summary>MLflow's ILIKE: LIKE ignoring case. SQLite's LIKE folds ASCII letters only.</summary>
+    internal virtual Expression<Func<string, bool>> ILike(string pattern) => s => EF.Functions.Like(s, pattern);
 }

@@ -7,10 +7,14 @@ public sealed record RegistryChange(string ModelName, int? Version, ActivityKind
 
 /// <summary>
 /// Tells open pages what changed after each committed write, so they refresh without a reload.
-/// Raised once per transaction, after commit, never for a rolled-back one.
+/// Raised once per transaction, after commit, never for a rolled-back one. On PostgreSQL the changes other
+/// instances commit are raised here too (<see cref="ChangeFeedListener"/>).
 /// </summary>
 public sealed class RegistryChanges(ILogger<RegistryChanges> logger)
 {
+    /// <summary>This app instance, so it can tell its own change notices from other instances'.</summary>
+    public Guid InstanceId { get; } = Guid.NewGuid();
+
     public event Func<IReadOnlyList<RegistryChange>, Task>? Changed;
 
     internal void Publish(IReadOnlyList<RegistryChange> changes)

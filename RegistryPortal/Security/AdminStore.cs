@@ -8,10 +8,10 @@ namespace RegistryPortal.Security;
 
 /// <summary>
 /// Runs one admin operation: Identity's UserManager and the activity event on the same DbContext, in one
-/// transaction that takes SQLite's write lock at its start, so a check such as "another admin remains"
+/// transaction that takes the database's write lock at its start (see RegistryStore), so a check such as "another admin remains"
 /// still holds when it commits. Refuses anyone who is not an admin, whatever the caller.
 /// </summary>
-public sealed class AdminStore(IServiceScopeFactory scopes, RegistryStore store, RegistryChanges changes)
+public sealed class AdminStore(IServiceScopeFactory scopes, RegistryStore store)
 {
     private const int MaxAttempts = 5;
 
@@ -24,14 +24,12 @@ public sealed class AdminStore(IServiceScopeFactory scopes, RegistryStore store,
                 await using var scope = scopes.CreateAsyncScope();
                 var db = scope.ServiceProvider.GetRequiredService<RegistryDbContext>();
                 var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
-                await using var transaction = await db.Database.BeginTransactionAsync(ct);
+                await using var transaction = await RegistryStore.BeginWriteAsync(db, ct);
                 var access = await PermissionResolver.AccessOfAsync(db, actor, ct);
                 Demand(access, toDoWhat);
                 var operation = new AdminOperation(new OperationContext(db, access, actor, store.Now, ct), users);
                 var result = await write(operation);
-                await db.SaveChangesAsync(ct);
-                await transaction.CommitAsync(ct);
-                changes.Publish(operation.Op.Recorded.Select(e => new RegistryChange(e.ModelName, e.VersionNumber, e.Kind)).ToList());
+                await store.CommitAsync(operation.Op, transaction);
                 return result;
             }
             catch (Exception e) when (attempt < MaxAttempts && RegistryStore.IsBusy(e))

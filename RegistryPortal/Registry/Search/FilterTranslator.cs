@@ -12,13 +12,13 @@ namespace RegistryPortal.Registry.Search;
 /// Turns comparisons into LINQ that EF Core translates to SQL (one WHERE per comparison, so AND).
 /// Tag comparisons become EXISTS subqueries on the tag table.
 /// <para>
-/// Case on SQLite: '=' and '!=' compare exactly (BINARY collation), as MLflow does. LIKE must be
-/// case-sensitive but SQLite's LIKE ignores ASCII case, so LIKE becomes GLOB (always case-sensitive)
-/// with the pattern converted: % → *, _ → ?, and GLOB's own * ? [ made literal. ILIKE uses SQLite's
-/// LIKE; for names it compares the upper-cased NormalizedName with the upper-cased pattern, so it
-/// ignores case for every letter. For tag values, run ids and sources SQLite's LIKE folds ASCII
-/// letters only (MLflow on SQLite does the same). Neither LIKE nor GLOB gets an escape character:
-/// % and _ are always wildcards, as in MLflow.
+/// Case: '=' and '!=' compare exactly (SQLite's BINARY collation, PostgreSQL's "C"), as MLflow does.
+/// LIKE is case-sensitive and ILIKE is not; how each database does that is the context's
+/// (<see cref="RegistryDbContext.Like"/>): on SQLite LIKE becomes GLOB with the pattern converted
+/// (% → *, _ → ?, and GLOB's own * ? [ made literal) and ILIKE is SQLite's LIKE. For names ILIKE
+/// compares the upper-cased NormalizedName with the upper-cased pattern, so it ignores case for every
+/// letter. For tag values, run ids and sources ILIKE folds ASCII letters only (MLflow on SQLite does
+/// the same). No escape character: % and _ are always wildcards, as in MLflow.
 /// </para>
 /// </summary>
 internal static class FilterTranslator
@@ -29,8 +29,8 @@ internal static class FilterTranslator
         {
             models = c.Target switch
             {
-                TagTarget tag => WithTag(models, db.ModelTags.Where(t => t.Key == tag.Key).Where(Text<ModelTag>(t => t.Value, c))),
-                AttributeTarget { Attribute: FilterAttribute.Name } => WhereName(models, m => m.Name, m => m.NormalizedName, c),
+                TagTarget tag => WithTag(models, db.ModelTags.Where(t => t.Key == tag.Key).Where(Text<ModelTag>(db, t => t.Value, c))),
+                AttributeTarget { Attribute: FilterAttribute.Name } => WhereName(db, models, m => m.Name, m => m.NormalizedName, c),
                 _ => throw Unsupported(c),
             };
         }
@@ -43,10 +43,10 @@ internal static class FilterTranslator
         {
             versions = c.Target switch
             {
-                TagTarget tag => WithTag(versions, db.VersionTags.Where(t => t.Key == tag.Key).Where(Text<VersionTag>(t => t.Value, c))),
-                AttributeTarget { Attribute: FilterAttribute.Name } => WhereName(versions, v => v.Model!.Name, v => v.Model!.NormalizedName, c),
-                AttributeTarget { Attribute: FilterAttribute.RunId } => versions.Where(Text<ModelVersion>(v => v.RunId, c)),
-                AttributeTarget { Attribute: FilterAttribute.SourcePath } => versions.Where(Text<ModelVersion>(v => v.Source, c)),
+                TagTarget tag => WithTag(versions, db.VersionTags.Where(t => t.Key == tag.Key).Where(Text<VersionTag>(db, t => t.Value, c))),
+                AttributeTarget { Attribute: FilterAttribute.Name } => WhereName(db, versions, v => v.Model!.Name, v => v.Model!.NormalizedName, c),
+                AttributeTarget { Attribute: FilterAttribute.RunId } => versions.Where(Text<ModelVersion>(db, v => v.RunId, c)),
+                AttributeTarget { Attribute: FilterAttribute.SourcePath } => versions.Where(Text<ModelVersion>(db, v => v.Source, c)),
                 AttributeTarget { Attribute: FilterAttribute.VersionNumber } => versions.Where(Number(c)),
                 _ => throw Unsupported(c),
             };
@@ -61,8 +61,8 @@ internal static class FilterTranslator
         {
             experiments = c.Target switch
             {
-                TagTarget tag => WithTag(experiments, db.Set<ExperimentTag>().Where(t => t.Key == tag.Key).Where(Text<ExperimentTag>(t => t.Value, c))),
-                AttributeTarget { Attribute: FilterAttribute.Name } => experiments.Where(Text<Experiment>(e => e.Name, c)),
+                TagTarget tag => WithTag(experiments, db.Set<ExperimentTag>().Where(t => t.Key == tag.Key).Where(Text<ExperimentTag>(db, t => t.Value, c))),
+                AttributeTarget { Attribute: FilterAttribute.Name } => experiments.Where(Text<Experiment>(db, e => e.Name, c)),
                 _ => throw Unsupported(c),
             };
         }
@@ -80,41 +80,36 @@ internal static class FilterTranslator
         experiments.Where(e => matching.Any(t => t.ExperimentId == e.Id));
 
     /// <summary>ILIKE on a name compares upper-cased values (see the class comment); everything else is on the name as typed.</summary>
-    private static IQueryable<T> WhereName<T>(IQueryable<T> rows, Expression<Func<T, string>> name, Expression<Func<T, string>> normalizedName,
-        FilterComparison c)
+    private static IQueryable<T> WhereName<T>(RegistryDbContext db, IQueryable<T> rows, Expression<Func<T, string>> name,
+        Expression<Func<T, string>> normalizedName, FilterComparison c)
     {
         if (c.Operator == FilterOperator.ILike)
-            return rows.Where(Text(normalizedName, FilterOperator.Like, ModelName.Normalize(((TextValue)c.Value).Text)));
+            return rows.Where(Compose(normalizedName, TextTest(db, FilterOperator.Like, ModelName.Normalize(((TextValue)c.Value).Text))));
         // name = 'x' also compares the upper-cased name: the same rows (equal names have equal upper-cased
         // names), but its unique index lets SQLite find the model first; without it SQLite walks every
         // version and looks up its model (25 ms at 200,000 versions, bench: versions search, name = '…').
         if (c is { Operator: FilterOperator.Equal, Value: TextValue text })
-            rows = rows.Where(Text(normalizedName, FilterOperator.Equal, ModelName.Normalize(text.Text)));
-        return rows.Where(Text(name, c));
+            rows = rows.Where(Compose(normalizedName, TextTest(db, FilterOperator.Equal, ModelName.Normalize(text.Text))));
+        return rows.Where(Text(db, name, c));
     }
 
-    private static Expression<Func<T, bool>> Text<T>(Expression<Func<T, string>> column, FilterComparison c) =>
+    private static Expression<Func<T, bool>> Text<T>(RegistryDbContext db, Expression<Func<T, string>> column, FilterComparison c) =>
         c.Value switch
         {
-            TextValue text => Text(column, c.Operator, text.Text),
+            TextValue text => Compose(column, TextTest(db, c.Operator, text.Text)),
             TextListValue list => Compose(column, OneOf(list.Items)),
             _ => throw Unsupported(c),
         };
 
-    private static Expression<Func<T, bool>> Text<T>(Expression<Func<T, string>> column, FilterOperator op, string value)
+    /// <summary>A text comparison, for the registry's and the runs' filters. Values are captured variables, so EF Core sends them as SQL parameters.</summary>
+    internal static Expression<Func<string, bool>> TextTest(RegistryDbContext db, FilterOperator op, string value) => op switch
     {
-        // Values are captured variables, so EF Core sends them as SQL parameters.
-        var glob = op == FilterOperator.Like ? LikeToGlob(value) : "";
-        Expression<Func<string, bool>> test = op switch
-        {
-            FilterOperator.Equal => s => s == value,
-            FilterOperator.NotEqual => s => s != value,
-            FilterOperator.Like => s => EF.Functions.Glob(s, glob),
-            FilterOperator.ILike => s => EF.Functions.Like(s, value),
-            _ => throw new InvalidOperationException($"{op} does not compare text."),
-        };
-        return Compose(column, test);
-    }
+        FilterOperator.Equal => s => s == value,
+        FilterOperator.NotEqual => s => s != value,
+        FilterOperator.Like => db.Like(value),
+        FilterOperator.ILike => db.ILike(value),
+        _ => throw new InvalidOperationException($"{op} does not compare text."),
+    };
 
     private static Expression<Func<string, bool>> OneOf(IReadOnlyList<string> items)
     {

@@ -13,10 +13,10 @@ namespace RegistryPortal.Tracking.Search;
 /// matches, also not for '!=' (as MLflow's SQL store joins).</item>
 /// <item>Metrics compare each key's latest value: the row with the highest step, then the latest timestamp,
 /// then the last logged (the rule <see cref="RunService"/> shows) — a row no other row of its key outranks.</item>
-/// <item>Text as the registry filter (see <see cref="FilterTranslator"/>): '=' exact, LIKE case-sensitive (GLOB),
-/// ILIKE SQLite's LIKE.</item>
+/// <item>Text as the registry filter (see <see cref="FilterTranslator"/>): '=' exact, LIKE case-sensitive,
+/// ILIKE not.</item>
 /// </list>
-/// Values are captured variables, so they reach SQLite as parameters.
+/// Values are captured variables, so they reach the database as parameters.
 /// </summary>
 internal static class RunFilterTranslator
 {
@@ -27,14 +27,14 @@ internal static class RunFilterTranslator
             var key = c.Target.Key;
             runs = c.Target.Entity switch
             {
-                RunEntity.Param => WithParam(runs, db.RunParams.Where(p => p.Key == key).Where(Compose<RunParam, string>(p => p.Value, Text(c)))),
-                RunEntity.Tag => WithTag(runs, db.RunTags.Where(t => t.Key == key).Where(Compose<RunTag, string>(t => t.Value, Text(c)))),
+                RunEntity.Param => WithParam(runs, db.RunParams.Where(p => p.Key == key).Where(Compose<RunParam, string>(p => p.Value, Text(db, c)))),
+                RunEntity.Tag => WithTag(runs, db.RunTags.Where(t => t.Key == key).Where(Compose<RunTag, string>(t => t.Value, Text(db, c)))),
                 RunEntity.Metric => WithMetric(runs, Latest(db, key).Where(Compose<RunMetric, double>(m => m.Value, Number(c.Operator, c.Number!.Value)))),
                 _ => c.Target.Attribute switch
                 {
-                    RunAttribute.RunId => runs.Where(Compose<Run, string>(r => r.Id, Text(c))),
-                    RunAttribute.RunName => runs.Where(Compose<Run, string>(r => r.Name, Text(c))),
-                    RunAttribute.Status => runs.Where(Compose<Run, string>(r => r.Status, Text(c))),
+                    RunAttribute.RunId => runs.Where(Compose<Run, string>(r => r.Id, Text(db, c))),
+                    RunAttribute.RunName => runs.Where(Compose<Run, string>(r => r.Name, Text(db, c))),
+                    RunAttribute.Status => runs.Where(Compose<Run, string>(r => r.Status, Text(db, c))),
                     RunAttribute.StartTime => runs.Where(Compose<Run, long>(r => r.StartTime, Whole(c))),
                     // A run still going has no end time: it matches no comparison of it (SQL's NULL), '!=' neither.
                     RunAttribute.EndTime => runs.Where(r => r.EndTime != null).Where(Compose<Run, long>(r => r.EndTime!.Value, Whole(c))),
@@ -57,19 +57,10 @@ internal static class RunFilterTranslator
 
     private static IQueryable<Run> WithMetric(IQueryable<Run> runs, IQueryable<RunMetric> matching) => runs.Where(r => matching.Any(m => m.RunId == r.Id));
 
-    private static Expression<Func<string, bool>> Text(RunComparison c)
-    {
-        var value = c.Text ?? throw Unsupported(c);
-        var glob = c.Operator == FilterOperator.Like ? FilterTranslator.LikeToGlob(value) : "";
-        return c.Operator switch
-        {
-            FilterOperator.Equal => s => s == value,
-            FilterOperator.NotEqual => s => s != value,
-            FilterOperator.Like => s => EF.Functions.Glob(s, glob),
-            FilterOperator.ILike => s => EF.Functions.Like(s, value),
-            _ => throw Unsupported(c),
-        };
-    }
+    private static Expression<Func<string, bool>> Text(RegistryDbContext db, RunComparison c) =>
+        c.Operator is FilterOperator.Equal or FilterOperator.NotEqual or FilterOperator.Like or FilterOperator.ILike
+            ? FilterTranslator.TextTest(db, c.Operator, c.Text ?? throw Unsupported(c))
+            : throw Unsupported(c);
 
     private static Expression<Func<double, bool>> Number(FilterOperator op, double n) => op switch
     {

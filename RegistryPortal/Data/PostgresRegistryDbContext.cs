@@ -1,0 +1,45 @@
+using System.Linq.Expressions;
+using Microsoft.EntityFrameworkCore;
+using RegistryPortal.Registry;
+
+namespace RegistryPortal.Data;
+
+/// <summary>
+/// The registry's database on PostgreSQL: the same model as <see cref="RegistryDbContext"/>, with its own
+/// migrations (Data/Migrations/Postgres) and PostgreSQL's way of doing what SQLite does differently.
+/// Services keep asking for <see cref="RegistryDbContext"/>; <see cref="DatabaseSetup"/> hands them this one.
+/// <para>A migration of the model is added for both providers, each from the app's own settings (no server is contacted):
+/// <c>dotnet ef migrations add NAME --context RegistryPortal.Data.RegistryDbContext --output-dir Data/Migrations</c> and
+/// <c>dotnet ef migrations add NAME --context PostgresRegistryDbContext --output-dir Data/Migrations/Postgres --
+/// --Database:Provider Postgres --Database:ConnectionString Host=localhost</c>.</para>
+/// </summary>
+public sealed class PostgresRegistryDbContext(DbContextOptions<PostgresRegistryDbContext> options) : RegistryDbContext(options)
+{
+    /// <summary>The channel on which instances tell each other of committed changes (LISTEN/NOTIFY).</summary>
+    public const string ChangesChannel = "registry_changes";
+
+    /// <summary>The key of the transaction-scoped advisory lock every write takes: one writer at a time, as on SQLite.</summary>
+    private const long WriteLockKey = 0x5265_6769_7374_7279; // "Registry"
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configuration)
+    {
+        base.ConfigureConventions(configuration);
+        // Text compares and sorts by code point, as SQLite's BINARY collation does, whatever the server's locale.
+        configuration.Properties<string>().UseCollation("C");
+    }
+
+    internal override Task TakeWriteLockAsync(CancellationToken ct) =>
+        Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({WriteLockKey})", ct);
+
+    internal override async Task AnnounceAsync(Guid instanceId, IReadOnlyList<RegistryChange> changes, CancellationToken ct)
+    {
+        foreach (var payload in ChangeNotice.Encode(instanceId, changes))
+            await Database.ExecuteSqlAsync($"SELECT pg_notify({ChangesChannel}, {payload})", ct);
+    }
+
+    /// <summary>PostgreSQL's LIKE is case-sensitive already. Npgsql gives it no escape character (its default is '\').</summary>
+    internal override Expression<Func<string, bool>> Like(string pattern) => s => EF.Functions.Like(s, pattern);
+
+    /// <summary>ILIKE: folds the case of ASCII letters (the "C" collation), as SQLite's LIKE does.</summary>
+    internal override Expression<Func<string, bool>> ILike(string pattern) => s => EF.Functions.ILike(s, pattern);
+}
