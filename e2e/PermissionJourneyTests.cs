@@ -70,8 +70,13 @@ public sealed class PermissionJourneyTests(PortalFixture portal) : IAsyncLifetim
         var permissions = admin.GetByLabel("Permissions", new() { Exact = true });
         await permissions.GetByLabel("User", new() { Exact = true }).FillAsync(email);
         await admin.GetByRole(AriaRole.Option, new() { Name = $"Rita Reader <{email}>", Exact = true }).ClickAsync();
-        await permissions.GetByRole(AriaRole.Combobox, new() { Name = "Level to grant", Exact = true }).ClickAsync();
+        await Expect(permissions.GetByLabel("User", new() { Exact = true })).ToHaveValueAsync($"Rita Reader <{email}>");
+        var level = permissions.GetByRole(AriaRole.Combobox, new() { Name = "Level to grant", Exact = true });
+        await level.ClickAsync();
         await admin.GetByRole(AriaRole.Option, new() { Name = "Manage Production Versions", Exact = true }).ClickAsync();
+        // MudSelect commits the choice after a round trip to the browser; a click on Grant before it shows
+        // would grant the old level, so wait until the select shows the new one, as a person would.
+        await Expect(level).ToHaveTextAsync("Manage Production Versions");
         await permissions.GetByRole(AriaRole.Button, new() { Name = "Grant", Exact = true }).ClickAsync();
         var row = permissions.GetByRole(AriaRole.Row).Filter(new() { Has = admin.Locator($"td[data-user='{email}']") });
         await Expect(row.Locator("td[data-level]")).ToHaveAttributeAsync("data-level", "ManageProductionVersions");
