@@ -33,7 +33,7 @@ internal static class Lookups
     public static async Task<Func<string?, string>> UserNamesAsync(this RegistryDbContext db, IEnumerable<string?> ids, CancellationToken ct)
     {
         var wanted = ids.OfType<string>().Distinct().ToList();
-        var names = await db.Users.Where(u => wanted.Contains(u.Id))
+        var names = await db.Users.Where(u => EF.Parameter(wanted).Contains(u.Id))
             .Select(u => new { u.Id, u.DisplayName, u.UserName })
             .ToDictionaryAsync(u => u.Id, u => string.IsNullOrWhiteSpace(u.DisplayName) ? u.UserName ?? u.Id : u.DisplayName, ct);
         return id => id is null ? "" : names.GetValueOrDefault(id, "deleted user");

@@ -140,8 +140,9 @@ internal static class RegisteredModelViews
     public static async Task<IReadOnlyList<RegisteredModelView>> BuildAsync(OperationContext op, IReadOnlyList<RegisteredModel> models)
     {
         var ids = models.Select(m => m.Id).ToList();
-        var tags = (await op.Db.ModelTags.Where(t => ids.Contains(t.ModelId)).ToListAsync(op.Ct)).ToLookup(t => t.ModelId);
-        var aliases = (await op.Db.Aliases.Where(a => ids.Contains(a.ModelId))
+        // The ids go as one array parameter (see VersionService.LatestReadyAsync).
+        var tags = (await op.Db.ModelTags.Where(t => EF.Parameter(ids).Contains(t.ModelId)).ToListAsync(op.Ct)).ToLookup(t => t.ModelId);
+        var aliases = (await op.Db.Aliases.Where(a => EF.Parameter(ids).Contains(a.ModelId))
             .Select(a => new { a.ModelId, a.Alias, a.Version!.Number }).ToListAsync(op.Ct)).ToLookup(a => a.ModelId);
         var latest = (await VersionService.LatestReadyAsync(op, models, Stages.All)).ToLookup(v => v.ModelName);
         var names = await op.Db.UserNamesAsync(models.Select(m => m.CreatedById), op.Ct);
