@@ -6,12 +6,6 @@ namespace RegistryPortal.Bench;
 /// <summary>Debian's headless Chromium (never Playwright's download) with the admin signed in once; contexts reuse that sign-in.</summary>
 public sealed class Browser : IAsyncDisposable
 {
-    private static readonly string[] ChromiumArgs =
-    [
-        "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
-    ];
-
     private readonly IPlaywright playwright;
     private readonly IBrowser browser;
     private readonly string baseUrl;
@@ -25,7 +19,7 @@ public sealed class Browser : IAsyncDisposable
     public static async Task<Browser> StartAsync(string baseUrl)
     {
         var playwright = await Playwright.CreateAsync();
-        var chromium = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = "/usr/bin/chromium", Headless = true, Args = ChromiumArgs });
+        var chromium = await DebianChromium.LaunchAsync(playwright);
         var browser = new Browser(playwright, chromium, baseUrl);
         await browser.SignInAsync();
         return browser;

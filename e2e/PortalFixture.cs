@@ -25,13 +25,6 @@ public sealed class PortalFixture : IAsyncLifetime
     public const string AdminPassword = "E2e-Admin-Passw0rd!";
     public const string UserPassword = "E2e-User-Passw0rd!";
 
-    // Debian's Chromium, never Playwright's own download; flags as STACK.md lists them for this machine.
-    internal static readonly string[] ChromiumArgs =
-    [
-        "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
-    ];
-
     private readonly string dataFolder = Directory.CreateTempSubdirectory("registryportal-e2e-").FullName;
     private PortalFactory? app;
     private IPlaywright? playwright;
@@ -52,7 +45,7 @@ public sealed class PortalFixture : IAsyncLifetime
         // The first page of a cold app on a 2-core CI machine can take longer than the default 5 s.
         Assertions.SetDefaultExpectTimeout(15_000);
         playwright = await Playwright.CreateAsync();
-        browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = "/usr/bin/chromium", Headless = true, Args = ChromiumArgs });
+        browser = await RegistryPortal.Bench.DebianChromium.LaunchAsync(playwright);
     }
 
     /// <summary>A fresh, signed-out browser context whose relative URLs go to the app.</summary>

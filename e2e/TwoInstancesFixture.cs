@@ -40,7 +40,7 @@ public sealed class TwoInstancesFixture : IAsyncLifetime
         B = Instance.Start(ConnectionString, artifacts);
         Assertions.SetDefaultExpectTimeout(15_000);
         playwright = await Playwright.CreateAsync();
-        browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = "/usr/bin/chromium", Headless = true, Args = PortalFixture.ChromiumArgs });
+        browser = await RegistryPortal.Bench.DebianChromium.LaunchAsync(playwright);
     }
 
     /// <summary>A fresh, signed-out browser context whose relative URLs go to <paramref name="baseUrl"/> (its cookies go to both instances: cookies are per host, not per port).</summary>
