@@ -9,15 +9,16 @@ public static class Measure
     public static async Task<List<double>> RepeatAsync(int count, Func<int, Task> call) => (await TimedAsync(count, call)).Samples;
 
     /// <summary>
-    /// As <see cref="RepeatAsync"/>, and the CPU time this process (app and client) spent per call: on a machine
-    /// shared with others, wall-clock times wait for a core, CPU time does not.
+    /// As <see cref="RepeatAsync"/>, with the CPU time this process (app and client) spent per call and the garbage
+    /// collector's pauses: on a machine shared with others, wall-clock times wait for a core, CPU time does not.
     /// </summary>
-    public static async Task<(List<double> Samples, double CpuMsPerCall)> TimedAsync(int count, Func<int, Task> call)
+    public static async Task<Timed> TimedAsync(int count, Func<int, Task> call)
     {
         var warmUp = Math.Clamp(count / 10, 3, 20);
         for (var i = 0; i < warmUp; i++) await call(i);
         var samples = new List<double>(count);
         var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+        var (pausedBefore, collectionsBefore) = (GC.GetTotalPauseDuration(), GC.CollectionCount(0));
         for (var i = 0; i < count; i++)
         {
             var watch = Stopwatch.StartNew();
@@ -25,7 +26,14 @@ public static class Measure
             samples.Add(watch.Elapsed.TotalMilliseconds);
         }
         var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
-        return (samples, cpu.TotalMilliseconds / count);
+        return new Timed(samples, cpu.TotalMilliseconds / count,
+            (GC.GetTotalPauseDuration() - pausedBefore).TotalMilliseconds / count, GC.CollectionCount(0) - collectionsBefore);
+    }
+
+    /// <summary>Each call's milliseconds, and per call: CPU of the whole process and GC pause; GCs is the count of collections.</summary>
+    public sealed record Timed(List<double> Samples, double CpuMsPerCall, double GcPauseMsPerCall, int Gcs)
+    {
+        public string Note => $"CPU {CpuMsPerCall:0.0} ms/request, GC pauses {GcPauseMsPerCall:0.0} ms/request ({Gcs} GCs)";
     }
 
     /// <summary>GETs <paramref name="url"/>, reads the whole body, and fails on anything but 200.</summary>
@@ -37,7 +45,35 @@ public static class Measure
         return body;
     }
 
-    public static async Task<JsonDocument> GetJsonAsync(HttpClient client, string url) => JsonDocument.Parse(await GetAsync(client, url));
+    /// <summary>
+    /// GETs <paramref name="url"/> and reads the whole body into one reused buffer, failing on anything but 200. The
+    /// client shares the app's process and garbage collector here, so building a string of every answer would
+    /// charge the client's allocations to the server's pauses.
+    /// </summary>
+    public static async Task<long> DrainAsync(HttpClient client, string url)
+    {
+        using var response = await client.GetAsync(url, HttpCompletionOption.ResponseHeadersRead);
+        if (!response.IsSuccessStatusCode)
+            throw new InvalidOperationException($"GET {url} answered {(int)response.StatusCode}: {Truncate(await response.Content.ReadAsStringAsync())}");
+        await using var body = await response.Content.ReadAsStreamAsync();
+        long total = 0;
+        int read;
+        while ((read = await body.ReadAsync(DrainBuffer)) > 0) total += read;
+        return total;
+    }
+
+    [ThreadStatic] private static byte[]? drainBuffer;
+    private static byte[] DrainBuffer => drainBuffer ??= new byte[1 << 16];
+
+    /// <summary>GETs <paramref name="url"/> and parses the body as it streams in, failing on anything but 200.</summary>
+    public static async Task<JsonDocument> GetJsonAsync(HttpClient client, string url)
+    {
+        using var response = await client.GetAsync(url, HttpCompletionOption.ResponseHeadersRead);
+        if (!response.IsSuccessStatusCode)
+            throw new InvalidOperationException($"GET {url} answered {(int)response.StatusCode}: {Truncate(await response.Content.ReadAsStringAsync())}");
+        await using var body = await response.Content.ReadAsStreamAsync();
+        return await JsonDocument.ParseAsync(body);
+    }
 
     public static string Truncate(string text, int length = 300) => text.Length <= length ? text : text[..length] + "…";
 }
