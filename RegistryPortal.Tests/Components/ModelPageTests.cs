@@ -1,4 +1,6 @@
 using Bunit;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using RegistryPortal.Components.Pages.Models;
 using RegistryPortal.Domain;
 using RegistryPortal.Registry;
@@ -29,6 +31,28 @@ public class ModelPageTests : PageTestContext
         Assert.Equal(["Version 3", "Version 2", "Version 1"], rows.Select(r => r.QuerySelector("a")!.TextContent.Trim()));
         Assert.Equal(["None", "Production", "Archived"], rows.Select(r => r.QuerySelector("[data-stage]")!.GetAttribute("data-stage")));
         Assert.All(rows, r => Assert.Contains("User 1", r.TextContent));
+    }
+
+    [Fact]
+    public async Task A_change_the_page_missed_shows_once_it_is_told_that_anything_may_have_changed()
+    {
+        var (name, owner) = await Registry.ModelWithVersionsAsync(1);
+        SignIn(owner);
+        var page = RenderPage<ModelPage>(p => p.Add(x => x.Name, name));
+        page.WaitForAssertion(() => Assert.Single(page.FindAll("[aria-label=Versions] tbody tr")));
+
+        // Written beneath the services, so no change is raised: as when another instance's notice was lost.
+        await Registry.QueryAsync(async db =>
+        {
+            var model = await db.Models.SingleAsync(m => m.Name == name);
+            model.Description = "Missed while the feed was down";
+            return await db.SaveChangesAsync();
+        });
+        Assert.DoesNotContain("Missed while the feed was down", page.Markup);
+
+        Services.GetRequiredService<RegistryChanges>().Publish([RegistryChange.Anything]);
+
+        page.WaitForAssertion(() => Assert.Contains("Missed while the feed was down", page.Markup), TimeSpan.FromSeconds(5));
     }
 
     [Fact]

@@ -32,4 +32,15 @@ public class ChangeNoticeTests
         Assert.All(notices, n => Assert.True(Encoding.UTF8.GetByteCount(n) < 8000, $"{Encoding.UTF8.GetByteCount(n)} bytes"));
         Assert.Equal(changes, notices.SelectMany(n => ChangeNotice.Decode(n).Changes));
     }
+
+    [Fact]
+    public void A_change_touches_only_its_own_model_whatever_the_case_and_Anything_touches_every_model()
+    {
+        var change = new RegistryChange("Fraud-Detector", 1, ActivityKind.Transitioned);
+
+        Assert.True(change.Touches("fraud-detector"));
+        Assert.False(change.Touches("churn"));
+        Assert.False(new RegistryChange("", null, ActivityKind.UserRolesChanged).Touches("churn")); // an admin's change of no model
+        Assert.True(RegistryChange.Anything.Touches("churn"));
+    }
 }

@@ -45,8 +45,8 @@ internal static class ChangeNotice
 /// <summary>
 /// On PostgreSQL, LISTENs for the changes other instances commit and raises them on this instance's
 /// <see cref="RegistryChanges"/>, so pages open here refresh as for a change made here. Its own notices it
-/// ignores (this instance raised those already). A lost connection is reopened; changes sent while it was
-/// down are not replayed, a reload shows them.
+/// ignores (this instance raised those already). A lost connection is reopened, and since the changes sent
+/// while it was down are gone, it then raises <see cref="RegistryChange.Anything"/>: every open page reloads.
 /// </summary>
 internal sealed class ChangeFeedListener(string connectionString, RegistryChanges changes, ILogger<ChangeFeedListener> logger) : BackgroundService
 {
@@ -65,7 +65,11 @@ internal sealed class ChangeFeedListener(string connectionString, RegistryChange
         {
             try
             {
-                connection ??= await ListenAsync(stoppingToken);
+                if (connection is null)
+                {
+                    connection = await ListenAsync(stoppingToken);
+                    changes.Publish([RegistryChange.Anything]);
+                }
                 await connection.WaitAsync(stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

@@ -3,7 +3,18 @@ using RegistryPortal.Domain;
 namespace RegistryPortal.Registry;
 
 /// <summary>One committed change, as open pages need to know of it.</summary>
-public sealed record RegistryChange(string ModelName, int? Version, ActivityKind Kind);
+public sealed record RegistryChange(string ModelName, int? Version, ActivityKind? Kind)
+{
+    /// <summary>
+    /// Anything may have changed: raised when this instance may have missed other instances' changes (its
+    /// listening connection was lost), so every open page reloads what it shows.
+    /// </summary>
+    public static readonly RegistryChange Anything = new("", null, null);
+
+    /// <summary>Whether a page showing <paramref name="modelName"/> should reload.</summary>
+    public bool Touches(string? modelName) =>
+        this == Anything || string.Equals(ModelName, modelName, StringComparison.OrdinalIgnoreCase);
+}
 
 /// <summary>
 /// Tells open pages what changed after each committed write, so they refresh without a reload.
