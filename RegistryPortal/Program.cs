@@ -19,6 +19,7 @@ builder.Services.AddRegistryHealthChecks();
 builder.Services.AddRegistryIdentity(builder.Configuration);
 builder.Services.AddRegistry();
 builder.Services.AddMlflowApi();
+builder.Services.AddLargeBlockMemoryPool();
 
 var app = builder.Build();
 

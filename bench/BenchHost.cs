@@ -9,6 +9,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using RegistryPortal.Api;
 using RegistryPortal.Data;
 using RegistryPortal.Security;
 
@@ -89,5 +90,12 @@ public sealed class BenchHost : IAsyncDisposable
             .UseSetting("Admin:Email", AdminEmail)
             .UseSetting("Admin:Password", AdminPassword)
             .UseSetting("Demo:Seed", "false");
+
+        /// <summary>UseKestrel above registers Kestrel's own memory pool again; the app's, as Program registers it, goes back on top.</summary>
+        protected override IHost CreateHost(IHostBuilder builder)
+        {
+            builder.ConfigureServices(services => services.AddLargeBlockMemoryPool());
+            return base.CreateHost(builder);
+        }
     }
 }

@@ -101,6 +101,52 @@ public class MlflowClientWorkflowTests(ApiApp app)
     }
 
     [Theory]
+    [InlineData(9_900L, null, 9_900, 10_000)] // open-ended
+    [InlineData(null, 300L, 9_700, 10_000)] // the last 300 bytes
+    [InlineData(0L, 0L, 0, 1)]
+    [InlineData(9_000L, 20_000L, 9_000, 10_000)] // past the end: cut at the end
+    public async Task Artifact_ranges_send_exactly_their_bytes_with_their_headers(long? from, long? to, int start, int end)
+    {
+        var client = (await app.UserAsync(Roles.Editor)).Client;
+        var bytes = Enumerable.Range(0, 10_000).Select(i => (byte)(i * 13)).ToArray();
+        var path = $"/api/2.0/mlflow-artifacts/artifacts/range-{Guid.NewGuid():N}/blob.bin";
+        Assert.Equal(HttpStatusCode.OK, (await client.PutAsync(path, new ByteArrayContent(bytes))).StatusCode);
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.Range = new RangeHeaderValue(from, to);
+        var response = await client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.PartialContent, response.StatusCode);
+        Assert.Equal(bytes[start..end], await response.Content.ReadAsByteArrayAsync());
+        Assert.Equal(end - start, response.Content.Headers.ContentLength);
+        Assert.Equal($"bytes {start}-{end - 1}/10000", response.Content.Headers.ContentRange!.ToString());
+        Assert.Equal("application/octet-stream", response.Content.Headers.ContentType!.MediaType);
+        Assert.Equal("blob.bin", response.Content.Headers.ContentDisposition!.FileName);
+    }
+
+    [Fact]
+    public async Task Artifact_downloads_send_the_whole_file_with_its_headers_and_refuse_ranges_past_its_end()
+    {
+        var client = (await app.UserAsync(Roles.Editor)).Client;
+        var bytes = Enumerable.Range(0, 700_000).Select(i => (byte)(i % 251)).ToArray(); // several chunks of the sender
+        var path = $"/api/2.0/mlflow-artifacts/artifacts/range-{Guid.NewGuid():N}/weights.bin";
+        Assert.Equal(HttpStatusCode.OK, (await client.PutAsync(path, new ByteArrayContent(bytes))).StatusCode);
+
+        var whole = await client.GetAsync(path);
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.Range = new RangeHeaderValue(700_000, null);
+        var beyond = await client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, whole.StatusCode);
+        Assert.Equal(bytes, await whole.Content.ReadAsByteArrayAsync());
+        Assert.Equal(700_000, whole.Content.Headers.ContentLength);
+        Assert.Equal("bytes", whole.Headers.AcceptRanges.Single());
+        Assert.Equal("weights.bin", whole.Content.Headers.ContentDisposition!.FileName);
+        Assert.Equal(HttpStatusCode.RequestedRangeNotSatisfiable, beyond.StatusCode);
+        Assert.Equal("bytes */700000", beyond.Content.Headers.ContentRange!.ToString());
+    }
+
+    [Theory]
     [InlineData("..%2F..%2Fetc%2Fpasswd")]
     [InlineData("a/..%2F..%2F..%2Fsecret")]
     [InlineData("uploads/someone/x")]

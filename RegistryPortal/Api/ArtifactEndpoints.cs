@@ -24,14 +24,17 @@ public static class ArtifactEndpoints
                 path = Unencoded(path);
                 // Models can be gigabytes; the body streams to disk, so the store's file size limit is the one that applies.
                 if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit) limit.MaxRequestBodySize = null;
-                await service.UploadAsync(actor, path, http.Request.Body, http.Request.ContentLength, ct);
+                await service.UploadAsync(actor, path, http.Request.BodyReader, http.Request.ContentLength, ct);
                 return Results.Json(new { }, ApiResults.Json);
             }));
 
             artifacts.MapGet("{**path}", (string path, HttpContext http, ArtifactService service) => RunAsync(http, async (actor, ct) =>
-                await service.FileAsync(actor, path = Unencoded(path), ct) is { } file
-                    ? Results.File(file, "application/octet-stream", Path.GetFileName(file), enableRangeProcessing: true)
-                    : ApiResults.Error(ApiErrorCode.ResourceDoesNotExist, $"File '{path}' does not exist.")));
+            {
+                if (await service.FileAsync(actor, path = Unencoded(path), ct) is not { } file)
+                    return ApiResults.Error(ApiErrorCode.ResourceDoesNotExist, $"File '{path}' does not exist.");
+                DirectFileBody.Use(http);
+                return Results.File(file, "application/octet-stream", Path.GetFileName(file), enableRangeProcessing: true);
+            }));
 
             artifacts.MapGet("", (HttpContext http, ArtifactService service) => RunAsync(http, async (actor, ct) =>
             {

@@ -1,3 +1,4 @@
+using System.IO.Pipelines;
 using RegistryPortal.Registry;
 using RegistryPortal.Security;
 
@@ -6,7 +7,7 @@ namespace RegistryPortal.Tracking;
 /// <summary>The artifact store as users reach it: reading needs the Reader role, writing the Editor role.</summary>
 public sealed class ArtifactService(RegistryStore store, ArtifactStore artifacts)
 {
-    public async Task<long> UploadAsync(Actor actor, string path, Stream content, long? declaredLength, CancellationToken ct)
+    public async Task<long> UploadAsync(Actor actor, string path, PipeReader content, long? declaredLength, CancellationToken ct)
     {
         await store.ReadAsync(actor, op => { TrackingRules.DemandLog(op); return Task.FromResult(true); }, ct);
         return await artifacts.SaveAsync(path, content, ct, declaredLength);

@@ -1,3 +1,4 @@
+using System.IO.Pipelines;
 using RegistryPortal.Domain;
 using RegistryPortal.Registry;
 
@@ -31,13 +32,23 @@ public sealed class ArtifactStore(IConfiguration configuration)
 
     private FileSizeLimit Limit { get; } = FileSizeLimit.From(configuration);
 
-    /// <summary>Streams a file into the store; one whose declared length is over the size limit is refused unread.</summary>
-    public async Task<long> SaveAsync(string artifactPath, Stream content, CancellationToken ct, long? declaredLength = null)
+    public async Task<long> SaveAsync(string artifactPath, Stream content, CancellationToken ct)
+    {
+        var reader = PipeReader.Create(content, new StreamPipeReaderOptions(bufferSize: 1 << 16, leaveOpen: true));
+        try { return await SaveAsync(artifactPath, reader, ct); }
+        finally { await reader.CompleteAsync(); }
+    }
+
+    /// <summary>
+    /// Streams a file into the store; one whose declared length (a length the sender is held to, such as an
+    /// HTTP Content-Length) is over the size limit is refused unread.
+    /// </summary>
+    public async Task<long> SaveAsync(string artifactPath, PipeReader content, CancellationToken ct, long? declaredLength = null)
     {
         var target = PhysicalPath(artifactPath);
         if (Directory.Exists(target)) throw RegistryError.InvalidValue($"'{artifactPath}' is a folder; upload files into it instead.");
         Limit.Check(declaredLength, artifactPath);
-        return await AtomicFile.WriteAsync(target, content, Limit, ct);
+        return await AtomicFile.WriteAsync(target, content, Limit, declaredLength, ct);
     }
 
     /// <summary>The physical file of an artifact, or null when there is no such file.</summary>
