@@ -9,7 +9,7 @@ namespace RegistryPortal.Bench;
 /// </summary>
 public static class ArtifactFigure
 {
-    private const string Path_ = "/api/2.0/mlflow-artifacts/artifacts/bench/big-artifact.bin";
+    private const string Proxy = "/api/2.0/mlflow-artifacts/artifacts/bench/";
     private const long MemoryFlatBytes = 64L << 20;
 
     public static async Task<List<Figure>> RunAsync(BenchHost host, BenchOptions options, TextWriter log)
@@ -28,42 +28,41 @@ public static class ArtifactFigure
         long uploadPeak = 0, downloadPeak = 0;
         var copy = Path.Combine(folder, "cp-copy.bin");
         var downloaded = Path.Combine(folder, "downloaded.bin");
-        string? stored = null;
+        // One small untimed round first, so the rounds time the transfer and not the JIT compiling its code.
+        var warmUp = Path.Combine(folder, "warm-up.bin");
+        await WriteRandomFileAsync(warmUp, Math.Min(bytes, 64L << 20));
+        await UploadAsync(client, warmUp, Proxy + "warm-up.bin");
+        await DownloadAsync(client, Proxy + "warm-up.bin", downloaded);
+        File.Delete(warmUp);
+        File.Delete(downloaded);
         for (var round = 0; round < Rounds; round++)
         {
+            // Each round uploads a new artifact, as cp writes a new file: replacing one would also time freeing it.
+            var path = $"{Proxy}round-{round}/big-artifact.bin";
             cpTimes.Add(await CpAsync(source, copy));
             File.Delete(copy);
             using (var sampler = new MemorySampler())
             {
                 var watch = Stopwatch.StartNew();
-                await using var file = new FileStream(source, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0);
-                using var content = new StreamContent(file, 1 << 16);
-                content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
-                content.Headers.ContentLength = bytes;
-                using var response = await client.PutAsync(Path_, content);
-                if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"PUT answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+                await UploadAsync(client, source, path);
                 uploadTimes.Add(watch.Elapsed.TotalSeconds);
                 uploadPeak = Math.Max(uploadPeak, sampler.Peak);
             }
-            stored ??= Directory.EnumerateFiles(host.ArtifactsFolder, "big-artifact.bin", SearchOption.AllDirectories).Single();
+            var stored = Directory.EnumerateFiles(host.ArtifactsFolder, "big-artifact.bin", SearchOption.AllDirectories).Single();
             if (new FileInfo(stored).Length != bytes) throw new InvalidOperationException("The uploaded artifact has the wrong size.");
 
             using (var sampler = new MemorySampler())
             {
                 var watch = Stopwatch.StartNew();
-                using var response = await client.GetAsync(Path_, HttpCompletionOption.ResponseHeadersRead);
-                response.EnsureSuccessStatusCode();
-                await using (var body = await response.Content.ReadAsStreamAsync())
-                {
-                    await SaveAsync(body, downloaded, response.Content.Headers.ContentLength);
-                }
+                await DownloadAsync(client, path, downloaded);
                 downloadTimes.Add(watch.Elapsed.TotalSeconds);
                 downloadPeak = Math.Max(downloadPeak, sampler.Peak);
             }
             if (new FileInfo(downloaded).Length != bytes) throw new InvalidOperationException("The downloaded artifact has the wrong size.");
             File.Delete(downloaded);
+            File.Delete(stored);
         }
-        foreach (var f in new[] { source, stored! }) File.Delete(f);
+        File.Delete(source);
         var cpSeconds = Median(cpTimes);
         var (upload, download) = (Median(uploadTimes), Median(downloadTimes));
 
@@ -81,13 +80,31 @@ public static class ArtifactFigure
         return [Speed("upload (PUT)", upload, uploadPeak), Speed("download (GET)", download, downloadPeak)];
     }
 
-    private const int Rounds = 3;
+    private const int Rounds = 5;
+
+    private static async Task UploadAsync(HttpClient client, string file, string path)
+    {
+        await using var content = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0);
+        using var body = new StreamContent(content, 1 << 18);
+        body.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+        body.Headers.ContentLength = content.Length;
+        using var response = await client.PutAsync(path, body);
+        if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"PUT answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+    }
+
+    private static async Task DownloadAsync(HttpClient client, string path, string file)
+    {
+        using var response = await client.GetAsync(path, HttpCompletionOption.ResponseHeadersRead);
+        response.EnsureSuccessStatusCode();
+        await using var body = await response.Content.ReadAsStreamAsync();
+        await SaveAsync(body, file, response.Content.Headers.ContentLength);
+    }
 
     private static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
 
     private static async Task WriteRandomFileAsync(string path, long bytes)
     {
-        var buffer = new byte[1 << 20];
+        var buffer = new byte[256 << 10];
         new Random(3).NextBytes(buffer);
         await using var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true);
         for (long written = 0; written < bytes; written += buffer.Length)
