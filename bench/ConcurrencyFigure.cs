@@ -40,7 +40,8 @@ public static class ConcurrencyFigure
         var run = Guid.NewGuid().ToString("N")[..6]; // a kept data folder (--data) may already have hot models
         for (var i = 0; i < HotModels; i++)
         {
-            var name = $"hot-{run}-{i}";
+            // After the generated m… models by name, so the page figures of a kept data folder still open on m0.
+            var name = $"z-hot-{run}-{i}";
             await models.CreateAsync(admin, name);
             if (i % 2 == 0) await models.SetOneVersionPerStageAsync(admin, name, true);
             for (var v = 0; v < 3; v++) await versions.RegisterAsync(admin, new NewVersion(name, $"s3://bench/{name}/seed-{v}"));
