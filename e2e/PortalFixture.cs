@@ -6,7 +6,9 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Playwright;
+using RegistryPortal.Api;
 using RegistryPortal.Data;
 using RegistryPortal.Domain;
 using RegistryPortal.Registry;
@@ -126,6 +128,13 @@ internal sealed class PortalFactory(string dataFolder) : WebApplicationFactory<P
         .UseSetting("Admin:Email", PortalFixture.AdminEmail)
         .UseSetting("Admin:Password", PortalFixture.AdminPassword)
         .UseSetting("Demo:Seed", "true");
+
+    /// <summary>The fixture's UseKestrel registers Kestrel's own memory pool again; the app's goes back on top, so journeys run as deployed.</summary>
+    protected override IHost CreateHost(IHostBuilder builder)
+    {
+        builder.ConfigureServices(services => services.AddLargeBlockMemoryPool());
+        return base.CreateHost(builder);
+    }
 }
 
 /// <summary>An account made for one test: what its owner types to sign in, and the name the pages show.</summary>
