@@ -64,20 +64,20 @@ public static class ArtifactFigure
         }
         File.Delete(source);
         var cpSeconds = Median(cpTimes);
-        var (upload, download) = (Median(uploadTimes), Median(downloadTimes));
 
-        Figure Speed(string what, double seconds, long peak)
+        Figure Speed(string what, List<double> times, long peak)
         {
+            var seconds = Median(times);
             var ratio = cpSeconds / seconds;
             var growth = Math.Max(0, peak - baseline);
             var met = ratio >= 0.5 && growth <= MemoryFlatBytes;
             log.WriteLine($"  artifact {what}: {mb / seconds:0} MB/s, cp {mb / cpSeconds:0} MB/s, ratio {ratio:0.00}; managed heap +{growth >> 20} MB at peak; " +
-                $"rounds {Speeds(what.Contains("PUT") ? uploadTimes : downloadTimes)} MB/s, cp {Speeds(cpTimes)} MB/s");
+                $"rounds {Speeds(times)} MB/s, cp {Speeds(cpTimes)} MB/s");
             return new Figure($"artifact {what} {options.ArtifactMb} MB, speed / cp speed", ratio, null, "×", "≥ 0.5 × cp; memory flat (≤ +64 MB)", met, Rounds,
                 $"median of {Rounds}: {mb / seconds:0} MB/s vs cp {mb / cpSeconds:0} MB/s; managed heap +{growth / (double)(1 << 20):0} MB at peak");
         }
         string Speeds(List<double> times) => string.Join(" ", times.Select(t => (mb / t).ToString("0")));
-        return [Speed("upload (PUT)", upload, uploadPeak), Speed("download (GET)", download, downloadPeak)];
+        return [Speed("upload (PUT)", uploadTimes, uploadPeak), Speed("download (GET)", downloadTimes, downloadPeak)];
     }
 
     private const int Rounds = 5;

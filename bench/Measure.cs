@@ -39,10 +39,8 @@ public static class Measure
     /// <summary>GETs <paramref name="url"/>, reads the whole body, and fails on anything but 200.</summary>
     public static async Task<string> GetAsync(HttpClient client, string url)
     {
-        using var response = await client.GetAsync(url);
-        var body = await response.Content.ReadAsStringAsync();
-        if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"GET {url} answered {(int)response.StatusCode}: {Truncate(body)}");
-        return body;
+        using var response = await OkAsync(client, url);
+        return await response.Content.ReadAsStringAsync();
     }
 
     /// <summary>
@@ -52,9 +50,7 @@ public static class Measure
     /// </summary>
     public static async Task<long> DrainAsync(HttpClient client, string url)
     {
-        using var response = await client.GetAsync(url, HttpCompletionOption.ResponseHeadersRead);
-        if (!response.IsSuccessStatusCode)
-            throw new InvalidOperationException($"GET {url} answered {(int)response.StatusCode}: {Truncate(await response.Content.ReadAsStringAsync())}");
+        using var response = await OkAsync(client, url);
         await using var body = await response.Content.ReadAsStreamAsync();
         long total = 0;
         int read;
@@ -68,11 +64,18 @@ public static class Measure
     /// <summary>GETs <paramref name="url"/> and parses the body as it streams in, failing on anything but 200.</summary>
     public static async Task<JsonDocument> GetJsonAsync(HttpClient client, string url)
     {
-        using var response = await client.GetAsync(url, HttpCompletionOption.ResponseHeadersRead);
-        if (!response.IsSuccessStatusCode)
-            throw new InvalidOperationException($"GET {url} answered {(int)response.StatusCode}: {Truncate(await response.Content.ReadAsStringAsync())}");
+        using var response = await OkAsync(client, url);
         await using var body = await response.Content.ReadAsStreamAsync();
         return await JsonDocument.ParseAsync(body);
+    }
+
+    /// <summary>The answer to a GET of <paramref name="url"/>, its body still to read; anything but 200 fails with what the body says.</summary>
+    private static async Task<HttpResponseMessage> OkAsync(HttpClient client, string url)
+    {
+        var response = await client.GetAsync(url, HttpCompletionOption.ResponseHeadersRead);
+        if (response.IsSuccessStatusCode) return response;
+        using (response)
+            throw new InvalidOperationException($"GET {url} answered {(int)response.StatusCode}: {Truncate(await response.Content.ReadAsStringAsync())}");
     }
 
     public static string Truncate(string text, int length = 300) => text.Length <= length ? text : text[..length] + "…";

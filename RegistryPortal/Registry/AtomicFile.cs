@@ -11,10 +11,14 @@ public static class AtomicFile
     public const string PartialSuffix = ".partial";
 
     /// <inheritdoc cref="WriteAsync(string, PipeReader, FileSizeLimit, long?, CancellationToken)"/>
-    public static async Task<long> WriteAsync(string target, Stream content, FileSizeLimit limit, CancellationToken ct)
+    public static Task<long> WriteAsync(string target, Stream content, FileSizeLimit limit, CancellationToken ct) =>
+        ReadAsPipeAsync(content, reader => WriteAsync(target, reader, limit, null, ct));
+
+    /// <summary>Hands <paramref name="write"/> a pipe over <paramref name="content"/>, which stays open for its owner.</summary>
+    public static async Task<long> ReadAsPipeAsync(Stream content, Func<PipeReader, Task<long>> write)
     {
         var reader = PipeReader.Create(content, new StreamPipeReaderOptions(bufferSize: 1 << 16, leaveOpen: true));
-        try { return await WriteAsync(target, reader, limit, null, ct); }
+        try { return await write(reader); }
         finally { await reader.CompleteAsync(); }
     }
 

@@ -32,12 +32,8 @@ public sealed class ArtifactStore(IConfiguration configuration)
 
     private FileSizeLimit Limit { get; } = FileSizeLimit.From(configuration);
 
-    public async Task<long> SaveAsync(string artifactPath, Stream content, CancellationToken ct)
-    {
-        var reader = PipeReader.Create(content, new StreamPipeReaderOptions(bufferSize: 1 << 16, leaveOpen: true));
-        try { return await SaveAsync(artifactPath, reader, ct); }
-        finally { await reader.CompleteAsync(); }
-    }
+    public Task<long> SaveAsync(string artifactPath, Stream content, CancellationToken ct) =>
+        AtomicFile.ReadAsPipeAsync(content, reader => SaveAsync(artifactPath, reader, ct));
 
     /// <summary>
     /// Streams a file into the store; one whose declared length (a length the sender is held to, such as an
