@@ -55,8 +55,8 @@ public class MlflowClientWorkflowTests(ApiApp app)
 
         Ok(await client.ApiPostAsync("registered-models/create", new { name = modelName }));
         var created = Ok(await client.ApiPostAsync("model-versions/create", new { name = modelName, source = $"{artifactUri}/model", run_id = runId }));
-        Assert.Equal("PENDING_REGISTRATION", (string?)created.Json["model_version"]!["status"]);
-        await app.Service<RegistryPortal.Tracking.ModelRegistration>().WhenIdleAsync();
+        // A small model is copied within the registration's wait, so it answers READY as MLflow's own server does.
+        Assert.Equal("READY", (string?)created.Json["model_version"]!["status"]);
         Assert.Equal("READY", (string?)Ok(await client.ApiGetAsync($"model-versions/get?name={Q(modelName)}&version=1")).Json["model_version"]!["status"]);
         Ok(await client.ApiPostAsync("model-versions/transition-stage", new { name = modelName, version = "1", stage = "staging", archive_existing_versions = false }));
         var latest = Ok(await client.ApiPostAsync("registered-models/get-latest-versions", new { name = modelName, stages = new[] { "Staging" } }));

@@ -209,7 +209,8 @@ public class TrackingApiTests(ApiApp app)
             {"run": {"info": {"run_id": "{{{runId}}}", "run_uuid": "{{{runId}}}", "run_name": "train", "experiment_id": "{{{experimentId}}}",
                "user_id": "{{{editor.Actor.UserId}}}", "status": "RUNNING", "start_time": 1700000000000,
                "artifact_uri": "mlflow-artifacts:/{{{experimentId}}}/{{{runId}}}/artifacts", "lifecycle_stage": "active"},
-              "data": {"metrics": [], "params": [], "tags": [{"key": "mlflow.source.name", "value": "train.py"}]} } }
+              "data": {"metrics": [], "params": [], "tags": [{"key": "mlflow.source.name", "value": "train.py"}]},
+              "inputs": {}, "outputs": {} } }
             """, created);
     }
 
@@ -247,7 +248,8 @@ public class TrackingApiTests(ApiApp app)
                "user_id": "{{{editor.Actor.UserId}}}", "status": "RUNNING", "start_time": 1700000000000,
                "artifact_uri": "mlflow-artifacts:/{{{experimentId}}}/{{{runId}}}/artifacts", "lifecycle_stage": "active"},
               "data": {"metrics": [{"key": "auc", "value": 0.9, "timestamp": 1700000002000, "step": 2}],
-                       "params": [{"key": "lr", "value": "0.1"}], "tags": [{"key": "stage", "value": "tuning"}]} } }
+                       "params": [{"key": "lr", "value": "0.1"}], "tags": [{"key": "stage", "value": "tuning"}]},
+              "inputs": {}, "outputs": {} } }
             """, byId);
         Assert.Equal(byId.Json.ToJsonString(), byUuid.Json.ToJsonString());
     }

@@ -36,12 +36,14 @@ public sealed class TestRegistry : IAsyncDisposable
 
     public static DatabaseProvider Provider => Postgres is null ? DatabaseProvider.Sqlite : DatabaseProvider.Postgres;
 
-    public static async Task<TestRegistry> CreateAsync()
+    /// <param name="extraSettings">Settings of the app's own beyond the artifact root (Registry:RegistrationWaitSeconds).</param>
+    public static async Task<TestRegistry> CreateAsync(IReadOnlyDictionary<string, string?>? extraSettings = null)
     {
         var folder = Path.Combine(Path.GetTempPath(), "registry-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);
         var settings = new ConfigurationBuilder()
             .AddInMemoryCollection(new Dictionary<string, string?> { ["Artifacts:Root"] = Path.Combine(folder, "artifacts") })
+            .AddInMemoryCollection(extraSettings ?? new Dictionary<string, string?>())
             .Build();
         var postgresDatabase = Postgres is null ? null : await Postgres.CreateMigratedSchemaAsync();
         var services = new ServiceCollection()

@@ -33,6 +33,7 @@ public static class MlflowApi
             api.MapRegistryEndpoints();
             api.MapTransitionRequestEndpoints();
             api.MapTrackingEndpoints();
+            api.MapLoggedModelEndpoints();
             // Any other path or method under the prefix: MLflow's answer for an unknown endpoint.
             api.Map("{**path}", (HttpContext http) => ApiResults.Error(ApiErrorCode.EndpointNotFound,
                 $"No API endpoint found for {http.Request.Method} {http.Request.PathBase}{http.Request.Path}"));

@@ -104,7 +104,7 @@ public static class RegistryEndpoints
             {
                 var created = await registration.RegisterAsync(actor, new NewVersion(
                     req.Required("name"), req.Required("source"), req.Optional("run_id"), req.Optional("run_link"),
-                    req.Optional("description"), req.Tags()), ct);
+                    req.Optional("description"), req.Tags(), LoggedModelId: req.Optional("model_id") is { Length: > 0 } id ? id : null), ct);
                 return new { model_version = WireFormat.Version(created) };
             }));
 

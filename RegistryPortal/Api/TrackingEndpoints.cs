@@ -110,7 +110,8 @@ public static class TrackingEndpoints
     }
 
     private static MetricValue Metric(ApiRequest req) =>
-        new(req.Required("key"), req.RequiredDouble("value"), req.OptionalLong("timestamp") ?? 0, req.OptionalLong("step") ?? 0);
+        new(req.Required("key"), req.RequiredDouble("value"), req.OptionalLong("timestamp") ?? 0, req.OptionalLong("step") ?? 0,
+            NullIfEmpty(req.Optional("model_id")));
 
     /// <summary>One of log-batch's metrics, <c>{"key", "value", "timestamp", "step"}</c>, read as log-metric reads its fields.</summary>
     private static MetricValue BatchMetric(System.Text.Json.JsonElement metric, int index)
@@ -118,6 +119,8 @@ public static class TrackingEndpoints
         var at = $"metrics[{index}].";
         var fields = ApiRequest.FromObject(metric, at);
         return new MetricValue(fields.Required(at + "key"), fields.RequiredDouble(at + "value"),
-            fields.OptionalLong(at + "timestamp") ?? 0, fields.OptionalLong(at + "step") ?? 0);
+            fields.OptionalLong(at + "timestamp") ?? 0, fields.OptionalLong(at + "step") ?? 0, NullIfEmpty(fields.Optional(at + "model_id")));
     }
+
+    private static string? NullIfEmpty(string? text) => string.IsNullOrEmpty(text) ? null : text;
 }

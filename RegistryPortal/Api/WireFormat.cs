@@ -15,7 +15,9 @@ public sealed record AliasJson(string Alias, string Version);
 public sealed record ModelVersionJson(
     string Name, string Version, long CreationTimestamp, long LastUpdatedTimestamp, string UserId, string CurrentStage,
     string Description, string Source, string RunId, string Status, string StatusMessage, IReadOnlyList<TagJson> Tags,
-    string RunLink, IReadOnlyList<string> Aliases);
+    string RunLink, IReadOnlyList<string> Aliases,
+    /// <summary>MLflow 3: the logged model the version was registered from; left out for other versions.</summary>
+    string? ModelId = null);
 
 public sealed record RegisteredModelJson(
     string Name, long CreationTimestamp, long LastUpdatedTimestamp, string UserId, string Description,
@@ -42,7 +44,7 @@ public static class WireFormat
     public static ModelVersionJson Version(VersionView v) => new(
         v.ModelName, Text(v.Version), EpochMilliseconds(v.CreatedAt), EpochMilliseconds(v.UpdatedAt), v.CreatedBy,
         v.Stage.ToString(), v.Description, v.Source, v.RunId, v.Status.WireName(), v.StatusMessage, Tags(v.Tags),
-        v.RunLink, v.Aliases);
+        v.RunLink, v.Aliases, v.LoggedModelId.Length == 0 ? null : v.LoggedModelId);
 
     public static RegisteredModelJson Model(RegisteredModelView m) => new(
         m.Name, EpochMilliseconds(m.CreatedAt), EpochMilliseconds(m.UpdatedAt), m.CreatedBy, m.Description,

@@ -34,6 +34,8 @@ internal sealed class ModelVersionConfiguration : IEntityTypeConfiguration<Model
         // (ModelId, Number) is, and declared so that SQLite knows nothing after Number decides the order.
         version.HasIndex(v => new { v.ModelId, v.UpdatedAt, v.Number }).IsUnique();
         version.HasIndex(v => v.RunId);
+        version.Property(v => v.LoggedModelId).HasMaxLength(34);
+        version.HasIndex(v => v.LoggedModelId);
         version.Property(v => v.CreatedById).HasMaxLength(450);
         version.Property(v => v.ConcurrencyStamp).IsConcurrencyToken();
         version.HasMany(v => v.Tags).WithOne().HasForeignKey(t => t.VersionId).OnDelete(DeleteBehavior.Cascade);

@@ -35,6 +35,11 @@ public class RegistryDbContext : IdentityDbContext<ApplicationUser>, IDataProtec
     public DbSet<RunParam> RunParams => Set<RunParam>();
     public DbSet<RunTag> RunTags => Set<RunTag>();
     public DbSet<RunMetric> RunMetrics => Set<RunMetric>();
+    public DbSet<LoggedModel> LoggedModels => Set<LoggedModel>();
+    public DbSet<LoggedModelParam> LoggedModelParams => Set<LoggedModelParam>();
+    public DbSet<LoggedModelTag> LoggedModelTags => Set<LoggedModelTag>();
+    public DbSet<LoggedModelMetric> LoggedModelMetrics => Set<LoggedModelMetric>();
+    public DbSet<RunModelOutput> RunModelOutputs => Set<RunModelOutput>();
     public DbSet<AccessToken> AccessTokens => Set<AccessToken>();
     /// <summary>ASP.NET Core Data Protection's keys: every instance on the database signs and reads the same cookies.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();

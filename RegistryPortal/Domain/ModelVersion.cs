@@ -11,6 +11,8 @@ public class ModelVersion
     /// <summary>The experiment run that produced the version (lineage); empty for an uploaded model.</summary>
     public string RunId { get; set; } = "";
     public string RunLink { get; set; } = "";
+    /// <summary>The MLflow 3 logged model it was registered from (<c>m-…</c>, <c>model_id</c> on the wire); empty for other sources.</summary>
+    public string LoggedModelId { get; set; } = "";
     /// <summary>Where the registry keeps its own copy of the files (get-download-uri); empty: the source itself.</summary>
     public string StorageLocation { get; set; } = "";
     public VersionStatus Status { get; set; } = VersionStatus.Ready;

@@ -27,6 +27,7 @@ public static class RegistryServices
         services.AddSingleton<RegistrySearchService>();
         services.AddSingleton<ExperimentService>();
         services.AddSingleton<RunService>();
+        services.AddSingleton<LoggedModelService>();
         services.AddSingleton<ArtifactStore>();
         services.AddSingleton<ArtifactService>();
         services.AddSingleton<ModelRegistration>();

@@ -10,7 +10,9 @@ public sealed record NewVersion(
     /// <summary>True while the files are still being copied: the version starts PENDING_REGISTRATION.</summary>
     bool Pending = false,
     /// <summary>Where the registry keeps the files, when it already has them (an upload).</summary>
-    string? StorageLocation = null);
+    string? StorageLocation = null,
+    /// <summary>The MLflow 3 logged model the version is made from (<c>m-…</c>): the version keeps the link.</summary>
+    string? LoggedModelId = null);
 
 /// <summary>Model versions: register, read, list, description, tags, delete.</summary>
 public sealed class VersionService(RegistryStore store)
@@ -32,6 +34,7 @@ public sealed class VersionService(RegistryStore store)
                 ModelId = model.Id, Number = model.LastVersionNumber, Source = request.Source.Trim(),
                 RunId = request.RunId?.Trim() ?? "", RunLink = request.RunLink?.Trim() ?? "",
                 StorageLocation = request.StorageLocation ?? "",
+                LoggedModelId = request.LoggedModelId ?? "",
                 Description = request.Description ?? "",
                 Status = request.Pending ? VersionStatus.PendingRegistration : VersionStatus.Ready,
                 CreatedById = op.Actor.UserId, CreatedAt = op.Now, UpdatedAt = op.Now,
@@ -39,6 +42,8 @@ public sealed class VersionService(RegistryStore store)
             };
             op.Db.Versions.Add(version);
             op.Record(ActivityKind.VersionRegistered, model, version, detail: version.Source);
+            if (version.LoggedModelId.Length > 0)
+                await Tracking.LoggedModelService.RecordRegistrationAsync(op, version.LoggedModelId, model.Name, version.Number);
             return await ViewAsync(op, model, version);
         }, ct);
 
@@ -162,7 +167,7 @@ public sealed class VersionService(RegistryStore store)
         new(model.Name, v.Number, v.Stage, v.Status, v.StatusMessage, v.Source, v.RunId, v.RunLink,
             string.IsNullOrEmpty(v.StorageLocation) ? v.Source : v.StorageLocation, v.Description,
             names(v.CreatedById), v.CreatedById, v.CreatedAt, v.UpdatedAt, v.ConcurrencyStamp,
-            v.Tags.OrderBy(t => t.Key).ToDictionary(t => t.Key, t => t.Value), aliases);
+            v.Tags.OrderBy(t => t.Key).ToDictionary(t => t.Key, t => t.Value), aliases, v.LoggedModelId);
 
     /// <summary>
     /// The latest READY version in each of <paramref name="stages"/> (any case; all four when none are given),

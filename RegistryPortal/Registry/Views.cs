@@ -27,7 +27,9 @@ public sealed record VersionView(
     /// <summary>Where clients download the files: the registry's own copy, or the source when it has none.</summary>
     string DownloadUri, string Description,
     string CreatedBy, string CreatedById, DateTime CreatedAt, DateTime UpdatedAt, Guid ConcurrencyStamp,
-    IReadOnlyDictionary<string, string> Tags, IReadOnlyList<string> Aliases);
+    IReadOnlyDictionary<string, string> Tags, IReadOnlyList<string> Aliases,
+    /// <summary>The MLflow 3 logged model it was registered from; empty for other sources.</summary>
+    string LoggedModelId = "");
 
 public sealed record RequestView(
     int Id, string ModelName, int Version, Stage ToStage, bool ArchiveExisting, string Comment,

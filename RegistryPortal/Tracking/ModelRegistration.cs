@@ -6,20 +6,29 @@ using RegistryPortal.Security;
 namespace RegistryPortal.Tracking;
 
 /// <summary>
-/// Registers a version from a source. A source inside the portal's artifact store (<c>runs:/…</c> or
-/// <c>mlflow-artifacts:/…</c>) is copied into the registry's own location, so deleting the run's
-/// artifacts later cannot break the version: PENDING_REGISTRATION while it copies, READY after,
-/// FAILED_REGISTRATION with the reason when the copy fails. Other URIs are registered READY as they are.
+/// Registers a version from a source. A source inside the portal's artifact store (<c>runs:/…</c>,
+/// <c>models:/m-…</c> (an MLflow 3 logged model) or <c>mlflow-artifacts:/…</c>) is copied into the registry's own
+/// location, so deleting the run's artifacts later cannot break the version: PENDING_REGISTRATION while it copies,
+/// READY after, FAILED_REGISTRATION with the reason when the copy fails. The answer waits for the copy up to
+/// Registry:RegistrationWaitSeconds (MLflow's own server answers READY), so a small model answers READY at once and
+/// a large one PENDING_REGISTRATION, finishing in the background. Other URIs are registered READY as they are.
 /// </summary>
-public sealed class ModelRegistration(VersionService versions, RunService runs, ArtifactStore artifacts, ILogger<ModelRegistration> logger)
+public sealed class ModelRegistration(VersionService versions, RunService runs, LoggedModelService loggedModels, ArtifactStore artifacts,
+    IConfiguration configuration, ILogger<ModelRegistration> logger)
 {
+    public const double DefaultWaitSeconds = 5;
+
     private readonly ConcurrentDictionary<Task, bool> copying = new();
+
+    private readonly TimeSpan wait = TimeSpan.FromSeconds(
+        configuration.GetValue<double?>("Registry:RegistrationWaitSeconds") is { } seconds && seconds >= 0 ? seconds : DefaultWaitSeconds);
 
     public async Task<VersionView> RegisterAsync(Actor actor, NewVersion request, CancellationToken ct = default)
     {
+        request = await WithLoggedModelAsync(actor, request, ct);
         // A version made from a run's folder records the run, so its page links back to it (the lineage).
         if (string.IsNullOrWhiteSpace(request.RunId) && RunIdOf(request.Source) is { } runId) request = request with { RunId = runId };
-        var folder = await LocalFolderAsync(actor, request.Source, ct);
+        var folder = await LocalFolderAsync(actor, request, ct);
         if (folder is null) return await versions.RegisterAsync(actor, request, ct);
         if (folder.StartsWith("registry/", StringComparison.Ordinal))
             return await versions.RegisterAsync(actor, request with { StorageLocation = request.Source }, ct);
@@ -28,7 +37,40 @@ public sealed class ModelRegistration(VersionService versions, RunService runs, 
         var copy = Task.Run(() => CopyAsync(actor, pending.ModelName, pending.Version, folder));
         copying[copy] = true;
         _ = copy.ContinueWith(done => copying.TryRemove(done, out _), TaskScheduler.Default);
-        return pending;
+        // The copy goes on when the caller stops waiting (or goes away): the version must not stay half-registered.
+        var finished = await Task.WhenAny(copy, Task.Delay(wait, ct).ContinueWith(_ => { }, TaskScheduler.Default)) == copy;
+        return finished ? await versions.GetAsync(actor, pending.ModelName, pending.Version, ct) : pending;
+    }
+
+    /// <summary>
+    /// A <c>models:/m-…</c> source or a <c>model_id</c> names an MLflow 3 logged model: the version keeps its id and, when
+    /// no run is given, its source run. Only a READY model registers: a PENDING one is still uploading its files.
+    /// </summary>
+    private async Task<NewVersion> WithLoggedModelAsync(Actor actor, NewVersion request, CancellationToken ct)
+    {
+        var fromSource = LoggedModelIdOf(request.Source);
+        var id = request.LoggedModelId is { Length: > 0 } given ? given.Trim() : fromSource;
+        if (id is null) return request;
+        if (fromSource is not null && fromSource != id)
+            throw RegistryError.InvalidValue($"The source names logged model {fromSource} but model_id is {id}: give the same model in both, or leave model_id out.");
+        var model = (await loggedModels.GetAsync(actor, id, ct: ct)).Info;
+        if (model.Status != LoggedModelStatuses.Ready)
+            throw RegistryError.InvalidValue(model.Status == LoggedModelStatuses.Pending
+                ? $"Logged model {id} is still {LoggedModelStatuses.Pending}: its files are uploading. Finalize it as {LoggedModelStatuses.Ready} first, then register it."
+                : $"Logged model {id} is {model.Status}: its files did not all arrive, so it cannot be registered. Log the model again.");
+        return request with
+        {
+            LoggedModelId = model.Id,
+            RunId = string.IsNullOrWhiteSpace(request.RunId) && model.SourceRunId.Length > 0 ? model.SourceRunId : request.RunId,
+        };
+    }
+
+    /// <summary>The id of a <c>models:/m-&lt;id&gt;</c> source (a logged model, not a registered <c>models:/name/3</c>), or null.</summary>
+    internal static string? LoggedModelIdOf(string? source)
+    {
+        if (source is null || !source.StartsWith("models:/m-", StringComparison.Ordinal)) return null;
+        var id = source["models:/".Length..].TrimEnd('/');
+        return id.Contains('/') ? null : id;
     }
 
     /// <summary>Completes when every copy started so far has finished (tests and shutdown wait on it).</summary>
@@ -51,8 +93,14 @@ public sealed class ModelRegistration(VersionService versions, RunService runs, 
     }
 
     /// <summary>The artifact-store folder a source names, or null when it lies outside the portal.</summary>
-    private async Task<string?> LocalFolderAsync(Actor actor, string source, CancellationToken ct)
+    private async Task<string?> LocalFolderAsync(Actor actor, NewVersion request, CancellationToken ct)
     {
+        var source = request.Source;
+        if (LoggedModelIdOf(source) is { } loggedModelId)
+        {
+            var model = (await loggedModels.GetAsync(actor, loggedModelId, ct: ct)).Info;
+            return ArtifactStore.PathOf(model.ArtifactUri)?.TrimEnd('/');
+        }
         if (ArtifactStore.PathOf(source) is { } path) return path.TrimEnd('/');
         if (!source.StartsWith("runs:/", StringComparison.Ordinal)) return null;
         // runs:/<run id>/<path inside the run's artifacts>

@@ -67,9 +67,12 @@ public sealed partial class RunService
     private static async Task<List<RunDetails>> DetailsAsync(OperationContext op, IQueryable<Run> page)
     {
         var runs = await page.Include(r => r.Params).Include(r => r.Tags).AsSplitQuery().ToListAsync(op.Ct);
-        var latest = (await LatestMetricsAsync(op, runs.Select(r => r.Id).ToList())).ToLookup(m => m.RunId);
+        var ids = runs.Select(r => r.Id).ToList();
+        var latest = (await LatestMetricsAsync(op, ids)).ToLookup(m => m.RunId);
+        var outputs = (await op.Db.RunModelOutputs.Where(o => ids.Contains(o.RunId)).ToListAsync(op.Ct)).ToLookup(o => o.RunId);
         return runs.Select(r => new RunDetails(r, r.Params.OrderBy(p => p.Key, StringComparer.Ordinal).ToList(),
-            r.Tags.OrderBy(t => t.Key, StringComparer.Ordinal).ToList(), latest[r.Id].ToList())).ToList();
+            r.Tags.OrderBy(t => t.Key, StringComparer.Ordinal).ToList(), latest[r.Id].ToList(),
+            outputs[r.Id].OrderBy(o => o.Step).ThenBy(o => o.ModelId, StringComparer.Ordinal).Select(o => new ModelOutput(o.ModelId, o.Step)).ToList())).ToList();
     }
 
     /// <summary>Every param and metric name logged in the active runs of some experiments.</summary>

@@ -5,10 +5,15 @@ using RegistryPortal.Security;
 
 namespace RegistryPortal.Tracking;
 
-/// <summary>A run with its params, tags and the latest value of each metric.</summary>
-public sealed record RunDetails(Run Info, IReadOnlyList<RunParam> Params, IReadOnlyList<RunTag> Tags, IReadOnlyList<RunMetric> LatestMetrics);
+/// <summary>A run with its params, tags, the latest value of each metric and the models it produced (<c>runs/outputs</c>).</summary>
+public sealed record RunDetails(Run Info, IReadOnlyList<RunParam> Params, IReadOnlyList<RunTag> Tags, IReadOnlyList<RunMetric> LatestMetrics,
+    IReadOnlyList<ModelOutput>? Outputs = null)
+{
+    public IReadOnlyList<ModelOutput> ModelOutputs => Outputs ?? [];
+}
 
-public sealed record MetricValue(string Key, double Value, long Timestamp, long Step);
+/// <summary>A metric value to log; <paramref name="ModelId"/> also logs it for that logged model (MLflow 3).</summary>
+public sealed record MetricValue(string Key, double Value, long Timestamp, long Step, string? ModelId = null);
 
 /// <summary>Runs: create, read, update, log params/metrics/tags/models, search.</summary>
 public sealed partial class RunService(RegistryStore store)
@@ -83,8 +88,14 @@ public sealed partial class RunService(RegistryStore store)
             foreach (var metric in metrics)
             {
                 TrackingRules.Key(metric.Key, "metric");
+                // MLflow 3's client logs a model's metric again with its model_id: the run keeps one row of it.
+                if (!string.IsNullOrEmpty(metric.ModelId) && await op.Db.RunMetrics.AnyAsync(m => m.RunId == run.Id && m.Key == metric.Key
+                        && m.Value == metric.Value && m.Timestamp == metric.Timestamp && m.Step == metric.Step, op.Ct))
+                    continue;
                 op.Db.RunMetrics.Add(new RunMetric { RunId = run.Id, Key = metric.Key, Value = metric.Value, Timestamp = metric.Timestamp, Step = metric.Step });
             }
+            await LoggedModelService.LinkMetricsAsync(op, run,
+                metrics.Where(m => !string.IsNullOrEmpty(m.ModelId)).Select(m => (m, m.ModelId!)));
             foreach (var (key, value) in tags) await SetTagAsync(op, run, key, value);
         }, ct);
 
@@ -143,7 +154,9 @@ public sealed partial class RunService(RegistryStore store)
     {
         var parameters = await op.Db.RunParams.Where(p => p.RunId == run.Id).OrderBy(p => p.Key).ToListAsync(op.Ct);
         var tags = await op.Db.RunTags.Where(t => t.RunId == run.Id).OrderBy(t => t.Key).ToListAsync(op.Ct);
-        return new RunDetails(run, parameters, tags, await LatestMetricsAsync(op, [run.Id]));
+        var outputs = await op.Db.RunModelOutputs.Where(o => o.RunId == run.Id).OrderBy(o => o.Step).ThenBy(o => o.ModelId)
+            .Select(o => new ModelOutput(o.ModelId, o.Step)).ToListAsync(op.Ct);
+        return new RunDetails(run, parameters, tags, await LatestMetricsAsync(op, [run.Id]), outputs);
     }
 
     /// <summary>Each key's latest value: the highest step, then the latest timestamp (MLflow's rule).</summary>

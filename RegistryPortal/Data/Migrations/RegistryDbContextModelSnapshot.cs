@@ -436,6 +436,11 @@ namespace RegistryPortal.Data.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("LoggedModelId")
+                        .IsRequired()
+                        .HasMaxLength(34)
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("ModelId")
                         .HasColumnType("INTEGER");
 
@@ -476,6 +481,8 @@ namespace RegistryPortal.Data.Migrations
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("LoggedModelId");
 
                     b.HasIndex("RunId");
 
@@ -672,6 +679,133 @@ namespace RegistryPortal.Data.Migrations
                     b.ToTable("ExperimentTag");
                 });
 
+            modelBuilder.Entity("RegistryPortal.Tracking.LoggedModel", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(34)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ArtifactUri")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CreatedById")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreationTime")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ExperimentId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("LastUpdatedTime")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("LifecycleStage")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ModelType")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SourceRunId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("StatusMessage")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("SourceRunId");
+
+                    b.HasIndex("ExperimentId", "CreationTime");
+
+                    b.HasIndex("ExperimentId", "Name");
+
+                    b.ToTable("LoggedModels");
+                });
+
+            modelBuilder.Entity("RegistryPortal.Tracking.LoggedModelMetric", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ModelId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RunId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Step")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Timestamp")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double>("Value")
+                        .HasColumnType("REAL");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ModelId", "Key", "Step", "Timestamp");
+
+                    b.ToTable("LoggedModelMetrics");
+                });
+
+            modelBuilder.Entity("RegistryPortal.Tracking.LoggedModelParam", b =>
+                {
+                    b.Property<string>("ModelId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Key")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Value")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("ModelId", "Key");
+
+                    b.ToTable("LoggedModelParams");
+                });
+
+            modelBuilder.Entity("RegistryPortal.Tracking.LoggedModelTag", b =>
+                {
+                    b.Property<string>("ModelId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Key")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Value")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("ModelId", "Key");
+
+                    b.ToTable("LoggedModelTags");
+                });
+
             modelBuilder.Entity("RegistryPortal.Tracking.Run", b =>
                 {
                     b.Property<string>("Id")
@@ -742,6 +876,24 @@ namespace RegistryPortal.Data.Migrations
                     b.HasIndex("RunId", "Key", "Step", "Timestamp");
 
                     b.ToTable("RunMetrics");
+                });
+
+            modelBuilder.Entity("RegistryPortal.Tracking.RunModelOutput", b =>
+                {
+                    b.Property<string>("RunId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ModelId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Step")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("RunId", "ModelId");
+
+                    b.HasIndex("ModelId");
+
+                    b.ToTable("RunModelOutputs");
                 });
 
             modelBuilder.Entity("RegistryPortal.Tracking.RunParam", b =>
@@ -913,6 +1065,42 @@ namespace RegistryPortal.Data.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("RegistryPortal.Tracking.LoggedModel", b =>
+                {
+                    b.HasOne("RegistryPortal.Tracking.Experiment", null)
+                        .WithMany()
+                        .HasForeignKey("ExperimentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("RegistryPortal.Tracking.LoggedModelMetric", b =>
+                {
+                    b.HasOne("RegistryPortal.Tracking.LoggedModel", null)
+                        .WithMany()
+                        .HasForeignKey("ModelId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("RegistryPortal.Tracking.LoggedModelParam", b =>
+                {
+                    b.HasOne("RegistryPortal.Tracking.LoggedModel", null)
+                        .WithMany("Params")
+                        .HasForeignKey("ModelId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("RegistryPortal.Tracking.LoggedModelTag", b =>
+                {
+                    b.HasOne("RegistryPortal.Tracking.LoggedModel", null)
+                        .WithMany("Tags")
+                        .HasForeignKey("ModelId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("RegistryPortal.Tracking.Run", b =>
                 {
                     b.HasOne("RegistryPortal.Tracking.Experiment", null)
@@ -924,6 +1112,21 @@ namespace RegistryPortal.Data.Migrations
 
             modelBuilder.Entity("RegistryPortal.Tracking.RunMetric", b =>
                 {
+                    b.HasOne("RegistryPortal.Tracking.Run", null)
+                        .WithMany()
+                        .HasForeignKey("RunId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("RegistryPortal.Tracking.RunModelOutput", b =>
+                {
+                    b.HasOne("RegistryPortal.Tracking.LoggedModel", null)
+                        .WithMany()
+                        .HasForeignKey("ModelId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
                     b.HasOne("RegistryPortal.Tracking.Run", null)
                         .WithMany()
                         .HasForeignKey("RunId")
@@ -965,6 +1168,13 @@ namespace RegistryPortal.Data.Migrations
 
             modelBuilder.Entity("RegistryPortal.Tracking.Experiment", b =>
                 {
+                    b.Navigation("Tags");
+                });
+
+            modelBuilder.Entity("RegistryPortal.Tracking.LoggedModel", b =>
+                {
+                    b.Navigation("Params");
+
                     b.Navigation("Tags");
                 });
 

@@ -29,6 +29,7 @@ internal static class FilterTranslator
         {
             models = c.Target switch
             {
+                TagTarget tag when IsNotPrompt(c) => models.Where(m => !db.ModelTags.Any(t => t.ModelId == m.Id && t.Key == tag.Key && t.Value == PromptMark)),
                 TagTarget tag => WithTag(models, db.ModelTags.Where(t => t.Key == tag.Key).Where(Text<ModelTag>(db, t => t.Value, c))),
                 AttributeTarget { Attribute: FilterAttribute.Name } => WhereName(db, models, m => m.Name, m => m.NormalizedName, c),
                 _ => throw Unsupported(c),
@@ -43,6 +44,7 @@ internal static class FilterTranslator
         {
             versions = c.Target switch
             {
+                TagTarget tag when IsNotPrompt(c) => versions.Where(v => !db.VersionTags.Any(t => t.VersionId == v.Id && t.Key == tag.Key && t.Value == PromptMark)),
                 TagTarget tag => WithTag(versions, db.VersionTags.Where(t => t.Key == tag.Key).Where(Text<VersionTag>(db, t => t.Value, c))),
                 AttributeTarget { Attribute: FilterAttribute.Name } => WhereName(db, versions, v => v.Model!.Name, v => v.Model!.NormalizedName, c),
                 AttributeTarget { Attribute: FilterAttribute.RunId } => versions.Where(Text<ModelVersion>(db, v => v.RunId, c)),
@@ -70,6 +72,18 @@ internal static class FilterTranslator
     }
 
     // The captured IQueryable is inlined by EF Core into the outer query: WHERE EXISTS (SELECT … FROM tags …).
+    /// <summary>The tag by which MLflow 3 marks a registered model as a prompt, and the value it sets.</summary>
+    public const string PromptTag = "mlflow.prompt.is_prompt";
+
+    private const string PromptMark = "true";
+
+    /// <summary>
+    /// <c>tags.`mlflow.prompt.is_prompt` != 'true'</c>, which MLflow 3's client adds to every models search so prompts
+    /// stay out: MLflow's server lets models without the tag through too (any other '!=' needs the tag to exist).
+    /// </summary>
+    private static bool IsNotPrompt(FilterComparison c) =>
+        c is { Target: TagTarget { Key: PromptTag }, Operator: FilterOperator.NotEqual, Value: TextValue { Text: PromptMark } };
+
     private static IQueryable<RegisteredModel> WithTag(IQueryable<RegisteredModel> models, IQueryable<ModelTag> matching) =>
         models.Where(m => matching.Any(t => t.ModelId == m.Id));
 

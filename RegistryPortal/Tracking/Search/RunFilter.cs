@@ -21,7 +21,7 @@ public sealed class RunFilter
     /// <summary>Parses order_by clauses (<c>metrics.auc DESC</c>, <c>params.lr</c>, <c>attributes.start_time</c>);
     /// throws <see cref="RegistryError"/> (invalid value) naming the clause, where and what.</summary>
     public static IReadOnlyList<RunOrder> ParseOrderBy(IEnumerable<string>? clauses) =>
-        (clauses ?? []).Where(c => !string.IsNullOrWhiteSpace(c)).Select(RunFilterParser.ParseOrder).ToList();
+        (clauses ?? []).Where(c => !string.IsNullOrWhiteSpace(c)).Select(c => RunFilterParser.ParseOrder(c)).ToList();
 
     public IQueryable<Run> ApplyTo(IQueryable<Run> runs, RegistryDbContext db) => RunFilterTranslator.Apply(runs, db, Comparisons);
 

@@ -30,25 +30,15 @@ internal sealed class RunFilterParser
         ["attributes"] = RunEntity.Attribute, ["attribute"] = RunEntity.Attribute, ["attr"] = RunEntity.Attribute, ["run"] = RunEntity.Attribute,
     };
 
-    /// <summary>Attribute names, with the aliases MLflow's own UI writes ("created", "run name").</summary>
-    private static readonly Dictionary<string, (RunAttribute Attribute, string Name)> Attributes = new(StringComparer.OrdinalIgnoreCase)
-    {
-        ["run_id"] = (RunAttribute.RunId, "run_id"),
-        ["run_name"] = (RunAttribute.RunName, "run_name"), ["run name"] = (RunAttribute.RunName, "run_name"),
-        ["status"] = (RunAttribute.Status, "status"),
-        ["start_time"] = (RunAttribute.StartTime, "start_time"), ["created"] = (RunAttribute.StartTime, "start_time"),
-        ["end_time"] = (RunAttribute.EndTime, "end_time"),
-    };
-
-    private const string KeyHelp = "metrics.<name>, params.<name>, tags.<name> or attributes.<run_id | run_name | status | start_time | end_time>";
-
     private readonly RunFilterTokenizer tokenizer;
+    private readonly FilterDialect dialect;
     private readonly Func<int, string, RegistryError> error;
     private Token? lookahead;
 
-    private RunFilterParser(string text, Func<int, string, RegistryError> error)
+    private RunFilterParser(string text, FilterDialect dialect, Func<int, string, RegistryError> error)
     {
         this.error = error;
+        this.dialect = dialect;
         tokenizer = new RunFilterTokenizer(text, error);
     }
 
@@ -61,11 +51,11 @@ internal sealed class RunFilterParser
         return token;
     }
 
-    public static List<RunComparison> ParseFilter(string? text) =>
-        new RunFilterParser(text ?? "", (position, what) => RegistryError.InvalidValue($"Invalid filter at position {position}: {what}")).Filter();
+    public static List<RunComparison> ParseFilter(string? text, FilterDialect? dialect = null) =>
+        new RunFilterParser(text ?? "", dialect ?? FilterDialect.Runs, (position, what) => RegistryError.InvalidValue($"Invalid filter at position {position}: {what}")).Filter();
 
-    public static RunOrder ParseOrder(string clause) =>
-        new RunFilterParser(clause, (position, what) => RegistryError.InvalidValue($"Invalid order_by clause '{clause}' at position {position}: {what}")).Order();
+    public static RunOrder ParseOrder(string clause, FilterDialect? dialect = null) =>
+        new RunFilterParser(clause, dialect ?? FilterDialect.Runs, (position, what) => RegistryError.InvalidValue($"Invalid order_by clause '{clause}' at position {position}: {what}")).Order();
 
     private List<RunComparison> Filter()
     {
@@ -98,7 +88,7 @@ internal sealed class RunFilterParser
     private RunComparison Comparison()
     {
         var start = Peek;
-        var key = Key("a comparison", "metrics.auc > 0.9");
+        var key = Key("a comparison", dialect.Example);
         var opToken = Take();
         var operators = key.IsNumeric ? NumberOperators : TextOperators;
         var op = FilterRules.OperatorOf(opToken) is { } known && known != In ? known : (FilterOperator?)null;
@@ -116,17 +106,17 @@ internal sealed class RunFilterParser
     {
         var word = Take();
         if (word.Kind == TokenKind.End) throw At(word, $"the text ends where {what} should start; for example {example}.");
-        if (word.Kind != TokenKind.Word) throw At(word, $"expected {KeyHelp}, found {word.Describe()}.");
+        if (word.Kind != TokenKind.Word) throw At(word, $"expected {dialect.KeyHelp}, found {word.Describe()}.");
         var dot = word.Text.IndexOf('.');
         if (dot < 0)
         {
             // A bare attribute name (status = 'FINISHED') is accepted too.
-            if (Attributes.TryGetValue(word.Text, out var bare)) return new RunKey(RunEntity.Attribute, bare.Name, bare.Attribute);
-            throw At(word, $"'{word.Text}' is not a key; use {KeyHelp}.");
+            if (dialect.Attributes.TryGetValue(word.Text, out var bare)) return new RunKey(RunEntity.Attribute, bare.Name, bare.Attribute);
+            throw At(word, $"'{word.Text}' is not a key; use {dialect.KeyHelp}.");
         }
         var prefix = word.Text[..dot];
         if (!Prefixes.TryGetValue(prefix, out var entity))
-            throw At(word, $"unknown prefix '{prefix}' in '{word.Text}'; use {KeyHelp}.");
+            throw At(word, $"unknown prefix '{prefix}' in '{word.Text}'; use {dialect.KeyHelp}.");
         var name = word.Text[(dot + 1)..];
         if (name.Length == 0)
         {
@@ -136,8 +126,8 @@ internal sealed class RunFilterParser
             if (name.Length == 0) throw At(word.Position + word.Length, "a name in backticks cannot be empty.");
         }
         if (entity != RunEntity.Attribute) return new RunKey(entity, name);
-        if (Attributes.TryGetValue(name, out var attribute)) return new RunKey(RunEntity.Attribute, attribute.Name, attribute.Attribute);
-        throw At(word, $"unknown attribute '{name}'; use run_id, run_name, status, start_time or end_time.");
+        if (dialect.Attributes.TryGetValue(name, out var attribute)) return new RunKey(RunEntity.Attribute, attribute.Name, attribute.Attribute);
+        throw At(word, $"unknown attribute '{name}'; use {dialect.AttributeNames}.");
     }
 
     private double Number(RunKey key, Token opToken, Token value)
@@ -163,9 +153,11 @@ internal sealed class RunFilterParser
         throw At(value, $"{hint}, found {value.Describe()}.");
     }
 
-    private static string Example(RunKey key) => key.Attribute switch
+    private string Example(RunKey key) => key.Attribute switch
     {
-        RunAttribute.Status => "FINISHED",
+        RunAttribute.Status => dialect == FilterDialect.LoggedModels ? "LOGGED_MODEL_READY" : "FINISHED",
+        RunAttribute.Name => "model",
+        RunAttribute.ModelId or RunAttribute.SourceRunId => "a1b2c3",
         RunAttribute.RunName => "baseline%",
         RunAttribute.RunId => "a1b2c3",
         _ => "value",
@@ -174,4 +166,37 @@ internal sealed class RunFilterParser
     private RegistryError At(Token token, string what) => error(token.Position, what);
 
     private RegistryError At(int position, string what) => error(position, what);
+}
+
+/// <summary>
+/// What one tracking search accepts besides metrics, params and tags: its attributes (each name or alias, the
+/// attribute and its canonical name), and how messages list them. Runs and logged models are the two.
+/// </summary>
+internal sealed record FilterDialect(
+    IReadOnlyDictionary<string, (RunAttribute Attribute, string Name)> Attributes, string AttributeNames, string Example)
+{
+    public string KeyHelp => $"metrics.<name>, params.<name>, tags.<name> or attributes.<{AttributeNames.Replace(" or ", ", ").Replace(", ", " | ")}>";
+
+    /// <summary>Runs, with the aliases MLflow's own UI writes ("created", "run name").</summary>
+    public static readonly FilterDialect Runs = new(new Dictionary<string, (RunAttribute, string)>(StringComparer.OrdinalIgnoreCase)
+    {
+        ["run_id"] = (RunAttribute.RunId, "run_id"),
+        ["run_name"] = (RunAttribute.RunName, "run_name"), ["run name"] = (RunAttribute.RunName, "run_name"),
+        ["status"] = (RunAttribute.Status, "status"),
+        ["start_time"] = (RunAttribute.StartTime, "start_time"), ["created"] = (RunAttribute.StartTime, "start_time"),
+        ["end_time"] = (RunAttribute.EndTime, "end_time"),
+    }, "run_id, run_name, status, start_time or end_time", "metrics.auc > 0.9");
+
+    /// <summary>Logged models (MLflow 3's search_logged_models).</summary>
+    public static readonly FilterDialect LoggedModels = new(new Dictionary<string, (RunAttribute, string)>(StringComparer.OrdinalIgnoreCase)
+    {
+        ["name"] = (RunAttribute.Name, "name"),
+        ["model_id"] = (RunAttribute.ModelId, "model_id"),
+        ["model_type"] = (RunAttribute.ModelType, "model_type"),
+        ["status"] = (RunAttribute.Status, "status"),
+        ["source_run_id"] = (RunAttribute.SourceRunId, "source_run_id"),
+        ["creation_timestamp"] = (RunAttribute.CreationTimestamp, "creation_timestamp"),
+        ["creation_time"] = (RunAttribute.CreationTimestamp, "creation_timestamp"),
+        ["last_updated_timestamp"] = (RunAttribute.LastUpdatedTimestamp, "last_updated_timestamp"),
+    }, "name, model_id, model_type, status, source_run_id, creation_timestamp or last_updated_timestamp", "metrics.accuracy > 0.9");
 }

@@ -11,7 +11,11 @@ public enum RunEntity
     Attribute,
 }
 
-/// <summary>The run attributes a filter and order_by accept (MLflow's names: run_id, run_name, status, start_time, end_time).</summary>
+/// <summary>
+/// The attributes a tracking filter and order_by accept: a run's (MLflow's names run_id, run_name, status, start_time,
+/// end_time) and a logged model's (name, model_id, model_type, status, source_run_id, creation_timestamp,
+/// last_updated_timestamp). Each search's <see cref="FilterDialect"/> says which are its own.
+/// </summary>
 public enum RunAttribute
 {
     RunId,
@@ -19,6 +23,12 @@ public enum RunAttribute
     Status,
     StartTime,
     EndTime,
+    Name,
+    ModelId,
+    ModelType,
+    SourceRunId,
+    CreationTimestamp,
+    LastUpdatedTimestamp,
 }
 
 /// <summary>
@@ -28,7 +38,8 @@ public enum RunAttribute
 public sealed record RunKey(RunEntity Entity, string Key, RunAttribute? Attribute = null)
 {
     /// <summary>Metrics and the two time attributes compare numbers; everything else compares text.</summary>
-    public bool IsNumeric => Entity == RunEntity.Metric || Attribute is RunAttribute.StartTime or RunAttribute.EndTime;
+    public bool IsNumeric => Entity == RunEntity.Metric
+        || Attribute is RunAttribute.StartTime or RunAttribute.EndTime or RunAttribute.CreationTimestamp or RunAttribute.LastUpdatedTimestamp;
 
     public override string ToString() => Entity switch
     {

@@ -57,12 +57,12 @@ internal static class RunFilterTranslator
 
     private static IQueryable<Run> WithMetric(IQueryable<Run> runs, IQueryable<RunMetric> matching) => runs.Where(r => matching.Any(m => m.RunId == r.Id));
 
-    private static Expression<Func<string, bool>> Text(RegistryDbContext db, RunComparison c) =>
+    internal static Expression<Func<string, bool>> Text(RegistryDbContext db, RunComparison c) =>
         c.Operator is FilterOperator.Equal or FilterOperator.NotEqual or FilterOperator.Like or FilterOperator.ILike
             ? FilterTranslator.TextTest(db, c.Operator, c.Text ?? throw Unsupported(c))
             : throw Unsupported(c);
 
-    private static Expression<Func<double, bool>> Number(FilterOperator op, double n) => op switch
+    internal static Expression<Func<double, bool>> Number(FilterOperator op, double n) => op switch
     {
         FilterOperator.Equal => x => x == n,
         FilterOperator.NotEqual => x => x != n,
@@ -73,7 +73,7 @@ internal static class RunFilterTranslator
         _ => throw new InvalidOperationException($"{op} does not compare numbers."),
     };
 
-    private static Expression<Func<long, bool>> Whole(RunComparison c)
+    internal static Expression<Func<long, bool>> Whole(RunComparison c)
     {
         var n = (long)c.Number!.Value;
         return c.Operator switch
@@ -89,9 +89,9 @@ internal static class RunFilterTranslator
     }
 
     /// <summary>x => test(column(x)): the test applied to the column, as one expression EF Core can translate.</summary>
-    private static Expression<Func<T, bool>> Compose<T, TValue>(Expression<Func<T, TValue>> column, Expression<Func<TValue, bool>> test) =>
+    internal static Expression<Func<T, bool>> Compose<T, TValue>(Expression<Func<T, TValue>> column, Expression<Func<TValue, bool>> test) =>
         Expression.Lambda<Func<T, bool>>(ReplacingExpressionVisitor.Replace(test.Parameters[0], column.Body, test.Body), column.Parameters);
 
-    private static InvalidOperationException Unsupported(RunComparison c) =>
+    internal static InvalidOperationException Unsupported(RunComparison c) =>
         new($"The parser let through a comparison this search cannot translate: {c}.");
 }

@@ -8,21 +8,13 @@ namespace RegistryPortal.Tracking.Search;
 /// A runs search's complete order as the registry searches' <see cref="SearchOrder{T}"/> (ORDER BY and the
 /// keyset "after the cursor" WHERE): the order_by clauses, runs without the key last in both directions as in
 /// MLflow, then start_time DESC and run_id, so no two runs tie. A metric's latest value is a subquery, so a
-/// page's cursor is taken from what was read with its last run (<see cref="Cursor"/>), not from the row itself.
+/// page's cursor is taken from what was read with its last run (<see cref="SortKeys{T, TItem}.Cursor"/>), not from the row itself.
 /// </summary>
-internal sealed class RunSortKeys
+internal static class RunSortKeys
 {
-    private readonly List<(SortColumn<Run> Column, bool Ascending)> keys = [];
-    private readonly List<Func<RunDetails, string?>> values = [];
-
-    public SearchOrder<Run> Order => SearchOrder<Run>.Of(keys);
-
-    /// <summary>The cursor of a run of the page: its value of every sort key, in order.</summary>
-    public IReadOnlyList<string?> Cursor(RunDetails run) => values.Select(v => v(run)).ToList();
-
-    public static RunSortKeys For(RegistryDbContext db, IReadOnlyList<RunOrder> orders)
+    public static SortKeys<Run, RunDetails> For(RegistryDbContext db, IReadOnlyList<RunOrder> orders)
     {
-        var sort = new RunSortKeys();
+        var sort = new SortKeys<Run, RunDetails>();
         foreach (var order in orders)
         {
             var key = order.Key.Key;
@@ -67,16 +59,31 @@ internal sealed class RunSortKeys
         sort.Add(SortColumns.Text<Run>("run_id", r => r.Id), true, d => d.Info.Id);
         return sort;
     }
+}
 
-    private void Add(SortColumn<Run> column, bool ascending, Func<RunDetails, string?> valueOf)
+/// <summary>
+/// A tracking search's sort keys (runs, logged models): each a column of <typeparamref name="T"/> and how to read its
+/// value back from a read item (<typeparamref name="TItem"/>), so a page's cursor comes from what was read with it.
+/// </summary>
+internal sealed class SortKeys<T, TItem>
+{
+    private readonly List<(SortColumn<T> Column, bool Ascending)> keys = [];
+    private readonly List<Func<TItem, string?>> values = [];
+
+    public SearchOrder<T> Order => SearchOrder<T>.Of(keys);
+
+    /// <summary>The cursor of an item of the page: its value of every sort key, in order.</summary>
+    public IReadOnlyList<string?> Cursor(TItem item) => values.Select(v => v(item)).ToList();
+
+    public void Add(SortColumn<T> column, bool ascending, Func<TItem, string?> valueOf)
     {
         keys.Add((column, ascending));
         values.Add(valueOf);
     }
 
-    // 0 for runs that have the key, 1 for those without: ascending puts them last whichever way the value sorts.
-    private void Missing(string id, Expression<Func<Run, bool>> has, Func<RunDetails, bool> hasIn) =>
-        Add(SortColumns.Number(id + ":missing", Expression.Lambda<Func<Run, int>>(
+    /// <summary>0 for rows that have the key, 1 for those without: ascending puts them last whichever way the value sorts.</summary>
+    public void Missing(string id, Expression<Func<T, bool>> has, Func<TItem, bool> hasIn) =>
+        Add(SortColumns.Number(id + ":missing", Expression.Lambda<Func<T, int>>(
                 Expression.Condition(has.Body, Expression.Constant(0), Expression.Constant(1)), has.Parameters)),
             true, d => SortColumns.Write(hasIn(d) ? 0 : 1));
 }

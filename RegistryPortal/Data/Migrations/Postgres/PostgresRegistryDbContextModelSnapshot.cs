@@ -501,6 +501,12 @@ namespace RegistryPortal.Data.Migrations.Postgres
                         .HasColumnType("text")
                         .UseCollation("C");
 
+                    b.Property<string>("LoggedModelId")
+                        .IsRequired()
+                        .HasMaxLength(34)
+                        .HasColumnType("character varying(34)")
+                        .UseCollation("C");
+
                     b.Property<int>("ModelId")
                         .HasColumnType("integer");
 
@@ -546,6 +552,8 @@ namespace RegistryPortal.Data.Migrations.Postgres
                         .HasColumnType("timestamp with time zone");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("LoggedModelId");
 
                     b.HasIndex("RunId");
 
@@ -763,6 +771,153 @@ namespace RegistryPortal.Data.Migrations.Postgres
                     b.ToTable("ExperimentTag");
                 });
 
+            modelBuilder.Entity("RegistryPortal.Tracking.LoggedModel", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(34)
+                        .HasColumnType("character varying(34)")
+                        .UseCollation("C");
+
+                    b.Property<string>("ArtifactUri")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .UseCollation("C");
+
+                    b.Property<string>("CreatedById")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .UseCollation("C");
+
+                    b.Property<long>("CreationTime")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("ExperimentId")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("LastUpdatedTime")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("LifecycleStage")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .UseCollation("C");
+
+                    b.Property<string>("ModelType")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .UseCollation("C");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .UseCollation("C");
+
+                    b.Property<string>("SourceRunId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .UseCollation("C");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .UseCollation("C");
+
+                    b.Property<string>("StatusMessage")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .UseCollation("C");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("SourceRunId");
+
+                    b.HasIndex("ExperimentId", "CreationTime");
+
+                    b.HasIndex("ExperimentId", "Name");
+
+                    b.ToTable("LoggedModels");
+                });
+
+            modelBuilder.Entity("RegistryPortal.Tracking.LoggedModelMetric", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .UseCollation("C");
+
+                    b.Property<string>("ModelId")
+                        .IsRequired()
+                        .HasColumnType("character varying(34)")
+                        .UseCollation("C");
+
+                    b.Property<string>("RunId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .UseCollation("C");
+
+                    b.Property<long>("Step")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Timestamp")
+                        .HasColumnType("bigint");
+
+                    b.Property<double>("Value")
+                        .HasColumnType("double precision");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ModelId", "Key", "Step", "Timestamp");
+
+                    b.ToTable("LoggedModelMetrics");
+                });
+
+            modelBuilder.Entity("RegistryPortal.Tracking.LoggedModelParam", b =>
+                {
+                    b.Property<string>("ModelId")
+                        .HasColumnType("character varying(34)")
+                        .UseCollation("C");
+
+                    b.Property<string>("Key")
+                        .HasColumnType("text")
+                        .UseCollation("C");
+
+                    b.Property<string>("Value")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .UseCollation("C");
+
+                    b.HasKey("ModelId", "Key");
+
+                    b.ToTable("LoggedModelParams");
+                });
+
+            modelBuilder.Entity("RegistryPortal.Tracking.LoggedModelTag", b =>
+                {
+                    b.Property<string>("ModelId")
+                        .HasColumnType("character varying(34)")
+                        .UseCollation("C");
+
+                    b.Property<string>("Key")
+                        .HasColumnType("text")
+                        .UseCollation("C");
+
+                    b.Property<string>("Value")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .UseCollation("C");
+
+                    b.HasKey("ModelId", "Key");
+
+                    b.ToTable("LoggedModelTags");
+                });
+
             modelBuilder.Entity("RegistryPortal.Tracking.Run", b =>
                 {
                     b.Property<string>("Id")
@@ -843,6 +998,26 @@ namespace RegistryPortal.Data.Migrations.Postgres
                     b.HasIndex("RunId", "Key", "Step", "Timestamp");
 
                     b.ToTable("RunMetrics");
+                });
+
+            modelBuilder.Entity("RegistryPortal.Tracking.RunModelOutput", b =>
+                {
+                    b.Property<string>("RunId")
+                        .HasColumnType("character varying(32)")
+                        .UseCollation("C");
+
+                    b.Property<string>("ModelId")
+                        .HasColumnType("character varying(34)")
+                        .UseCollation("C");
+
+                    b.Property<long>("Step")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("RunId", "ModelId");
+
+                    b.HasIndex("ModelId");
+
+                    b.ToTable("RunModelOutputs");
                 });
 
             modelBuilder.Entity("RegistryPortal.Tracking.RunParam", b =>
@@ -1020,6 +1195,42 @@ namespace RegistryPortal.Data.Migrations.Postgres
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("RegistryPortal.Tracking.LoggedModel", b =>
+                {
+                    b.HasOne("RegistryPortal.Tracking.Experiment", null)
+                        .WithMany()
+                        .HasForeignKey("ExperimentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("RegistryPortal.Tracking.LoggedModelMetric", b =>
+                {
+                    b.HasOne("RegistryPortal.Tracking.LoggedModel", null)
+                        .WithMany()
+                        .HasForeignKey("ModelId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("RegistryPortal.Tracking.LoggedModelParam", b =>
+                {
+                    b.HasOne("RegistryPortal.Tracking.LoggedModel", null)
+                        .WithMany("Params")
+                        .HasForeignKey("ModelId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("RegistryPortal.Tracking.LoggedModelTag", b =>
+                {
+                    b.HasOne("RegistryPortal.Tracking.LoggedModel", null)
+                        .WithMany("Tags")
+                        .HasForeignKey("ModelId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("RegistryPortal.Tracking.Run", b =>
                 {
                     b.HasOne("RegistryPortal.Tracking.Experiment", null)
@@ -1031,6 +1242,21 @@ namespace RegistryPortal.Data.Migrations.Postgres
 
             modelBuilder.Entity("RegistryPortal.Tracking.RunMetric", b =>
                 {
+                    b.HasOne("RegistryPortal.Tracking.Run", null)
+                        .WithMany()
+                        .HasForeignKey("RunId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("RegistryPortal.Tracking.RunModelOutput", b =>
+                {
+                    b.HasOne("RegistryPortal.Tracking.LoggedModel", null)
+                        .WithMany()
+                        .HasForeignKey("ModelId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
                     b.HasOne("RegistryPortal.Tracking.Run", null)
                         .WithMany()
                         .HasForeignKey("RunId")
@@ -1072,6 +1298,13 @@ namespace RegistryPortal.Data.Migrations.Postgres
 
             modelBuilder.Entity("RegistryPortal.Tracking.Experiment", b =>
                 {
+                    b.Navigation("Tags");
+                });
+
+            modelBuilder.Entity("RegistryPortal.Tracking.LoggedModel", b =>
+                {
+                    b.Navigation("Params");
+
                     b.Navigation("Tags");
                 });
 
