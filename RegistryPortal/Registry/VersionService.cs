@@ -182,6 +182,15 @@ public sealed class VersionService(RegistryStore store)
             return await LatestReadyAsync(op, [model], wanted);
         }, ct);
 
+    /// <summary>The versions registered from an MLflow 3 logged model that the caller may see, newest first.</summary>
+    public Task<IReadOnlyList<VersionView>> FromLoggedModelAsync(Actor actor, string loggedModelId, CancellationToken ct = default) =>
+        store.ReadAsync<IReadOnlyList<VersionView>>(actor, async op =>
+        {
+            var rows = await PermissionResolver.ReadableVersions(op.Db, op.Access).Include(v => v.Model)
+                .Where(v => v.LoggedModelId == loggedModelId).OrderByDescending(v => v.CreatedAt).ThenBy(v => v.Id).ToListAsync(op.Ct);
+            return await ViewsAsync(op, rows, v => v.Model!);
+        }, ct);
+
     /// <summary>Where the version's files are: the registry's own copy when it has one (uploads, runs), else the source URI.</summary>
     public Task<string> DownloadUriAsync(Actor actor, string modelName, int number, CancellationToken ct = default) =>
         store.ReadAsync(actor, async op =>

@@ -22,6 +22,14 @@ public sealed record ArtifactTree(string ArtifactUri, IReadOnlyList<ArtifactNode
 {
     /// <summary>The run's artifact root itself holds an MLmodel file.</summary>
     public bool RootIsModel => Items.Any(c => !c.IsDir && c.Name == RunArtifacts.ModelFile);
+
+    /// <summary>Every file in the tree, depth first, with its path from the root.</summary>
+    public IEnumerable<ArtifactNode> Files => Flatten(Items);
+
+    public long TotalSize => Files.Sum(f => f.FileSize ?? 0);
+
+    private static IEnumerable<ArtifactNode> Flatten(IEnumerable<ArtifactNode> nodes) =>
+        nodes.SelectMany(n => n.IsDir ? Flatten(n.Children) : [n]);
 }
 
 /// <summary>
@@ -31,10 +39,11 @@ public sealed record ArtifactTree(string ArtifactUri, IReadOnlyList<ArtifactNode
 public sealed record ArtifactPreview(string Path, long FileSize, string? Text, bool Truncated, string? NotShownBecause);
 
 /// <summary>
-/// Browsing a run's artifacts for the run page: the tree of its files and a preview of small text files.
-/// Every call checks that the caller may read the run, and stays inside the run's own artifact folder.
+/// Browsing a run's artifacts for the run page (and a logged model's files for its page): the tree of its files and a
+/// preview of small text files. Every call checks that the caller may read the run or model, and stays inside its
+/// own artifact folder.
 /// </summary>
-public sealed class RunArtifacts(RunService runs, ArtifactStore store)
+public sealed class RunArtifacts(RunService runs, LoggedModelService loggedModels, ArtifactStore store)
 {
     public const string ModelFile = "MLmodel";
     public const int PreviewLimit = 64 * 1024;
@@ -53,11 +62,17 @@ public sealed class RunArtifacts(RunService runs, ArtifactStore store)
     /// <summary>Whether the preview shows a file of this name (MLmodel, requirements.txt, *.yaml, *.json, *.txt and the like).</summary>
     public static bool IsText(string name) => TextNames.Contains(name) || TextExtensions.Contains(System.IO.Path.GetExtension(name));
 
-    public async Task<ArtifactTree> TreeAsync(Actor actor, string runId, CancellationToken ct = default)
+    public async Task<ArtifactTree> TreeAsync(Actor actor, string runId, CancellationToken ct = default) =>
+        TreeOf((await runs.GetAsync(actor, runId, ct)).Info.ArtifactUri);
+
+    /// <summary>The files of an MLflow 3 logged model, under its own artifact location.</summary>
+    public async Task<ArtifactTree> LoggedModelTreeAsync(Actor actor, string modelId, CancellationToken ct = default) =>
+        TreeOf((await loggedModels.GetAsync(actor, modelId, ct: ct)).Info.ArtifactUri);
+
+    private ArtifactTree TreeOf(string artifactUri)
     {
-        var run = await runs.GetAsync(actor, runId, ct);
-        var root = ArtifactStore.PathOf(run.Info.ArtifactUri)?.TrimEnd('/');
-        if (root is null) return new ArtifactTree(run.Info.ArtifactUri, [], false, run.Info.ArtifactUri);
+        var root = ArtifactStore.PathOf(artifactUri)?.TrimEnd('/');
+        if (root is null) return new ArtifactTree(artifactUri, [], false, artifactUri);
         var count = 0;
         List<ArtifactNode> Folder(string relative)
         {
@@ -72,7 +87,7 @@ public sealed class RunArtifacts(RunService runs, ArtifactStore store)
             return nodes.OrderBy(n => n.IsDir ? 0 : 1).ThenBy(n => n.Name, StringComparer.Ordinal).ToList();
         }
         var items = Folder("");
-        return new ArtifactTree(run.Info.ArtifactUri, items, count > MaxEntries, null);
+        return new ArtifactTree(artifactUri, items, count > MaxEntries, null);
     }
 
     /// <summary>The start of a text file among the run's artifacts; <paramref name="path"/> is relative to the run's artifact root.</summary>

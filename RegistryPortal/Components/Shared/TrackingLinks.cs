@@ -11,6 +11,9 @@ public static class TrackingLinks
 
     public static string Run(int experimentId, string runId) => $"{Experiment(experimentId)}/runs/{Uri.EscapeDataString(runId)}";
 
+    /// <summary>The page of an MLflow 3 logged model.</summary>
+    public static string LoggedModel(int experimentId, string modelId) => $"{Experiment(experimentId)}/models/{Uri.EscapeDataString(modelId)}";
+
     public static DateTime Time(long epochMs) => DateTimeOffset.FromUnixTimeMilliseconds(epochMs).UtcDateTime;
 
     /// <summary>"1.5 s", "3 min 20 s", "2 h 5 min"; "—" for a run without an end.</summary>
