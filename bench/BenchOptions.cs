@@ -25,12 +25,12 @@ public sealed record BenchOptions
     public bool KeepData { get; init; }
     /// <summary>A data folder to use instead of a new temporary one; kept afterwards, and generated into only when empty.</summary>
     public string? DataFolder { get; init; }
-    /// <summary>The groups of figures to measure: api, sessions, pages, writers, artifacts (all by default).</summary>
+    /// <summary>The groups of figures to measure: api, sessions, pages, writers, artifacts, registration (all by default).</summary>
     public IReadOnlySet<string> Only { get; init; } = Groups;
     /// <summary>The page the idle sessions keep open.</summary>
     public string SessionPage { get; init; } = "/models";
 
-    public static readonly IReadOnlySet<string> Groups = new HashSet<string> { "api", "sessions", "pages", "writers", "artifacts" };
+    public static readonly IReadOnlySet<string> Groups = new HashSet<string> { "api", "sessions", "pages", "writers", "artifacts", "registration" };
 
     public bool Runs(string group) => Only.Contains(group);
 
@@ -56,7 +56,7 @@ public sealed record BenchOptions
           --clients N               concurrent writers (32)
           --concurrent-seconds N    how long the writers run (30)
           --json PATH               where the results go as JSON (bench-results/bench.json)
-          --only GROUPS             measure only these, comma-separated: api, sessions, pages, writers, artifacts
+          --only GROUPS             measure only these, comma-separated: api, sessions, pages, writers, artifacts, registration
           --session-page URL        the page the idle sessions keep open (/models)
           --keep-data               leave the generated data folder (its path is printed) for inspection
           --data FOLDER             use (and keep) this data folder; a registry already in it is measured as it is

@@ -46,6 +46,11 @@ public static class BenchRunner
             log.WriteLine("Artifacts:");
             figures.AddRange(await ArtifactFigure.RunAsync(host, options, log));
         }
+        if (options.Runs("registration"))
+        {
+            log.WriteLine("Registration:");
+            figures.AddRange(await RegistrationFigure.RunAsync(host, options, log));
+        }
         if (sessions is not null) figures.Add(sessions);
 
         var report = new BenchReport(options.Scale, started, registry.Took.TotalSeconds, figures, concurrency);

@@ -27,7 +27,7 @@ public sealed class BenchSmokeTests
                 "get-download-uri", "model-versions/get", "models list page: server response", "models list page: table visible in Chromium",
                 "model page (100 versions): server response", "model page (100 versions): table visible in Chromium",
                 "concurrent writers: latency per write", "concurrent writers: throughput", "artifact upload (PUT)", "artifact download (GET)",
-                "idle browser session",
+                "model-versions/create from a logged model, 1 MB", "model-versions/create from a logged model, 8 MB", "idle browser session",
             ];
             Assert.Equal(expected.Length, report.Figures.Count);
             foreach (var name in expected) Assert.Single(report.Figures, f => f.Name.Contains(name, StringComparison.Ordinal));

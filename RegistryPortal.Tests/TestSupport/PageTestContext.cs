@@ -42,6 +42,7 @@ public abstract class PageTestContext : BunitContext, IAsyncLifetime
         Services.AddSingleton(Registry.Services.GetRequiredService<UploadRegistration>());
         Services.AddSingleton(Registry.Services.GetRequiredService<ExperimentService>());
         Services.AddSingleton(Registry.Services.GetRequiredService<RunService>());
+        Services.AddSingleton(Registry.Services.GetRequiredService<LoggedModelService>());
         Services.AddSingleton(Registry.Services.GetRequiredService<ArtifactStore>());
         Services.AddSingleton(Registry.Services.GetRequiredService<RunArtifacts>());
         Services.AddSingleton(Registry.Services.GetRequiredService<ModelRegistration>());

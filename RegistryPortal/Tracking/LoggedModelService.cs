@@ -136,6 +136,7 @@ public sealed partial class LoggedModelService(RegistryStore store)
         {
             TrackingRules.DemandLog(op);
             var run = await RunService.FindAsync(op, runId);
+            if (run.LifecycleStage != LifecycleStages.Active) throw RegistryError.InvalidValue($"Run '{runId}' is deleted: it cannot be logged to.");
             foreach (var output in outputs)
             {
                 var model = await FindAsync(op, output.ModelId);
@@ -164,9 +165,15 @@ public sealed partial class LoggedModelService(RegistryStore store)
     /// </summary>
     internal static async Task LinkMetricsAsync(OperationContext op, Run run, IEnumerable<(MetricValue Metric, string ModelId)> metrics)
     {
+        var added = new HashSet<(string, string, long, long)>();
         foreach (var (metric, modelId) in metrics)
         {
             var model = await FindAsync(op, modelId);
+            // One value per (model, key, timestamp, step) of a run, as MLflow's key for these rows: a repeat is not added again.
+            if (!added.Add((model.Id, metric.Key, metric.Timestamp, metric.Step))
+                || await op.Db.LoggedModelMetrics.AnyAsync(m => m.ModelId == model.Id && m.RunId == run.Id && m.Key == metric.Key
+                    && m.Timestamp == metric.Timestamp && m.Step == metric.Step, op.Ct))
+                continue;
             op.Db.LoggedModelMetrics.Add(new LoggedModelMetric
             {
                 ModelId = model.Id, RunId = run.Id, Key = metric.Key, Value = metric.Value, Timestamp = metric.Timestamp, Step = metric.Step,
