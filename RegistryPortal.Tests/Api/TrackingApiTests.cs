@@ -209,7 +209,7 @@ public class TrackingApiTests(ApiApp app)
             {"run": {"info": {"run_id": "{{{runId}}}", "run_uuid": "{{{runId}}}", "run_name": "train", "experiment_id": "{{{experimentId}}}",
                "user_id": "{{{editor.Actor.UserId}}}", "status": "RUNNING", "start_time": 1700000000000,
                "artifact_uri": "mlflow-artifacts:/{{{experimentId}}}/{{{runId}}}/artifacts", "lifecycle_stage": "active"},
-              "data": {"metrics": [], "params": [], "tags": [{"key": "mlflow.source.name", "value": "train.py"}]},
+              "data": {"metrics": [], "params": [], "tags": [{"key": "mlflow.source.name", "value": "train.py"}, {"key": "mlflow.runName", "value": "train"}]},
               "inputs": {}, "outputs": {} } }
             """, created);
     }
@@ -248,7 +248,7 @@ public class TrackingApiTests(ApiApp app)
                "user_id": "{{{editor.Actor.UserId}}}", "status": "RUNNING", "start_time": 1700000000000,
                "artifact_uri": "mlflow-artifacts:/{{{experimentId}}}/{{{runId}}}/artifacts", "lifecycle_stage": "active"},
               "data": {"metrics": [{"key": "auc", "value": 0.9, "timestamp": 1700000002000, "step": 2}],
-                       "params": [{"key": "lr", "value": "0.1"}], "tags": [{"key": "stage", "value": "tuning"}]},
+                       "params": [{"key": "lr", "value": "0.1"}], "tags": [{"key": "mlflow.runName", "value": "train"}, {"key": "stage", "value": "tuning"}]},
               "inputs": {}, "outputs": {} } }
             """, byId);
         Assert.Equal(byId.Json.ToJsonString(), byUuid.Json.ToJsonString());
@@ -356,7 +356,7 @@ public class TrackingApiTests(ApiApp app)
         Assert.Equal("""[{"key":"auc","value":0.7,"timestamp":1700000001000,"step":0},{"key":"f1","value":0.5,"timestamp":1700000001000,"step":3}]""",
             data["metrics"]!.ToJsonString());
         Assert.Equal("""[{"key":"depth","value":"6"}]""", data["params"]!.ToJsonString());
-        Assert.Equal("""[{"key":"team","value":"risk"}]""", data["tags"]!.ToJsonString());
+        Assert.Equal("""[{"key":"mlflow.runName","value":"train"},{"key":"team","value":"risk"}]""", data["tags"]!.ToJsonString());
     }
 
     [Fact]
@@ -394,8 +394,8 @@ public class TrackingApiTests(ApiApp app)
         var afterDelete = (await editor.Client.ApiGetAsync($"runs/get?run_id={runId}")).Json["run"]!["data"]!["tags"]!.ToJsonString();
         var again = await editor.Client.ApiPostAsync("runs/delete-tag", new { run_id = runId, key = "note" });
 
-        Assert.Equal("""[{"key":"note","value":"second"}]""", afterSet);
-        Assert.Equal("[]", afterDelete);
+        Assert.Equal("""[{"key":"mlflow.runName","value":"train"},{"key":"note","value":"second"}]""", afterSet);
+        Assert.Equal("""[{"key":"mlflow.runName","value":"train"}]""", afterDelete);
         JsonShape.Error(again, HttpStatusCode.NotFound, "RESOURCE_DOES_NOT_EXIST", $"No tag with name: note in run with id {runId}");
         JsonShape.Error(await editor.Client.ApiPostAsync("runs/set-tag", new { run_id = runId, key = "../x", value = "v" }), HttpStatusCode.BadRequest,
             "INVALID_PARAMETER_VALUE", "The tag key '../x' may not contain '..' or start with '/'.");

@@ -144,7 +144,7 @@ public class RunSearchTests : IAsyncLifetime
         var run = (await runs.SearchAsync(editor, [experimentId], new RunQuery("attributes.run_name = 'alpha'"))).Items.Single();
 
         Assert.Equal(["lr=0.1", "model=xgboost"], run.Params.Select(p => $"{p.Key}={p.Value}"));
-        Assert.Equal(["team=risk"], run.Tags.Select(t => $"{t.Key}={t.Value}"));
+        Assert.Equal(["mlflow.runName=alpha", "team=risk"], run.Tags.Select(t => $"{t.Key}={t.Value}"));
         Assert.Equal(["auc=0.8"], run.LatestMetrics.Select(m => $"{m.Key}={m.Value}"));
     }
 

@@ -21,6 +21,9 @@ public sealed partial class RunService(RegistryStore store)
     /// <summary>The tag MLflow's client reads back the logged models from.</summary>
     public const string LoggedModelsTag = "mlflow.log-model.history";
 
+    /// <summary>The tag that holds a run's name, as MLflow's server keeps it beside run_name.</summary>
+    public const string RunNameTag = "mlflow.runName";
+
     public Task<RunDetails> CreateAsync(Actor actor, int experimentId, string? runName = null, long? startTime = null,
         IReadOnlyDictionary<string, string>? tags = null, CancellationToken ct = default) =>
         store.WriteAsync(actor, async op =>
@@ -31,9 +34,14 @@ public sealed partial class RunService(RegistryStore store)
             if (experiment.LifecycleStage != LifecycleStages.Active)
                 throw RegistryError.InvalidValue($"Experiment {experimentId} is deleted: restore it before logging runs to it.");
             var id = Guid.NewGuid().ToString("N");
+            // As MLflow's server: the name comes from run_name, else from the mlflow.runName tag, and the tag always holds it.
+            var tagged = tags?.GetValueOrDefault(RunNameTag);
+            if (!string.IsNullOrWhiteSpace(runName) && !string.IsNullOrEmpty(tagged) && tagged != runName)
+                throw RegistryError.InvalidValue($"Both 'run_name' ('{runName}') and tag '{RunNameTag}' ('{tagged}') were given, with different values: give one, or the same in both.");
+            var name = !string.IsNullOrWhiteSpace(runName) ? runName : !string.IsNullOrWhiteSpace(tagged) ? tagged : $"run-{id[..8]}";
             var run = new Run
             {
-                Id = id, ExperimentId = experimentId, Name = string.IsNullOrWhiteSpace(runName) ? $"run-{id[..8]}" : runName,
+                Id = id, ExperimentId = experimentId, Name = name,
                 UserId = op.Actor.UserId, StartTime = startTime ?? TrackingRules.ToEpochMs(op.Now),
                 ArtifactUri = $"{experiment.ArtifactLocation.TrimEnd('/')}/{id}/artifacts",
             };
@@ -41,8 +49,9 @@ public sealed partial class RunService(RegistryStore store)
             {
                 TrackingRules.Key(key, "tag");
                 TrackingRules.Value(value, TrackingRules.MaxTagValueLength, "tag", key);
-                run.Tags.Add(new RunTag { RunId = id, Key = key, Value = value });
+                if (key != RunNameTag) run.Tags.Add(new RunTag { RunId = id, Key = key, Value = value });
             }
+            run.Tags.Add(new RunTag { RunId = id, Key = RunNameTag, Value = name });
             op.Db.Runs.Add(run);
             return new RunDetails(run, [], run.Tags, []);
         }, ct);
@@ -66,7 +75,12 @@ public sealed partial class RunService(RegistryStore store)
                 run.Status = canonical;
             }
             if (endTime is not null) run.EndTime = endTime;
-            if (!string.IsNullOrWhiteSpace(runName)) run.Name = runName;
+            if (!string.IsNullOrWhiteSpace(runName))
+            {
+                run.Name = runName;
+                await SetTagAsync(op, run, RunNameTag, runName);
+            }
+            await op.Db.SaveChangesAsync(op.Ct); // the answer is read back inside this write's transaction
             return await DetailsAsync(op, run);
         }, ct);
 
