@@ -53,6 +53,13 @@ public static class ApiFigures
             return DrainAsync(client, $"{Api}model-versions/get?name={Q(model)}&version={1 + random.Next(Math.Max(1, registry.VersionsOf(model)))}");
         });
 
+        // The same get with each of MLflow's credentials: a token, and the user name and password MLflow's client
+        // sends on every call when MLFLOW_TRACKING_USERNAME/PASSWORD are set (remembered after the first check).
+        using var basic = host.BasicClient();
+        var getModel = Api + "registered-models/get?name=";
+        Add("registered-models/get (Bearer token)", _ => DrainAsync(client, getModel + Q(SomeModel())));
+        Add("registered-models/get (Basic user and password)", _ => DrainAsync(basic, getModel + Q(SomeModel())));
+
         await WarmUpAsync(calls.Select(c => c.Call).ToList(), minRounds: Math.Clamp(n / 4, 5, 50), log);
         foreach (var (name, call) in calls)
         {
@@ -61,7 +68,30 @@ public static class ApiFigures
             log.WriteLine($"  {figure.Name}: p50 {figure.P50:0.0} ms, p95 {figure.P95:0.0} ms, {timed.Note}");
             figures.Add(figure);
         }
+        var seconds = Math.Max(1, options.ConcurrentSeconds / 6);
+        foreach (var (scheme, http) in new[] { ("Bearer token", client), ("Basic user and password", basic) })
+            figures.Add(await ThroughputAsync($"reads/s of registered models, {options.ConcurrentClients} clients, {scheme}", http,
+                () => getModel + Q(SomeModel()), options.ConcurrentClients, seconds, log));
         return figures;
+    }
+
+    /// <summary>As many gets as <paramref name="clients"/> concurrent callers complete in <paramref name="seconds"/>.</summary>
+    private static async Task<Figure> ThroughputAsync(string name, HttpClient client, Func<string> url, int clients, int seconds, TextWriter log)
+    {
+        var until = DateTime.UtcNow.AddSeconds(seconds);
+        var done = 0;
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, clients).Select(async _ =>
+        {
+            while (DateTime.UtcNow < until)
+            {
+                await DrainAsync(client, url());
+                Interlocked.Increment(ref done);
+            }
+        }));
+        var perSecond = done / watch.Elapsed.TotalSeconds;
+        log.WriteLine($"  {name}: {perSecond:0} reads/s ({done} in {watch.Elapsed.TotalSeconds:0.0} s)");
+        return new Figure(name, perSecond, null, "reads/s", "≥ 1,000 reads/s", perSecond >= 1000, done, $"{done} reads in {watch.Elapsed.TotalSeconds:0.0} s");
     }
 
     /// <summary>

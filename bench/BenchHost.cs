@@ -60,6 +60,15 @@ public sealed class BenchHost : IAsyncDisposable
     public IDbContextFactory<RegistryDbContext> Db => Services.GetRequiredService<IDbContextFactory<RegistryDbContext>>();
 
     /// <summary>An HTTP client for the API, signed in with the admin's access token (Bearer), keeping connections alive.</summary>
+    /// <summary>A client that signs in as MLflow's does with MLFLOW_TRACKING_USERNAME/PASSWORD: HTTP Basic on every call.</summary>
+    public HttpClient BasicClient()
+    {
+        var client = ApiClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic",
+            Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{AdminEmail}:{AdminPassword}")));
+        return client;
+    }
+
     public HttpClient ApiClient(int maxConnections = 64)
     {
         var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = maxConnections, PooledConnectionLifetime = TimeSpan.FromMinutes(30) })

@@ -17,6 +17,7 @@ public enum ApiErrorCode
     PermissionDenied,
     ResourceConflict,
     EndpointNotFound,
+    RequestLimitExceeded,
     InternalError,
 }
 
@@ -47,6 +48,7 @@ public static class ApiResults
         ApiErrorCode.PermissionDenied => "PERMISSION_DENIED",
         ApiErrorCode.ResourceConflict => "RESOURCE_CONFLICT",
         ApiErrorCode.EndpointNotFound => "ENDPOINT_NOT_FOUND",
+        ApiErrorCode.RequestLimitExceeded => "REQUEST_LIMIT_EXCEEDED",
         _ => "INTERNAL_ERROR",
     };
 
@@ -57,6 +59,7 @@ public static class ApiResults
         ApiErrorCode.Unauthenticated => StatusCodes.Status401Unauthorized,
         ApiErrorCode.PermissionDenied => StatusCodes.Status403Forbidden,
         ApiErrorCode.ResourceConflict => StatusCodes.Status409Conflict,
+        ApiErrorCode.RequestLimitExceeded => StatusCodes.Status429TooManyRequests,
         _ => StatusCodes.Status500InternalServerError,
     };
 

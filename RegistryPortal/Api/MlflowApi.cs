@@ -16,6 +16,8 @@ public static class MlflowApi
     public static IServiceCollection AddMlflowApi(this IServiceCollection services)
     {
         services.AddSingleton<IApiTokenAuthenticator, AccessTokenAuthenticator>();
+        services.AddSingleton<BasicCredentialCache>();
+        services.AddSingleton<FailedSignInLimiter>();
         services.AddAuthentication()
             .AddScheme<AuthenticationSchemeOptions, ApiAuthenticationHandler>(ApiAuthenticationHandler.SchemeName, configureOptions: null);
         // Naming the scheme makes authorization authenticate with it alone and replace the cookie's user.
