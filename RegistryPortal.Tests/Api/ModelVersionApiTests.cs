@@ -177,6 +177,8 @@ public class ModelVersionApiTests(ApiApp app)
 
         JsonShape.Error(await TransitionAsync(owner.Client, name, "1", "Live"), HttpStatusCode.BadRequest, "INVALID_PARAMETER_VALUE",
             "'Live' is not a stage. Use one of: None, Staging, Production, Archived.");
+        JsonShape.Error(await TransitionAsync(owner.Client, name, "1", "Production "), HttpStatusCode.BadRequest, "INVALID_PARAMETER_VALUE",
+            "'Production ' is not a stage. Use one of: None, Staging, Production, Archived.");
         JsonShape.Error(await owner.Client.ApiPostAsync("model-versions/transition-stage", new { name, version = "1", stage = "Staging" }),
             HttpStatusCode.BadRequest, "INVALID_PARAMETER_VALUE",
             "Missing value for required parameter 'archive_existing_versions'. See the API docs for more information about request parameters.");

@@ -94,6 +94,16 @@ public class TransitionCommandTests(ApiApp app) : IClassFixture<ApiApp>
         result.Failed(2, "'prod' is not a stage; use one of None, Staging, Production, Archived (in any case). See 'registry models transition-stage --help'.");
     }
 
+    [Fact]
+    public async Task A_stage_with_spaces_around_it_is_a_usage_error_as_on_the_server()
+    {
+        var owner = await app.CliUserAsync(Roles.Editor);
+
+        var result = await app.RunAsync(owner, "models", "transition-stage", "--model-name", "m", "--version", "1", "--stage", " Production");
+
+        result.Failed(2, "' Production' is not a stage; use one of None, Staging, Production, Archived (in any case). See 'registry models transition-stage --help'.");
+    }
+
     [Theory]
     [InlineData(new[] { "--version", "x", "--stage", "Staging" }, "'x' is not a version number; give a whole number such as 3.")]
     [InlineData(new[] { "--stage", "Staging" }, "Option '--version' is required.")]

@@ -13,13 +13,15 @@ public static class Stages
 {
     public static readonly IReadOnlyList<Stage> All = [Stage.None, Stage.Staging, Stage.Production, Stage.Archived];
 
-    /// <summary>Parses a stage name in any case ("production", "STAGING"); refuses anything else.</summary>
+    /// <summary>
+    /// Parses a stage name in any case ("production", "STAGING"); refuses anything else, also a name with spaces
+    /// around it (" Production"), as MLflow's server does: a stray space is a client's bug worth seeing.
+    /// </summary>
     public static Stage Parse(string? text)
     {
-        var trimmed = text?.Trim();
         foreach (var stage in All)
         {
-            if (string.Equals(stage.ToString(), trimmed, StringComparison.OrdinalIgnoreCase))
+            if (string.Equals(stage.ToString(), text, StringComparison.OrdinalIgnoreCase))
             {
                 return stage;
             }
