@@ -38,10 +38,20 @@ public sealed class ApiRequest
     public static ApiRequest FromObject(JsonElement element, string prefix) =>
         new(element.EnumerateObject().ToDictionary(p => prefix + p.Name, p => p.Value, StringComparer.Ordinal), null);
 
+    /// <summary>The largest JSON body a call may send (a log-batch at MLflow's limits is well under 1 MB); files go to the artifact proxy.</summary>
+    public const int MaxBodyBytes = 16 << 20;
+
     private static async Task<Dictionary<string, JsonElement>> ReadBodyAsync(HttpRequest request, CancellationToken ct)
     {
+        if (request.ContentLength > MaxBodyBytes) throw TooLarge();
         using var buffer = new MemoryStream();
-        await request.Body.CopyToAsync(buffer, ct);
+        var chunk = new byte[81920];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, ct)) > 0)
+        {
+            if (buffer.Length + read > MaxBodyBytes) throw TooLarge();
+            buffer.Write(chunk, 0, read);
+        }
         if (buffer.Length == 0 || buffer.ToArray().All(b => b is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n'))
             return [];
         // A cross-site HTML form can post text/plain, urlencoded or multipart bodies without the browser
@@ -49,6 +59,7 @@ public sealed class ApiRequest
         if (MediaTypeHeaderValue.TryParse(request.ContentType, out var type) && IsFormType(type.MediaType.Value))
             throw new ApiException(ApiErrorCode.BadRequest,
                 $"Send the request's fields as JSON with 'Content-Type: application/json', not as {type.MediaType.Value}.");
+        if (!System.Text.Unicode.Utf8.IsValid(buffer.GetBuffer().AsSpan(0, (int)buffer.Length))) throw NotUtf8();
         JsonDocument document;
         try
         {
@@ -61,9 +72,42 @@ public sealed class ApiRequest
         }
         if (document.RootElement.ValueKind != JsonValueKind.Object)
             throw new ApiException(ApiErrorCode.BadRequest, "Malformed request: the body must be a JSON object of the request's fields.");
+        // JSON's parser lets escaped lone surrogates ("\ud800") through inside strings; reading them later would fail.
+        if (!TextIsReadable(document.RootElement)) throw NotUtf8();
         var fields = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
         foreach (var property in document.RootElement.EnumerateObject()) fields[property.Name] = property.Value.Clone();
         return fields;
+    }
+
+    private static ApiException NotUtf8() =>
+        new(ApiErrorCode.BadRequest, "Malformed request: the body holds text that is not valid UTF-8. Send JSON encoded as UTF-8.");
+
+    private static ApiException TooLarge() =>
+        new(ApiErrorCode.RequestTooLarge, $"The request body is over {MaxBodyBytes >> 20} MB. Send fewer values per call (files go to the artifact proxy).");
+
+    /// <summary>Whether every string (and property name) in the JSON reads as text.</summary>
+    private static bool TextIsReadable(JsonElement element)
+    {
+        try
+        {
+            switch (element.ValueKind)
+            {
+                case JsonValueKind.String: element.GetString(); return true;
+                case JsonValueKind.Array: return element.EnumerateArray().All(TextIsReadable);
+                case JsonValueKind.Object:
+                    foreach (var property in element.EnumerateObject())
+                    {
+                        _ = property.Name;
+                        if (!TextIsReadable(property.Value)) return false;
+                    }
+                    return true;
+                default: return true;
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
     }
 
     private static bool IsFormType(string? mediaType) =>

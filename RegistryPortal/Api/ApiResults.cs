@@ -18,6 +18,7 @@ public enum ApiErrorCode
     ResourceConflict,
     EndpointNotFound,
     RequestLimitExceeded,
+    RequestTooLarge,
     InternalError,
 }
 
@@ -49,6 +50,7 @@ public static class ApiResults
         ApiErrorCode.ResourceConflict => "RESOURCE_CONFLICT",
         ApiErrorCode.EndpointNotFound => "ENDPOINT_NOT_FOUND",
         ApiErrorCode.RequestLimitExceeded => "REQUEST_LIMIT_EXCEEDED",
+        ApiErrorCode.RequestTooLarge => "BAD_REQUEST",
         _ => "INTERNAL_ERROR",
     };
 
@@ -60,6 +62,7 @@ public static class ApiResults
         ApiErrorCode.PermissionDenied => StatusCodes.Status403Forbidden,
         ApiErrorCode.ResourceConflict => StatusCodes.Status409Conflict,
         ApiErrorCode.RequestLimitExceeded => StatusCodes.Status429TooManyRequests,
+        ApiErrorCode.RequestTooLarge => StatusCodes.Status413PayloadTooLarge,
         _ => StatusCodes.Status500InternalServerError,
     };
 
