@@ -34,7 +34,7 @@ public class VersionTests
     {
         await using var registry = await TestRegistry.CreateAsync();
         var (name, owner) = await registry.ModelWithVersionsAsync(0);
-        var view = await registry.Versions.RegisterAsync(owner, new NewVersion(name, "file:///uploads/model.pkl"));
+        var view = await registry.Versions.RegisterAsync(owner, new NewVersion(name, "s3://bucket/uploads/model.pkl"));
         Assert.Equal("", view.RunId);
     }
 

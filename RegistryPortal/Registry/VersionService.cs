@@ -15,15 +15,17 @@ public sealed record NewVersion(
     string? LoggedModelId = null);
 
 /// <summary>Model versions: register, read, list, description, tags, delete.</summary>
-public sealed class VersionService(RegistryStore store)
+public sealed class VersionService(RegistryStore store, IConfiguration configuration)
 {
+    /// <summary>Registry:AllowLocalSources: an admin's choice to let versions point at any path on the server.</summary>
+    private readonly bool allowLocalSources = configuration.GetValue<bool>("Registry:AllowLocalSources");
+
     public Task<VersionView> RegisterAsync(Actor actor, NewVersion request, CancellationToken ct = default) =>
         store.WriteAsync(actor, async op =>
         {
             var model = await op.Db.ModelAsync(request.ModelName, op.Ct);
             await op.DemandAsync(model, PermissionLevel.Edit, "register a version of it");
-            if (string.IsNullOrWhiteSpace(request.Source))
-                throw RegistryError.InvalidValue("A version needs a source: the URI of its model files (for example runs:/<run id>/model).");
+            var source = await ValidSourceAsync(op, request);
             Descriptions.Validate(request.Description);
             foreach (var (key, value) in request.Tags ?? new Dictionary<string, string>()) TagRules.Validate(key, value);
             // The counter lives on the model row and moves in this transaction: numbers are never reused.
@@ -31,7 +33,7 @@ public sealed class VersionService(RegistryStore store)
             model.UpdatedAt = op.Now;
             var version = new ModelVersion
             {
-                ModelId = model.Id, Number = model.LastVersionNumber, Source = request.Source.Trim(),
+                ModelId = model.Id, Number = model.LastVersionNumber, Source = source,
                 RunId = request.RunId?.Trim() ?? "", RunLink = request.RunLink?.Trim() ?? "",
                 StorageLocation = request.StorageLocation ?? "",
                 LoggedModelId = request.LoggedModelId ?? "",
@@ -46,6 +48,25 @@ public sealed class VersionService(RegistryStore store)
                 await Tracking.LoggedModelService.RecordRegistrationAsync(op, version.LoggedModelId, model.Name, version.Number);
             return await ViewAsync(op, model, version);
         }, ct);
+
+    /// <summary>
+    /// The source, checked (see <see cref="VersionSources"/>): a local path passes only when an admin allows local sources
+    /// or it lies inside the artifact folder of the run given as run_id (MLflow's rule).
+    /// </summary>
+    private async Task<string> ValidSourceAsync(OperationContext op, NewVersion request)
+    {
+        var runFolder = string.IsNullOrWhiteSpace(request.RunId) ? null
+            : await op.Db.Runs.Where(r => r.Id == request.RunId.Trim()).Select(r => r.ArtifactUri).FirstOrDefaultAsync(op.Ct);
+        return VersionSources.Validate(request.Source, local =>
+            allowLocalSources || (runFolder is not null && VersionSources.IsLocal(runFolder) && IsInside(VersionSources.LocalPath(local), VersionSources.LocalPath(runFolder))));
+    }
+
+    private static bool IsInside(string path, string folder)
+    {
+        var root = Path.GetFullPath(folder).TrimEnd('/') + "/";
+        var full = Path.GetFullPath(path);
+        return full.StartsWith(root, StringComparison.Ordinal) || full + "/" == root;
+    }
 
     /// <summary>Ends a pending registration: READY when the files arrived, FAILED_REGISTRATION with the reason if not.</summary>
     /// <param name="storageLocation">Where the registry's copy of the files now is.</param>
