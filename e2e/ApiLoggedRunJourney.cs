@@ -1,5 +1,3 @@
-using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
@@ -25,17 +23,15 @@ public sealed class ApiLoggedRunJourney(PortalFixture portal) : JourneyTest(port
     {
         var id = Guid.NewGuid().ToString("N")[..8];
         var scientist = await Portal.CreateUserAsync(Roles.Editor);
-        using var api = new HttpClient { BaseAddress = new Uri(Portal.BaseUrl) };
-        api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic",
-            Convert.ToBase64String(Encoding.UTF8.GetBytes($"{scientist.Email}:{scientist.Password}")));
+        using var api = new MlflowApiClient(Portal.BaseUrl, scientist);
 
         // What mlflow.start_run / log_params / log_metric / log_model / end_run send.
         var experimentName = $"api-journey-{id}";
-        var experimentId = (string)(await PostAsync(api, "experiments/create", new { name = experimentName }))["experiment_id"]!;
-        var info = (await PostAsync(api, "runs/create", new { experiment_id = experimentId, run_name = "lgbm-api", start_time = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() }))["run"]!["info"]!;
+        var experimentId = (string)(await api.PostAsync("experiments/create", new { name = experimentName }))["experiment_id"]!;
+        var info = (await api.PostAsync("runs/create", new { experiment_id = experimentId, run_name = "lgbm-api", start_time = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() }))["run"]!["info"]!;
         var runId = (string)info["run_id"]!;
         var artifactUri = (string)info["artifact_uri"]!;
-        await PostAsync(api, "runs/log-batch", new
+        await api.PostAsync("runs/log-batch", new
         {
             run_id = runId, @params = new[] { new { key = "num_leaves", value = "31" } },
             metrics = new[] { new { key = "rmse", value = 0.42, timestamp = 1, step = 0 }, new { key = "rmse", value = 0.37, timestamp = 2, step = 1 } },
@@ -49,11 +45,10 @@ public sealed class ApiLoggedRunJourney(PortalFixture portal) : JourneyTest(port
         var artifactPath = artifactUri["mlflow-artifacts:/".Length..];
         foreach (var (file, bytes) in files)
         {
-            var put = await api.PutAsync($"/api/2.0/mlflow-artifacts/artifacts/{artifactPath}/model/{file}", new ByteArrayContent(bytes));
-            Assert.True(put.IsSuccessStatusCode, $"PUT {file}: {(int)put.StatusCode} {await put.Content.ReadAsStringAsync()}");
+            await api.PutFileAsync($"{artifactPath}/model/{file}", bytes);
         }
-        await PostAsync(api, "runs/log-model", new { run_id = runId, model_json = """{"artifact_path": "model", "flavors": {"python_function": {}}}""" });
-        await PostAsync(api, "runs/update", new { run_id = runId, status = "FINISHED", end_time = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() });
+        await api.PostAsync("runs/log-model", new { run_id = runId, model_json = """{"artifact_path": "model", "flavors": {"python_function": {}}}""" });
+        await api.PostAsync("runs/update", new { run_id = runId, status = "FINISHED", end_time = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() });
 
         // A person finds the run in the portal and sees what the script logged.
         var page = await NewBrowserAsync();
@@ -85,32 +80,16 @@ public sealed class ApiLoggedRunJourney(PortalFixture portal) : JourneyTest(port
         await Expect(page.Locator("tr:has(th:text-is('Source')) td")).ToHaveTextAsync($"runs:/{runId}/model");
 
         // The script sees the same version over the API, with its run, and downloads the registry's copy.
-        var version = (await GetAsync(api, $"model-versions/get?name={modelName}&version=1"))["model_version"]!;
+        var version = (await api.GetAsync($"model-versions/get?name={modelName}&version=1"))["model_version"]!;
         Assert.Equal((runId, "READY"), ((string?)version["run_id"], (string?)version["status"]));
-        var download = (string)(await GetAsync(api, $"model-versions/get-download-uri?name={modelName}&version=1"))["artifact_uri"]!;
+        var download = (string)(await api.GetAsync($"model-versions/get-download-uri?name={modelName}&version=1"))["artifact_uri"]!;
         Assert.StartsWith(ModelFileStore.RegistryUriPrefix, download);
         foreach (var (file, bytes) in files)
-            Assert.Equal(bytes, await api.GetByteArrayAsync($"/api/2.0/mlflow-artifacts/artifacts/{download["mlflow-artifacts:/".Length..]}/{file}"));
+            Assert.Equal(bytes, await api.GetFileAsync(download, file));
 
         // And the lineage back to the run.
         await page.Locator("tr:has(th:text-is('Source run'))").Link(runId).ClickAsync();
         await Expect(page).ToHaveURLAsync(new Regex($"/experiments/{experimentId}/runs/{runId}$"));
         await Expect(page.Heading("lgbm-api")).ToBeVisibleAsync();
-    }
-
-    private static async Task<JsonNode> PostAsync(HttpClient api, string path, object body)
-    {
-        var response = await api.PostAsJsonAsync($"/api/2.0/mlflow/{path}", body);
-        var text = await response.Content.ReadAsStringAsync();
-        Assert.True(response.IsSuccessStatusCode, $"POST {path}: {(int)response.StatusCode} {text}");
-        return JsonNode.Parse(text)!;
-    }
-
-    private static async Task<JsonNode> GetAsync(HttpClient api, string pathAndQuery)
-    {
-        var response = await api.GetAsync($"/api/2.0/mlflow/{pathAndQuery}");
-        var text = await response.Content.ReadAsStringAsync();
-        Assert.True(response.IsSuccessStatusCode, $"GET {pathAndQuery}: {(int)response.StatusCode} {text}");
-        return JsonNode.Parse(text)!;
     }
 }

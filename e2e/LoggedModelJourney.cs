@@ -1,5 +1,3 @@
-using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
@@ -27,17 +25,15 @@ public sealed class LoggedModelJourney(PortalFixture portal) : JourneyTest(porta
     {
         var id = Guid.NewGuid().ToString("N")[..8];
         var scientist = await Portal.CreateUserAsync(Roles.Editor);
-        using var api = new HttpClient { BaseAddress = new Uri(Portal.BaseUrl) };
-        api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic",
-            Convert.ToBase64String(Encoding.UTF8.GetBytes($"{scientist.Email}:{scientist.Password}")));
+        using var api = new MlflowApiClient(Portal.BaseUrl, scientist);
 
         // What mlflow.start_run and MLflow 3's mlflow.sklearn.log_model(name=...) send.
         var experimentName = $"logged-model-journey-{id}";
-        var experimentId = (string)(await PostAsync(api, "experiments/create", new { name = experimentName }))["experiment_id"]!;
+        var experimentId = (string)(await api.PostAsync("experiments/create", new { name = experimentName }))["experiment_id"]!;
         var runName = $"sk-run-{id}";
-        var runId = (string)(await PostAsync(api, "runs/create", new { experiment_id = experimentId, run_name = runName, start_time = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() }))["run"]!["info"]!["run_id"]!;
+        var runId = (string)(await api.PostAsync("runs/create", new { experiment_id = experimentId, run_name = runName, start_time = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() }))["run"]!["info"]!["run_id"]!;
         var modelName = $"forest-{id}";
-        var created = (await PostAsync(api, "logged-models", new
+        var created = (await api.PostAsync("logged-models", new
         {
             experiment_id = experimentId, name = modelName, source_run_id = runId, model_type = "sklearn",
             @params = new[] { new { key = "n_estimators", value = "200" } },
@@ -46,8 +42,8 @@ public sealed class LoggedModelJourney(PortalFixture portal) : JourneyTest(porta
         Assert.Equal("LOGGED_MODEL_PENDING", (string?)created["status"]);
         var artifactUri = (string)created["artifact_uri"]!;
         Assert.Equal($"mlflow-artifacts:/{experimentId}/models/{modelId}/artifacts", artifactUri);
-        await PostAsync(api, "runs/outputs", new { run_id = runId, models = new[] { new { model_id = modelId, step = 0 } } });
-        await PostAsync(api, "runs/log-batch", new
+        await api.PostAsync("runs/outputs", new { run_id = runId, models = new[] { new { model_id = modelId, step = 0 } } });
+        await api.PostAsync("runs/log-batch", new
         {
             run_id = runId,
             metrics = new[] { new { key = "accuracy", value = 0.913, timestamp = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), step = 0, model_id = modelId } },
@@ -60,10 +56,9 @@ public sealed class LoggedModelJourney(PortalFixture portal) : JourneyTest(porta
         };
         foreach (var (file, bytes) in files)
         {
-            var put = await api.PutAsync($"/api/2.0/mlflow-artifacts/artifacts/{experimentId}/models/{modelId}/artifacts/{file}", new ByteArrayContent(bytes));
-            Assert.True(put.IsSuccessStatusCode, $"PUT {file}: {(int)put.StatusCode} {await put.Content.ReadAsStringAsync()}");
+            await api.PutFileAsync($"{experimentId}/models/{modelId}/artifacts/{file}", bytes);
         }
-        var finalized = (await PatchAsync(api, $"logged-models/{modelId}", new { model_id = modelId, status = "LOGGED_MODEL_READY" }))["model"]!["info"]!;
+        var finalized = (await api.PatchAsync($"logged-models/{modelId}", new { model_id = modelId, status = "LOGGED_MODEL_READY" }))["model"]!["info"]!;
         Assert.Equal("LOGGED_MODEL_READY", (string?)finalized["status"]);
 
         // A person opens the run and sees the logged model: ready, with its three files.
@@ -127,12 +122,12 @@ public sealed class LoggedModelJourney(PortalFixture portal) : JourneyTest(porta
         await Expect(page.GetByLabel("Tags", new() { Exact = true })).ToContainTextAsync(LoggedModelTag);
 
         // The script sees the version with its logged model and run, and downloads the registry's copy: the same bytes.
-        var version = (await GetAsync(api, $"model-versions/get?name={registeredName}&version=1"))["model_version"]!;
+        var version = (await api.GetAsync($"model-versions/get?name={registeredName}&version=1"))["model_version"]!;
         Assert.Equal(("READY", runId, modelId), ((string?)version["status"], (string?)version["run_id"], (string?)version["model_id"]));
-        var download = (string)(await GetAsync(api, $"model-versions/get-download-uri?name={registeredName}&version=1"))["artifact_uri"]!;
+        var download = (string)(await api.GetAsync($"model-versions/get-download-uri?name={registeredName}&version=1"))["artifact_uri"]!;
         Assert.StartsWith(ModelFileStore.RegistryUriPrefix, download);
         foreach (var (file, bytes) in files)
-            Assert.Equal(bytes, await api.GetByteArrayAsync($"/api/2.0/mlflow-artifacts/artifacts/{download["mlflow-artifacts:/".Length..]}/{file}"));
+            Assert.Equal(bytes, await api.GetFileAsync(download, file));
     }
 
     /// <summary>The tag MLflow's server keeps on a logged model listing the versions registered from it.</summary>
@@ -140,27 +135,4 @@ public sealed class LoggedModelJourney(PortalFixture portal) : JourneyTest(porta
 
     /// <summary>The value cell of a "name | value" row (th then td) of a details table.</summary>
     private static ILocator Field(ILocator table, string name) => table.Locator($"tr:has(> th:text-is('{name}')) > td");
-
-    private static Task<JsonNode> PostAsync(HttpClient api, string path, object body) =>
-        SendAsync(api, HttpMethod.Post, path, body);
-
-    private static Task<JsonNode> PatchAsync(HttpClient api, string path, object body) =>
-        SendAsync(api, HttpMethod.Patch, path, body);
-
-    private static async Task<JsonNode> SendAsync(HttpClient api, HttpMethod method, string path, object body)
-    {
-        using var request = new HttpRequestMessage(method, $"/api/2.0/mlflow/{path}") { Content = JsonContent.Create(body) };
-        var response = await api.SendAsync(request);
-        var text = await response.Content.ReadAsStringAsync();
-        Assert.True(response.IsSuccessStatusCode, $"{method} {path}: {(int)response.StatusCode} {text}");
-        return JsonNode.Parse(text)!;
-    }
-
-    private static async Task<JsonNode> GetAsync(HttpClient api, string pathAndQuery)
-    {
-        var response = await api.GetAsync($"/api/2.0/mlflow/{pathAndQuery}");
-        var text = await response.Content.ReadAsStringAsync();
-        Assert.True(response.IsSuccessStatusCode, $"GET {pathAndQuery}: {(int)response.StatusCode} {text}");
-        return JsonNode.Parse(text)!;
-    }
 }
