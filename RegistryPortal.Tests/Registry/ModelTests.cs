@@ -14,10 +14,11 @@ public class ModelTests
         var editor = await registry.UserAsync(Roles.Editor);
         var before = DateTime.UtcNow.AddSeconds(-1);
 
-        var name = await registry.Models.CreateAsync(editor, "Fraud-Detector", "# Scores transactions",
+        var created = await registry.Models.CreateAsync(editor, "Fraud-Detector", "# Scores transactions",
             new Dictionary<string, string> { ["team"] = "risk" });
 
-        Assert.Equal("Fraud-Detector", name);
+        Assert.Equal(("Fraud-Detector", "# Scores transactions"), (created.Name, created.Description));
+        Assert.Equal(new Dictionary<string, string> { ["team"] = "risk" }, created.Tags);
         var details = await registry.Models.GetAsync(editor, "Fraud-Detector");
         Assert.Equal("Fraud-Detector", details.Name);
         Assert.Equal("# Scores transactions", details.Description);

@@ -217,7 +217,7 @@ public class AccountHttpTests(PortalApp app) : IClassFixture<PortalApp>
 
         await users.SetRolesAsync(admin, promoted.UserId, [Roles.Editor]);
         await users.LockAsync(admin, locked.UserId);
-        var model = await app.Services.GetRequiredService<RegistryPortal.Registry.ModelService>().CreateAsync(admin, $"m-{Guid.NewGuid():N}"[..12]);
+        var model = (await app.Services.GetRequiredService<RegistryPortal.Registry.ModelService>().CreateAsync(admin, $"m-{Guid.NewGuid():N}"[..12])).Name;
         await app.Services.GetRequiredService<ModelPermissionService>().GrantAsync(admin, model, granted.UserId, PermissionLevel.Manage);
 
         Assert.False(await RevalidatesAsync(promotedSession));

@@ -19,24 +19,19 @@ public static class RegistryEndpoints
             ApiResults.RunAsync(http, async (req, actor, ct) =>
             {
                 var name = req.Required("name");
-                var created = await models.CreateAsync(actor, name, req.Optional("description"), req.Tags(), ct);
-                return new { registered_model = WireFormat.Model(await models.GetRegisteredModelAsync(actor, created, ct)) };
+                return new { registered_model = WireFormat.Model(await models.CreateAsync(actor, name, req.Optional("description"), req.Tags(), ct)) };
             }));
 
         api.MapPost("registered-models/rename", (HttpContext http, ModelService models) =>
             ApiResults.RunAsync(http, async (req, actor, ct) =>
             {
-                var newName = req.Required("new_name");
-                await models.RenameAsync(actor, req.Required("name"), newName, ct);
-                return new { registered_model = WireFormat.Model(await models.GetRegisteredModelAsync(actor, newName, ct)) };
+                return new { registered_model = WireFormat.Model(await models.RenameAsync(actor, req.Required("name"), req.Required("new_name"), ct)) };
             }));
 
         api.MapPatch("registered-models/update", (HttpContext http, ModelService models) =>
             ApiResults.RunAsync(http, async (req, actor, ct) =>
             {
-                var name = req.Required("name");
-                await models.UpdateDescriptionAsync(actor, name, req.Optional("description") ?? "", ct: ct);
-                return new { registered_model = WireFormat.Model(await models.GetRegisteredModelAsync(actor, name, ct)) };
+                return new { registered_model = WireFormat.Model(await models.UpdateDescriptionAsync(actor, req.Required("name"), req.Optional("description") ?? "", ct: ct)) };
             }));
 
         api.MapDelete("registered-models/delete", (HttpContext http, ModelService models) =>
@@ -111,9 +106,8 @@ public static class RegistryEndpoints
         api.MapPatch("model-versions/update", (HttpContext http, VersionService versions) =>
             ApiResults.RunAsync(http, async (req, actor, ct) =>
             {
-                var (name, number) = (req.Required("name"), req.RequiredVersion());
-                await versions.UpdateDescriptionAsync(actor, name, number, req.Optional("description") ?? "", ct: ct);
-                return new { model_version = WireFormat.Version(await versions.GetAsync(actor, name, number, ct)) };
+                return new { model_version = WireFormat.Version(await versions.UpdateDescriptionAsync(actor, req.Required("name"), req.RequiredVersion(),
+                    req.Optional("description") ?? "", ct: ct)) };
             }));
 
         api.MapPost("model-versions/transition-stage", (HttpContext http, StageService stages) =>

@@ -8,7 +8,8 @@ namespace RegistryPortal.Registry;
 /// <summary>Registered models: create, read, list, rename, delete, description, tags, settings.</summary>
 public sealed class ModelService(RegistryStore store)
 {
-    public Task<string> CreateAsync(Actor actor, string name, string? description = null,
+    /// <summary>Creates a model; the answer is the model as this write left it, read inside its own transaction.</summary>
+    public Task<RegisteredModelView> CreateAsync(Actor actor, string name, string? description = null,
         IReadOnlyDictionary<string, string>? tags = null, CancellationToken ct = default) =>
         store.WriteAsync(actor, async op =>
         {
@@ -27,8 +28,18 @@ public sealed class ModelService(RegistryStore store)
             op.Db.Models.Add(model);
             await op.Db.SaveChangesAsync(op.Ct); // gives the model its id for the activity event
             op.Record(ActivityKind.ModelCreated, model, comment: description ?? "");
-            return model.Name;
+            return await AnswerAsync(op, model);
         }, ct);
+
+    /// <summary>
+    /// What a write answers: the model as this write left it, saved and read inside the write's own transaction, so
+    /// it never shows another client's change that committed just after this one.
+    /// </summary>
+    private static async Task<RegisteredModelView> AnswerAsync(OperationContext op, RegisteredModel model)
+    {
+        await op.Db.SaveChangesAsync(op.Ct);
+        return (await RegisteredModelViews.BuildAsync(op, [model]))[0];
+    }
 
     /// <summary>Why <paramref name="name"/> cannot be a new model's name, or null when it can: for checking as the user types.</summary>
     public Task<string?> NameProblemAsync(Actor actor, string? name, CancellationToken ct = default) =>
@@ -87,7 +98,7 @@ public sealed class ModelService(RegistryStore store)
             return new Page<ModelSummary>(await SummariesAsync(op, page), total, pageIndex, pageSize);
         }, ct);
 
-    public Task RenameAsync(Actor actor, string name, string newName, CancellationToken ct = default) =>
+    public Task<RegisteredModelView> RenameAsync(Actor actor, string name, string newName, CancellationToken ct = default) =>
         store.WriteAsync(actor, async op =>
         {
             var model = await op.Db.ModelAsync(name, op.Ct);
@@ -101,6 +112,7 @@ public sealed class ModelService(RegistryStore store)
             model.NormalizedName = ModelName.Normalize(newName);
             model.UpdatedAt = op.Now;
             op.Record(ActivityKind.ModelRenamed, model, detail: $"renamed from '{oldName}' to '{newName}'");
+            return await AnswerAsync(op, model);
         }, ct);
 
     public Task DeleteAsync(Actor actor, string name, CancellationToken ct = default) =>
@@ -118,7 +130,7 @@ public sealed class ModelService(RegistryStore store)
     /// Replaces the description. With <paramref name="editedFrom"/> (the text the editor started from), a save
     /// over someone else's newer save is refused as a conflict instead of overwriting it.
     /// </summary>
-    public Task UpdateDescriptionAsync(Actor actor, string name, string description, string? editedFrom = null, CancellationToken ct = default) =>
+    public Task<RegisteredModelView> UpdateDescriptionAsync(Actor actor, string name, string description, string? editedFrom = null, CancellationToken ct = default) =>
         store.WriteAsync(actor, async op =>
         {
             var model = await op.Db.ModelAsync(name, op.Ct);
@@ -128,6 +140,7 @@ public sealed class ModelService(RegistryStore store)
             model.Description = description;
             model.UpdatedAt = op.Now;
             op.Record(ActivityKind.ModelDescribed, model, comment: description);
+            return await AnswerAsync(op, model);
         }, ct);
 
     public Task SetTagAsync(Actor actor, string name, string key, string value, CancellationToken ct = default) =>

@@ -70,7 +70,8 @@ public sealed class VersionService(RegistryStore store, IConfiguration configura
 
     /// <summary>Ends a pending registration: READY when the files arrived, FAILED_REGISTRATION with the reason if not.</summary>
     /// <param name="storageLocation">Where the registry's copy of the files now is.</param>
-    public Task CompleteRegistrationAsync(Actor actor, string modelName, int number, bool succeeded, string? message = null,
+    /// <returns>The version as this write left it, read inside its own transaction.</returns>
+    public Task<VersionView> CompleteRegistrationAsync(Actor actor, string modelName, int number, bool succeeded, string? message = null,
         string? storageLocation = null, CancellationToken ct = default) =>
         store.WriteAsync(actor, async op =>
         {
@@ -83,6 +84,8 @@ public sealed class VersionService(RegistryStore store, IConfiguration configura
             if (succeeded && storageLocation is not null) version.StorageLocation = storageLocation;
             version.UpdatedAt = op.Now;
             op.Record(succeeded ? ActivityKind.RegistrationCompleted : ActivityKind.RegistrationFailed, model, version, detail: message ?? "");
+            await op.Db.SaveChangesAsync(op.Ct);
+            return await ViewAsync(op, model, version);
         }, ct);
 
     public Task<VersionView> GetAsync(Actor actor, string modelName, int number, CancellationToken ct = default) =>
@@ -113,7 +116,8 @@ public sealed class VersionService(RegistryStore store, IConfiguration configura
             return new Page<VersionView>(items, total, pageIndex, pageSize);
         }, ct);
 
-    public Task UpdateDescriptionAsync(Actor actor, string modelName, int number, string description, string? editedFrom = null, CancellationToken ct = default) =>
+    /// <summary>Replaces the description; the answer is the version as this write left it, read inside its own transaction.</summary>
+    public Task<VersionView> UpdateDescriptionAsync(Actor actor, string modelName, int number, string description, string? editedFrom = null, CancellationToken ct = default) =>
         store.WriteAsync(actor, async op =>
         {
             var (model, version) = await FindAsync(op, modelName, number);
@@ -123,6 +127,8 @@ public sealed class VersionService(RegistryStore store, IConfiguration configura
             version.Description = description;
             version.UpdatedAt = op.Now;
             op.Record(ActivityKind.VersionDescribed, model, version, comment: description);
+            await op.Db.SaveChangesAsync(op.Ct);
+            return await ViewAsync(op, model, version);
         }, ct);
 
     public Task SetTagAsync(Actor actor, string modelName, int number, string key, string value, CancellationToken ct = default) =>

@@ -39,7 +39,7 @@ public sealed class ModelRegistration(VersionService versions, RunService runs, 
         _ = copy.ContinueWith(done => copying.TryRemove(done, out _), TaskScheduler.Default);
         // The copy goes on when the caller stops waiting (or goes away): the version must not stay half-registered.
         var finished = await Task.WhenAny(copy, Task.Delay(wait, ct).ContinueWith(_ => { }, TaskScheduler.Default)) == copy;
-        return finished ? await versions.GetAsync(actor, pending.ModelName, pending.Version, ct) : pending;
+        return finished ? await copy : pending;
     }
 
     /// <summary>
@@ -76,7 +76,8 @@ public sealed class ModelRegistration(VersionService versions, RunService runs, 
     /// <summary>Completes when every copy started so far has finished (tests and shutdown wait on it).</summary>
     public Task WhenIdleAsync() => Task.WhenAll(copying.Keys);
 
-    private async Task CopyAsync(Actor actor, string modelName, int number, string folder)
+    /// <returns>The version as its completion left it: READY, or FAILED_REGISTRATION with the reason.</returns>
+    private async Task<VersionView> CopyAsync(Actor actor, string modelName, int number, string folder)
     {
         string? location = null;
         string? failure = null;
@@ -89,7 +90,7 @@ public sealed class ModelRegistration(VersionService versions, RunService runs, 
             failure = $"Copying the model files from '{folder}' failed: {e.Message}";
             logger.LogWarning(e, "Registration of version {Version} of {Model} failed.", number, modelName);
         }
-        await versions.CompleteRegistrationAsync(actor, modelName, number, failure is null, failure, location);
+        return await versions.CompleteRegistrationAsync(actor, modelName, number, failure is null, failure, location);
     }
 
     /// <summary>The artifact-store folder a source names, or null when it lies outside the portal.</summary>
