@@ -159,7 +159,22 @@ public class MlflowClientWorkflowTests(ApiApp app)
 
         Assert.Equal(HttpStatusCode.BadRequest, put.StatusCode);
         Assert.Contains("INVALID_PARAMETER_VALUE", await put.Content.ReadAsStringAsync());
-        Assert.NotEqual(HttpStatusCode.OK, get.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, get.StatusCode);
+        Assert.Contains("INVALID_PARAMETER_VALUE", await get.Content.ReadAsStringAsync());
+    }
+
+    [Theory]
+    [InlineData("../..")]
+    [InlineData("a/../../..")]
+    [InlineData("..%2F..")]
+    [InlineData("uploads")]
+    public async Task Listing_a_folder_cannot_leave_the_store(string folder)
+    {
+        var client = (await app.UserAsync(Roles.Reader)).Client;
+
+        var list = await client.ApiGetAsync($"/api/2.0/mlflow-artifacts/artifacts?path={Q(Uri.UnescapeDataString(folder))}");
+
+        JsonShape.Error(list, HttpStatusCode.BadRequest, "INVALID_PARAMETER_VALUE");
     }
 
     [Fact]
