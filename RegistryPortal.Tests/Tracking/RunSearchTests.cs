@@ -126,6 +126,39 @@ public class RunSearchTests : IAsyncLifetime
     public async Task Several_order_by_clauses_sort_by_the_first_then_the_next() =>
         Assert.Equal(["alpha", "gamma", "beta"], await NamesAsync(null, "params.lr DESC", "attributes.start_time"));
 
+    [Theory]
+    [InlineData("metrics.auc DESC", "beta,alpha,gamma")] // gamma has no auc: last, also across page boundaries
+    [InlineData("metrics.auc", "alpha,beta,gamma")]
+    [InlineData("attributes.end_time DESC", "gamma,alpha,beta")] // beta has not ended: last
+    [InlineData("params.lr", "beta,gamma,alpha")]
+    public async Task Keyset_pages_of_one_walk_the_whole_order_with_missing_values_last(string orderBy, string expected)
+    {
+        var names = new List<string>();
+        string? token = null;
+        do
+        {
+            var page = await runs.SearchPageAsync(editor, [experimentId], new RegistryPortal.Registry.SearchQuery(null, [orderBy], 1, token));
+            names.AddRange(page.Items.Select(r => r.Info.Name));
+            token = page.NextPageToken;
+        }
+        while (token is not null && names.Count < 10);
+
+        Assert.Equal(Split(expected), names);
+    }
+
+    [Fact]
+    public async Task A_run_logged_while_a_client_pages_does_not_shift_its_pages()
+    {
+        var first = await runs.SearchPageAsync(editor, [experimentId], new RegistryPortal.Registry.SearchQuery(null, ["metrics.auc DESC"], 2, null));
+        await RunAsync("delta", 6000, new(), new(), [new("auc", 0.99, 6100, 0)]); // would sort first
+
+        var rest = await runs.SearchPageAsync(editor, [experimentId], new RegistryPortal.Registry.SearchQuery(null, ["metrics.auc DESC"], 2, first.NextPageToken));
+
+        Assert.Equal(["beta", "alpha"], first.Items.Select(r => r.Info.Name));
+        Assert.Equal(["gamma"], rest.Items.Select(r => r.Info.Name));
+        Assert.Null(rest.NextPageToken);
+    }
+
     [Fact]
     public async Task Pages_hold_the_total_and_follow_the_order()
     {
