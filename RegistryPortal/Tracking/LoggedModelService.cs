@@ -166,9 +166,10 @@ public sealed partial class LoggedModelService(RegistryStore store)
     internal static async Task LinkMetricsAsync(OperationContext op, Run run, IEnumerable<(MetricValue Metric, string ModelId)> metrics)
     {
         var added = new HashSet<(string, string, long, long)>();
+        var models = new Dictionary<string, LoggedModel>(StringComparer.Ordinal);
         foreach (var (metric, modelId) in metrics)
         {
-            var model = await FindAsync(op, modelId);
+            if (!models.TryGetValue(modelId, out var model)) models[modelId] = model = await FindAsync(op, modelId);
             // One value per (model, key, timestamp, step) of a run, as MLflow's key for these rows: a repeat is not added again.
             if (!added.Add((model.Id, metric.Key, metric.Timestamp, metric.Step))
                 || await op.Db.LoggedModelMetrics.AnyAsync(m => m.ModelId == model.Id && m.RunId == run.Id && m.Key == metric.Key

@@ -25,10 +25,10 @@ public sealed class ModelRegistration(VersionService versions, RunService runs, 
 
     public async Task<VersionView> RegisterAsync(Actor actor, NewVersion request, CancellationToken ct = default)
     {
-        request = await WithLoggedModelAsync(actor, request, ct);
+        (request, var loggedModel) = await WithLoggedModelAsync(actor, request, ct);
         // A version made from a run's folder records the run, so its page links back to it (the lineage).
         if (string.IsNullOrWhiteSpace(request.RunId) && RunIdOf(request.Source) is { } runId) request = request with { RunId = runId };
-        var folder = await LocalFolderAsync(actor, request, ct);
+        var folder = await LocalFolderAsync(actor, request.Source, loggedModel, ct);
         if (folder is null) return await versions.RegisterAsync(actor, request, ct);
         if (folder.StartsWith("registry/", StringComparison.Ordinal))
             return await versions.RegisterAsync(actor, request with { StorageLocation = request.Source }, ct);
@@ -46,11 +46,12 @@ public sealed class ModelRegistration(VersionService versions, RunService runs, 
     /// A <c>models:/m-…</c> source or a <c>model_id</c> names an MLflow 3 logged model: the version keeps its id and, when
     /// no run is given, its source run. Only a READY model registers: a PENDING one is still uploading its files.
     /// </summary>
-    private async Task<NewVersion> WithLoggedModelAsync(Actor actor, NewVersion request, CancellationToken ct)
+    /// <returns>The request with the link, and the logged model (null when none is named).</returns>
+    private async Task<(NewVersion, LoggedModel?)> WithLoggedModelAsync(Actor actor, NewVersion request, CancellationToken ct)
     {
         var fromSource = LoggedModelIdOf(request.Source);
         var id = request.LoggedModelId is { Length: > 0 } given ? given.Trim() : fromSource;
-        if (id is null) return request;
+        if (id is null) return (request, null);
         if (fromSource is not null && fromSource != id)
             throw RegistryError.InvalidValue($"The source names logged model {fromSource} but model_id is {id}: give the same model in both, or leave model_id out.");
         var model = (await loggedModels.GetAsync(actor, id, ct: ct)).Info;
@@ -58,11 +59,11 @@ public sealed class ModelRegistration(VersionService versions, RunService runs, 
             throw RegistryError.InvalidValue(model.Status == LoggedModelStatuses.Pending
                 ? $"Logged model {id} is still {LoggedModelStatuses.Pending}: its files are uploading. Finalize it as {LoggedModelStatuses.Ready} first, then register it."
                 : $"Logged model {id} is {model.Status}: its files did not all arrive, so it cannot be registered. Log the model again.");
-        return request with
+        return (request with
         {
             LoggedModelId = model.Id,
             RunId = string.IsNullOrWhiteSpace(request.RunId) && model.SourceRunId.Length > 0 ? model.SourceRunId : request.RunId,
-        };
+        }, model);
     }
 
     /// <summary>The id of a <c>models:/m-&lt;id&gt;</c> source (a logged model, not a registered <c>models:/name/3</c>), or null.</summary>
@@ -94,14 +95,10 @@ public sealed class ModelRegistration(VersionService versions, RunService runs, 
     }
 
     /// <summary>The artifact-store folder a source names, or null when it lies outside the portal.</summary>
-    private async Task<string?> LocalFolderAsync(Actor actor, NewVersion request, CancellationToken ct)
+    /// <param name="loggedModel">The logged model a <c>models:/m-…</c> source names, already read.</param>
+    private async Task<string?> LocalFolderAsync(Actor actor, string source, LoggedModel? loggedModel, CancellationToken ct)
     {
-        var source = request.Source;
-        if (LoggedModelIdOf(source) is { } loggedModelId)
-        {
-            var model = (await loggedModels.GetAsync(actor, loggedModelId, ct: ct)).Info;
-            return ArtifactStore.PathOf(model.ArtifactUri)?.TrimEnd('/');
-        }
+        if (LoggedModelIdOf(source) is not null) return loggedModel is null ? null : ArtifactStore.PathOf(loggedModel.ArtifactUri)?.TrimEnd('/');
         if (ArtifactStore.PathOf(source) is { } path) return path.TrimEnd('/');
         if (!source.StartsWith("runs:/", StringComparison.Ordinal)) return null;
         // runs:/<run id>/<path inside the run's artifacts>
