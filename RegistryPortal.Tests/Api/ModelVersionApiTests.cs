@@ -72,12 +72,13 @@ public class ModelVersionApiTests(ApiApp app)
     }
 
     [Fact]
-    public async Task Get_answers_the_version_and_accepts_the_number_as_a_string_or_a_JSON_number()
+    public async Task Get_answers_the_version_and_a_body_takes_the_number_as_a_string_only_as_MLflows_protocol_has_it()
     {
         var (name, owner) = await ModelAsync(versions: 2);
 
         var got = await owner.Client.ApiGetAsync($"model-versions/get?name={name}&version=2");
-        var tagged = await owner.Client.ApiPostAsync("model-versions/set-tag", new { name, version = 2, key = "k", value = "v" });
+        var tagged = await owner.Client.ApiPostAsync("model-versions/set-tag", new { name, version = "2", key = "k", value = "v" });
+        var asNumber = await owner.Client.ApiPostAsync("model-versions/set-tag", new { name, version = 2, key = "k", value = "v" });
 
         JsonShape.Equal($$$"""
             {"model_version": {"name": "{{{name}}}", "version": "2", "creation_timestamp": "<ts>", "last_updated_timestamp": "<ts>",
@@ -85,6 +86,8 @@ public class ModelVersionApiTests(ApiApp app)
               "run_id": "", "status": "READY", "status_message": "", "tags": [], "run_link": "", "aliases": []}}
             """, got);
         JsonShape.Equal("{}", tagged);
+        JsonShape.Error(asNumber, HttpStatusCode.BadRequest, "INVALID_PARAMETER_VALUE",
+            "Invalid value for parameter 'version': expected a string (in quotes), got a JSON number.");
     }
 
     [Fact]

@@ -7,8 +7,8 @@ namespace RegistryPortal.Api;
 /// <summary>
 /// The fields of one API request, as MLflow's clients send them: GET in the query string (a list as
 /// repeated keys: <c>stages=Staging&amp;stages=Production</c>); POST and PATCH as a JSON object; DELETE as a
-/// JSON object or in the query string. Unknown fields are ignored. Scalars are accepted as JSON strings,
-/// numbers or booleans, so <c>"version": "3"</c> and <c>"version": 3</c> both work.
+/// JSON object or in the query string. Unknown fields are ignored. Each field is read by its type in MLflow's
+/// protocol, and a body field of another JSON type is refused (see <see cref="WireType"/>).
 /// </summary>
 public sealed class ApiRequest
 {
@@ -115,13 +115,27 @@ public sealed class ApiRequest
             || mediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase)
             || mediaType.Equals("text/plain", StringComparison.OrdinalIgnoreCase));
 
+    /// <summary>
+    /// The JSON types a field of MLflow's protocol may arrive as, as protobuf's JSON mapping allows them: a string only
+    /// as a string; an int64 or double as a number or a numeric string; a bool only as true or false; an enum as its
+    /// name or number. One check for every endpoint: each reads a field by its protocol type, and a mismatch
+    /// (<c>"name": 12345</c>, <c>"archive_existing_versions": "true"</c>) is refused naming the field and the type.
+    /// </summary>
+    private enum WireType { Text, Number, Boolean, Enum }
+
     /// <summary>A text field, or null when absent (or JSON null).</summary>
-    public string? Optional(string field)
+    public string? Optional(string field) => Value(field, WireType.Text);
+
+    private string? Value(string field, WireType type)
     {
-        if (body.TryGetValue(field, out var element)) return Scalar(field, element);
+        if (body.TryGetValue(field, out var element)) return Scalar(field, element, type);
         if (query is not null && query.TryGetValue(field, out var values) && values.Count > 0) return values[^1];
         return null;
     }
+
+    /// <summary>An enum field (MLflow's LoggedModelStatus): its name, or its number as protobuf's JSON allows.</summary>
+    public string RequiredEnum(string field) =>
+        Value(field, WireType.Enum) is { Length: > 0 } value ? value : throw Missing(field);
 
     /// <summary>A text field that must be present and non-empty.</summary>
     public string Required(string field) =>
@@ -139,13 +153,13 @@ public sealed class ApiRequest
 
     public int? OptionalInt(string field)
     {
-        if (Optional(field) is not { Length: > 0 } text) return null;
+        if (Value(field, WireType.Number) is not { Length: > 0 } text) return null;
         return long.TryParse(text.Trim(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var number)
             ? (int)Math.Clamp(number, int.MinValue, int.MaxValue)
             : throw new ApiException(ApiErrorCode.InvalidParameterValue, $"Invalid value '{text}' for parameter '{field}': expected a whole number.");
     }
 
-    public bool? OptionalBool(string field) => Optional(field) switch
+    public bool? OptionalBool(string field) => Value(field, WireType.Boolean) switch
     {
         null or "" => null,
         var text when text.Equals("true", StringComparison.OrdinalIgnoreCase) => true,
@@ -163,8 +177,8 @@ public sealed class ApiRequest
             return element.ValueKind switch
             {
                 JsonValueKind.Null => [],
-                JsonValueKind.Array => element.EnumerateArray().Select(e => Scalar(field, e)).OfType<string>().ToList(),
-                _ => Scalar(field, element) is { } one ? [one] : [],
+                JsonValueKind.Array => element.EnumerateArray().Select(e => Scalar(field, e, WireType.Text)).OfType<string>().ToList(),
+                _ => Scalar(field, element, WireType.Text) is { } one ? [one] : [],
             };
         }
         return query is not null && query.TryGetValue(field, out var values) ? values.OfType<string>().ToList() : [];
@@ -179,14 +193,14 @@ public sealed class ApiRequest
         return element.EnumerateArray().ToList();
     }
 
-    public long? OptionalLong(string field) => Optional(field) switch
+    public long? OptionalLong(string field) => Value(field, WireType.Number) switch
     {
         null => null,
         var text when long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) => n,
         var text => throw Invalid(field, $"'{text}' is not a whole number"),
     };
 
-    public double RequiredDouble(string field) => Optional(field) switch
+    public double RequiredDouble(string field) => Value(field, WireType.Number) switch
     {
         null => throw Missing(field),
         var text when double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) => d,
@@ -203,21 +217,37 @@ public sealed class ApiRequest
         foreach (var tag in element.EnumerateArray())
         {
             if (tag.ValueKind != JsonValueKind.Object) throw Invalid(field, "expected a list of {\"key\": ..., \"value\": ...} objects");
-            var key = tag.TryGetProperty("key", out var k) ? Scalar($"{field}.key", k) : null;
-            var value = tag.TryGetProperty("value", out var v) ? Scalar($"{field}.value", v) : null;
+            var key = tag.TryGetProperty("key", out var k) ? Scalar($"{field}.key", k, WireType.Text) : null;
+            var value = tag.TryGetProperty("value", out var v) ? Scalar($"{field}.value", v, WireType.Text) : null;
             tags[key ?? ""] = value ?? "";
         }
         return tags;
     }
 
-    private static string? Scalar(string field, JsonElement element) => element.ValueKind switch
+    private static string? Scalar(string field, JsonElement element, WireType type) => (element.ValueKind, type) switch
     {
-        JsonValueKind.String => element.GetString(),
-        JsonValueKind.Number => element.GetRawText(),
-        JsonValueKind.True => "true",
-        JsonValueKind.False => "false",
-        JsonValueKind.Null or JsonValueKind.Undefined => null,
-        _ => throw Invalid(field, $"expected a single value, got a JSON {element.ValueKind.ToString().ToLowerInvariant()}"),
+        (JsonValueKind.Null or JsonValueKind.Undefined, _) => null,
+        (JsonValueKind.String, not WireType.Boolean) => element.GetString(),
+        (JsonValueKind.Number, WireType.Number or WireType.Enum) => element.GetRawText(),
+        (JsonValueKind.True, WireType.Boolean) => "true",
+        (JsonValueKind.False, WireType.Boolean) => "false",
+        (JsonValueKind.Object or JsonValueKind.Array, _) =>
+            throw Invalid(field, $"expected a single value, got a JSON {element.ValueKind.ToString().ToLowerInvariant()}"),
+        _ => throw Invalid(field, $"expected {Expected(type)}, got a JSON {JsonKind(element.ValueKind)}"),
+    };
+
+    private static string Expected(WireType type) => type switch
+    {
+        WireType.Text => "a string (in quotes)",
+        WireType.Number => "a number",
+        WireType.Boolean => "true or false (a JSON boolean, without quotes)",
+        _ => "a name (in quotes) or a number",
+    };
+
+    private static string JsonKind(JsonValueKind kind) => kind switch
+    {
+        JsonValueKind.True or JsonValueKind.False => "boolean",
+        _ => kind.ToString().ToLowerInvariant(),
     };
 
     private static ApiException Invalid(string field, string what) =>

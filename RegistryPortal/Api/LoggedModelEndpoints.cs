@@ -40,7 +40,7 @@ public static class LoggedModelEndpoints
 
         api.MapPatch("logged-models/{modelId}", (string modelId, HttpContext http, LoggedModelService models) =>
             ApiResults.RunAsync(http, async (req, actor, ct) =>
-                new { model = LoggedModel(await models.FinalizeAsync(actor, modelId, Status(req.Required("status")), ct)) }));
+                new { model = LoggedModel(await models.FinalizeAsync(actor, modelId, Status(req.RequiredEnum("status")), ct)) }));
 
         api.MapDelete("logged-models/{modelId}", (string modelId, HttpContext http, LoggedModelService models) =>
             ApiResults.RunAsync(http, async (_, actor, ct) =>

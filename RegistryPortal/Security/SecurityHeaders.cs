@@ -21,7 +21,8 @@ public static class SecurityHeaders
 
     public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app) => app.Use(async (http, next) =>
     {
-        var nonce = Convert.ToBase64String(RandomNumberGenerator.GetBytes(16));
+        // Hex, not base64: '+' and '/' would be written HTML-encoded in the attribute, and are easy to get wrong.
+        var nonce = Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
         http.Items[NonceItem] = nonce;
         http.Response.OnStarting(() =>
         {
