@@ -84,9 +84,16 @@ public class AccountHttpTests(PortalApp app) : IClassFixture<PortalApp>
         var client = await SignedInAsync(email, password);
 
         var profile = await client.SubmitAsync("/Account/Manage", "profile", new() { ["Input.DisplayName"] = "Renamed" });
+        var changed = await client.SubmitAsync("/Account/Manage/ChangePassword", "change-password", new()
+        {
+            ["Input.OldPassword"] = password, ["Input.NewPassword"] = "Changed-Passw0rd!", ["Input.ConfirmPassword"] = "Changed-Passw0rd!",
+        });
 
         Assert.Equal(HttpStatusCode.Redirect, profile.StatusCode);
         Assert.Equal("Renamed", (await app.Services.GetRequiredService<UserAdminService>().GetAsync(await app.AdminAsync(), user.UserId)).DisplayName);
+        Assert.Equal(HttpStatusCode.Redirect, changed.StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await app.Browser().SignInAsync(email, "Changed-Passw0rd!")).StatusCode); // the new password signs in
+        Assert.Equal(HttpStatusCode.OK, (await app.Browser().SignInAsync(email, password)).StatusCode); // the old one is refused (the form again)
     }
 
     [Fact]

@@ -232,6 +232,7 @@ public class UserAdminTests
         var only = await registry.FirstAdminAsync();
         var user = await registry.UserAsync(Roles.Manager);
         await registry.UserAdmin.LockAsync(only, user.UserId);
+        Assert.True((await registry.UserAdmin.GetAsync(only, user.UserId)).IsLockedOut); // the lock took, with one admin
         await registry.UserAdmin.DeleteAsync(only, user.UserId);
         Assert.Null(await registry.AccountAsync(user.UserId));
     }
