@@ -100,6 +100,45 @@ public class DialogTests : PageTestContext
         Assert.Equal(1, (await Registry.Versions.ListAsync(editor, name)).Total);
     }
 
+    [Fact]
+    public async Task Rename_model_renames_it_and_goes_to_the_page_of_its_new_name()
+    {
+        var (name, owner) = await Registry.ModelWithVersionsAsync(2, "old-model");
+        SignIn(owner);
+        var page = RenderPage<ModelPage>(p => p.Add(x => x.Name, name));
+        page.WaitForAssertion(() => Assert.True(page.Button("Rename")!.IsEnabled()));
+
+        page.Button("Rename")!.Click();
+        Dialogs.WaitForElement("input").Input("new-model");
+        Dialogs.WaitForAssertion(() => Assert.True(Dialogs.Button("Rename")!.IsEnabled()));
+        Dialogs.Button("Rename")!.Click();
+
+        var navigation = Services.GetRequiredService<Microsoft.AspNetCore.Components.NavigationManager>();
+        Dialogs.WaitForAssertion(() => Assert.EndsWith("/models/new-model", navigation.Uri));
+        Assert.Empty(Dialogs.FindAll(".mud-dialog"));
+        var renamed = await Registry.Models.GetAsync(owner, "new-model");
+        Assert.Equal(("new-model", 2), (renamed.Name, renamed.VersionCount));
+        await Assert.ThrowsAsync<RegistryError>(() => Registry.Models.GetAsync(owner, "old-model"));
+        Assert.Equal("Renamed to 'new-model'.", Services.GetRequiredService<ISnackbar>().ShownSnackbars.Last().Message);
+    }
+
+    [Fact]
+    public async Task Rename_model_to_a_taken_name_is_refused_in_the_dialog_and_renames_nothing()
+    {
+        await Registry.ModelWithVersionsAsync(0, "taken-model");
+        var (name, owner) = await Registry.ModelWithVersionsAsync(1, "old-model");
+        SignIn(owner);
+        var page = RenderPage<ModelPage>(p => p.Add(x => x.Name, name));
+        page.WaitForAssertion(() => Assert.True(page.Button("Rename")!.IsEnabled()));
+
+        page.Button("Rename")!.Click();
+        Dialogs.WaitForElement("input").Input("TAKEN-model");
+
+        Dialogs.WaitForAssertion(() => Assert.Contains("already exists", Dialogs.Markup));
+        Assert.False(Dialogs.Button("Rename")!.IsEnabled());
+        Assert.Equal("old-model", (await Registry.Models.GetAsync(owner, "old-model")).Name);
+    }
+
     private static async Task WaitUntilAsync(Func<Task<bool>> condition)
     {
         for (var i = 0; i < 100 && !await condition(); i++) await Task.Delay(50);

@@ -1,4 +1,5 @@
 using Bunit;
+using Microsoft.Extensions.DependencyInjection;
 using RegistryPortal.Components.Pages.Models;
 using RegistryPortal.Domain;
 using RegistryPortal.Registry;
@@ -96,5 +97,89 @@ public class VersionPagePermissionTests : PageTestContext
         Assert.Equal(Stage.Archived, (await Registry.Versions.GetAsync(manager, name, 1)).Stage);
         var moved = (await Registry.Activity.ListAsync(manager, name, 2)).First(e => e.Kind == ActivityKind.Transitioned);
         Assert.Equal(("Better AUC", Stage.None, Stage.Production), (moved.Comment, moved.FromStage!.Value, moved.ToStage!.Value));
+    }
+
+    // Found and fired in one step on the renderer, so a re-render in between (a reload after a change) cannot make the handler stale.
+    private string LastSnackbar() => Services.GetRequiredService<MudBlazor.ISnackbar>().ShownSnackbars.Last().Message;
+
+    [Fact]
+    public async Task An_editor_sets_an_alias_here_moving_it_from_another_version_and_removes_it()
+    {
+        var (name, owner) = await Registry.ModelWithVersionsAsync(2);
+        await Registry.Aliases.SetAsync(owner, name, "champion", 1);
+        var editor = await Registry.UserAsync(Roles.Editor);
+        SignIn(editor);
+        var page = RenderPage<VersionPage>(p => p.Add(x => x.Name, name).Add(x => x.Number, 2));
+        page.WaitForAssertion(() => Assert.Contains("No aliases.", page.Markup));
+
+        page.Field("Alias").Change("champion");
+        page.WaitForAssertion(() => Assert.True(page.Button("Set alias")!.IsEnabled()));
+        await page.ClickNowAsync("Set alias");
+
+        page.WaitForAssertion(() => Assert.Equal(["@champion"], page.FindAll("[aria-label=Aliases] .mud-chip").Select(c => c.TextContent.Trim())));
+        Assert.Equal(["champion"], (await Registry.Versions.GetAsync(editor, name, 2)).Aliases);
+        Assert.Empty((await Registry.Versions.GetAsync(editor, name, 1)).Aliases);
+        Assert.Equal("Alias @champion now points to version 2.", LastSnackbar());
+        Assert.False(page.Button("Set alias")!.IsEnabled()); // the field was cleared
+
+        page.Find("[aria-label=Aliases] .mud-chip .mud-chip-close-button").Click();
+
+        page.WaitForAssertion(() => Assert.Contains("No aliases.", page.Markup));
+        Assert.Empty((await Registry.Versions.GetAsync(editor, name, 2)).Aliases);
+    }
+
+    [Fact]
+    public async Task An_editor_adds_a_version_tag_and_removes_it_again()
+    {
+        var (name, _) = await Registry.ModelWithVersionsAsync(1);
+        var editor = await Registry.UserAsync(Roles.Editor);
+        SignIn(editor);
+        var page = RenderPage<VersionPage>(p => p.Add(x => x.Name, name).Add(x => x.Number, 1));
+        page.WaitForAssertion(() => Assert.Contains("No tags.", page.Markup));
+
+        page.Field("Tag key").Change("validated");
+        page.Field("Tag value").Change("yes");
+        page.WaitForAssertion(() => Assert.True(page.Button("Add tag")!.IsEnabled()));
+        await page.ClickNowAsync("Add tag");
+
+        page.WaitForAssertion(() => Assert.Equal(["validated: yes"], page.FindAll("[aria-label=Tags] .mud-chip").Select(c => c.TextContent.Trim())));
+        Assert.Equal(new Dictionary<string, string> { ["validated"] = "yes" }, (await Registry.Versions.GetAsync(editor, name, 1)).Tags);
+
+        page.Find("[aria-label=Tags] .mud-chip .mud-chip-close-button").Click();
+
+        page.WaitForAssertion(() => Assert.Contains("No tags.", page.Markup));
+        Assert.Empty((await Registry.Versions.GetAsync(editor, name, 1)).Tags);
+    }
+
+    [Fact]
+    public async Task An_editor_saves_a_version_description_and_a_later_conflicting_save_overwrites_nothing()
+    {
+        var (name, owner) = await Registry.ModelWithVersionsAsync(1);
+        var editor = await Registry.UserAsync(Roles.Editor);
+        SignIn(editor);
+        var page = RenderPage<VersionPage>(p => p.Add(x => x.Name, name).Add(x => x.Number, 1));
+        page.WaitForAssertion(() => Assert.True(page.Button("Edit description")!.IsEnabled()));
+
+        await page.ClickNowAsync("Edit description");
+        page.WaitForAssertion(() => Assert.NotNull(page.Button("Save")));
+        await page.TypeNowAsync("Description (markdown)", "Trained on **2025** data");
+        await page.ClickNowAsync("Save");
+
+        page.WaitForAssertion(() => Assert.Equal("2025", page.Find(".markdown-body strong").TextContent));
+        Assert.Equal("Trained on **2025** data", (await Registry.Versions.GetAsync(editor, name, 1)).Description);
+        Assert.Equal("Description saved.", LastSnackbar());
+
+        await page.ClickNowAsync("Edit description");
+        page.WaitForAssertion(() => Assert.NotNull(page.Button("Save")));
+        await page.TypeNowAsync("Description (markdown)", "Mine");
+        await Registry.Versions.UpdateDescriptionAsync(owner, name, 1, "Theirs", "Trained on **2025** data");
+        await page.ClickNowAsync("Save");
+
+        page.WaitForAssertion(() => Assert.Contains("Someone saved a newer description while you were editing", page.Markup));
+        Assert.Equal("Theirs", page.Find("[aria-label='Their description'] .markdown-body").TextContent.Trim());
+        Assert.Equal("Theirs", (await Registry.Versions.GetAsync(editor, name, 1)).Description);
+        await page.ClickNowAsync("Keep theirs");
+        page.WaitForAssertion(() => Assert.Equal("Theirs", page.Find(".markdown-body").TextContent.Trim()));
+        Assert.Equal("Theirs", (await Registry.Versions.GetAsync(editor, name, 1)).Description);
     }
 }

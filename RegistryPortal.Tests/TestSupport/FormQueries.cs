@@ -26,6 +26,17 @@ public static class FormQueries
         fragment.FindAll("button[aria-label], a[aria-label]").FirstOrDefault(b => b.GetAttribute("aria-label") == name);
 
     /// <summary>Waits (up to 5 s) until <paramref name="condition"/> holds in the database, then asserts it.</summary>
+    /// <summary>
+    /// Finds the button and clicks it in one step on the renderer: a page that re-renders itself (after a load, or
+    /// another user's change) would otherwise leave a button found a moment earlier with a stale handler.
+    /// </summary>
+    public static Task ClickNowAsync<T>(this IRenderedComponent<T> page, string button) where T : IComponent =>
+        page.InvokeAsync(() => page.Button(button)!.ClickAsync(new Microsoft.AspNetCore.Components.Web.MouseEventArgs()));
+
+    /// <summary>Finds the field and types into it in one step on the renderer (see <see cref="ClickNowAsync{T}"/>).</summary>
+    public static Task TypeNowAsync<T>(this IRenderedComponent<T> page, string field, string text) where T : IComponent =>
+        page.InvokeAsync(() => page.Field(field).InputAsync(new ChangeEventArgs { Value = text }));
+
     public static async Task EventuallyAsync(Func<Task<bool>> condition)
     {
         for (var i = 0; i < 100 && !await condition(); i++) await Task.Delay(50);
