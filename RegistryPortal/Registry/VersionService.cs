@@ -55,7 +55,9 @@ public sealed class VersionService(RegistryStore store, IConfiguration configura
     /// </summary>
     private async Task<string> ValidSourceAsync(OperationContext op, NewVersion request)
     {
-        var runFolder = string.IsNullOrWhiteSpace(request.RunId) ? null
+        // The run's folder matters only for a local path: other sources cost no lookup.
+        var isLocal = request.Source is { } given && VersionSources.IsLocal(given.Trim());
+        var runFolder = !isLocal || string.IsNullOrWhiteSpace(request.RunId) ? null
             : await op.Db.Runs.Where(r => r.Id == request.RunId.Trim()).Select(r => r.ArtifactUri).FirstOrDefaultAsync(op.Ct);
         return VersionSources.Validate(request.Source, local =>
             allowLocalSources || (runFolder is not null && VersionSources.IsLocal(runFolder) && IsInside(VersionSources.LocalPath(local), VersionSources.LocalPath(runFolder))));

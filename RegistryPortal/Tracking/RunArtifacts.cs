@@ -43,7 +43,7 @@ public sealed record ArtifactPreview(string Path, long FileSize, string? Text, b
 /// preview of small text files. Every call checks that the caller may read the run or model, and stays inside its
 /// own artifact folder.
 /// </summary>
-public sealed class RunArtifacts(RunService runs, LoggedModelService loggedModels, ArtifactStore store)
+public sealed class RunArtifacts(RunService runs, ArtifactStore store)
 {
     public const string ModelFile = "MLmodel";
     public const int PreviewLimit = 64 * 1024;
@@ -65,9 +65,11 @@ public sealed class RunArtifacts(RunService runs, LoggedModelService loggedModel
     public async Task<ArtifactTree> TreeAsync(Actor actor, string runId, CancellationToken ct = default) =>
         TreeOf((await runs.GetAsync(actor, runId, ct)).Info.ArtifactUri);
 
-    /// <summary>The files of an MLflow 3 logged model, under its own artifact location.</summary>
-    public async Task<ArtifactTree> LoggedModelTreeAsync(Actor actor, string modelId, CancellationToken ct = default) =>
-        TreeOf((await loggedModels.GetAsync(actor, modelId, ct: ct)).Info.ArtifactUri);
+    /// <summary>
+    /// The files of an MLflow 3 logged model, under its own artifact location; the model is one the caller has read
+    /// through <see cref="LoggedModelService"/>, which checked the permission.
+    /// </summary>
+    public ArtifactTree LoggedModelTree(LoggedModel model) => TreeOf(model.ArtifactUri);
 
     private ArtifactTree TreeOf(string artifactUri)
     {
