@@ -54,6 +54,7 @@ public static class ConcurrencyFigure
         var refusalMessages = new ConcurrentDictionary<string, int>();
         var errorSamples = new ConcurrentQueue<string>();
         var latencies = new ConcurrentBag<double>();
+        var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         var stop = Stopwatch.StartNew();
         var duration = TimeSpan.FromSeconds(Math.Max(1, options.ConcurrentSeconds));
 
@@ -129,12 +130,13 @@ public static class ConcurrencyFigure
 
         await Task.WhenAll(Enumerable.Range(0, options.ConcurrentClients).Select(i => Task.Run(() => Writer(1000 + i))));
         var seconds = stop.Elapsed.TotalSeconds;
+        var cpuPerWrite = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalMilliseconds / Math.Max(1, ok + conflicts + refusals + errors);
         var broken = await InvariantsAsync(host, names);
         var operations = ok + conflicts + refusals + errors;
         var outcome = new ConcurrencyOutcome(options.ConcurrentClients, seconds, operations, ok, conflicts, refusals, errors,
             operations / seconds, refusalMessages.OrderByDescending(m => m.Value).Take(12).ToDictionary(), errorSamples.ToList(), broken);
         log.WriteLine($"  {operations} writes in {seconds:0.0} s ({outcome.OperationsPerSecond:0} /s): {ok} ok, {conflicts} conflicts, " +
-                      $"{refusals} refused by a rule, {errors} errors; invariants {(broken.Count == 0 ? "hold" : "BROKEN: " + string.Join("; ", broken))}");
+                      $"{refusals} refused by a rule, {errors} errors; {cpuPerWrite:0.0} ms CPU per write (server and clients); invariants {(broken.Count == 0 ? "hold" : "BROKEN: " + string.Join("; ", broken))}");
         foreach (var sample in errorSamples) log.WriteLine($"    error: {sample}");
 
         var allLatencies = latencies.ToList();
@@ -147,7 +149,8 @@ public static class ConcurrencyFigure
             latency with { Met = met },
             new Figure($"{options.ConcurrentClients} concurrent writers: throughput", outcome.OperationsPerSecond, null, "writes/s",
                 "invariants hold", broken.Count == 0, operations,
-                broken.Count == 0 ? "no duplicate version numbers, no stage rule broken" : string.Join("; ", broken)),
+                (broken.Count == 0 ? "no duplicate version numbers, no stage rule broken" : string.Join("; ", broken)) +
+                $"; {cpuPerWrite:0.0} ms CPU per write (server and clients)"),
         ];
         return (figures, outcome);
     }

@@ -55,7 +55,7 @@ public static class DatabaseSetup
     public static IServiceCollection AddRegistryDatabase(this IServiceCollection services, DatabaseProvider provider, string connectionString)
     {
         if (provider == DatabaseProvider.Sqlite)
-            return services.AddDbContextFactory<RegistryDbContext>(options => options.UseSqlite(connectionString));
+            return services.AddDbContextFactory<RegistryDbContext>(options => options.UseSqlite(connectionString).AddInterceptors(new SqliteDurability()));
 
         services.AddDbContextFactory<PostgresRegistryDbContext>(options => options.UseNpgsql(connectionString));
         services.AddSingleton<IDbContextFactory<RegistryDbContext>, BaseContextFactory<PostgresRegistryDbContext>>();

@@ -18,8 +18,14 @@ public sealed class PostgresRegistryDbContext(DbContextOptions<PostgresRegistryD
     /// <summary>The channel on which instances tell each other of committed changes (LISTEN/NOTIFY).</summary>
     public const string ChangesChannel = "registry_changes";
 
-    /// <summary>The key of the transaction-scoped advisory lock every write takes: one writer at a time, as on SQLite.</summary>
+    /// <summary>
+    /// The key of the transaction-scoped advisory lock every write takes: exclusive for writes of the whole
+    /// registry (one at a time, as on SQLite), shared for writes of one model.
+    /// </summary>
     private const long WriteLockKey = 0x5265_6769_7374_7279; // "Registry"
+
+    /// <summary>The first half of a model's lock key (the model's id is the second); two-part keys never equal one-part ones.</summary>
+    private const int ModelLockClass = 0x4D6F_646C; // "Modl"
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configuration)
     {
@@ -28,8 +34,17 @@ public sealed class PostgresRegistryDbContext(DbContextOptions<PostgresRegistryD
         configuration.Properties<string>().UseCollation("C");
     }
 
-    internal override Task TakeWriteLockAsync(CancellationToken ct) =>
-        Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({WriteLockKey})", ct);
+    internal override bool HasOneWriter => false;
+
+    internal override Task TakeWriteLockAsync(bool shared, CancellationToken ct) => shared
+        ? Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock_shared({WriteLockKey})", ct)
+        : Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({WriteLockKey})", ct);
+
+    internal override async Task<bool> TakeModelLockAsync(int modelId, CancellationToken ct)
+    {
+        await Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({ModelLockClass}, {modelId})", ct);
+        return true;
+    }
 
     internal override async Task AnnounceAsync(Guid instanceId, IReadOnlyList<RegistryChange> changes, CancellationToken ct)
     {

@@ -95,11 +95,18 @@ public class RegistryDbContext : IdentityDbContext<ApplicationUser>, IDataProtec
 
     // What the providers do differently. SQLite's are here; PostgresRegistryDbContext overrides them.
 
+    /// <summary>Whether the database has one writer at a time (SQLite): the process queues its writers itself.</summary>
+    internal virtual bool HasOneWriter => true;
+
     /// <summary>
-    /// Called first in every write transaction: after it, the transaction holds the database's one write lock
-    /// until it ends. SQLite's transaction already took it (BEGIN IMMEDIATE), so there is nothing more to do.
+    /// Called first in every write transaction: after it, the transaction holds the registry's write lock until
+    /// it ends, <paramref name="shared"/> by writes of one model. SQLite's transaction already holds the database's
+    /// only write lock (BEGIN IMMEDIATE), so there is nothing more to do.
     /// </summary>
-    internal virtual Task TakeWriteLockAsync(CancellationToken ct) => Task.CompletedTask;
+    internal virtual Task TakeWriteLockAsync(bool shared, CancellationToken ct) => Task.CompletedTask;
+
+    /// <summary>Takes one model's lock until the transaction ends; false when the database needs none (SQLite).</summary>
+    internal virtual Task<bool> TakeModelLockAsync(int modelId, CancellationToken ct) => Task.FromResult(false);
 
     /// <summary>
     /// Called in a write transaction just before it commits, so that other instances hear of its changes once

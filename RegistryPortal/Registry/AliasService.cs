@@ -8,7 +8,7 @@ namespace RegistryPortal.Registry;
 public sealed class AliasService(RegistryStore store)
 {
     public Task SetAsync(Actor actor, string modelName, string alias, int number, CancellationToken ct = default) =>
-        store.WriteAsync(actor, async op =>
+        store.WriteModelAsync(actor, async op =>
         {
             var (model, version) = await VersionService.FindAsync(op, modelName, number);
             await op.DemandAsync(model, PermissionLevel.Edit, "set aliases");
@@ -22,9 +22,10 @@ public sealed class AliasService(RegistryStore store)
         }, ct);
 
     public Task DeleteAsync(Actor actor, string modelName, string alias, CancellationToken ct = default) =>
-        store.WriteAsync(actor, async op =>
+        store.WriteModelAsync(actor, async op =>
         {
             var model = await op.Db.ModelAsync(modelName, op.Ct);
+            await op.LockModelAsync(model);
             await op.DemandAsync(model, PermissionLevel.Edit, "delete aliases");
             var existing = await op.Db.Aliases.Include(a => a.Version).FirstOrDefaultAsync(a => a.ModelId == model.Id && a.Alias == alias, op.Ct)
                 ?? throw RegistryError.NotFound($"Model '{model.Name}' has no alias '{alias}'.");

@@ -131,9 +131,10 @@ public sealed class ModelService(RegistryStore store)
     /// over someone else's newer save is refused as a conflict instead of overwriting it.
     /// </summary>
     public Task<RegisteredModelView> UpdateDescriptionAsync(Actor actor, string name, string description, string? editedFrom = null, CancellationToken ct = default) =>
-        store.WriteAsync(actor, async op =>
+        store.WriteModelAsync(actor, async op =>
         {
             var model = await op.Db.ModelAsync(name, op.Ct);
+            await op.LockModelAsync(model);
             await op.DemandAsync(model, PermissionLevel.Edit, "edit its description");
             Descriptions.Validate(description);
             Descriptions.EnsureNotStale(model.Description, editedFrom, $"'{model.Name}'");
@@ -144,9 +145,10 @@ public sealed class ModelService(RegistryStore store)
         }, ct);
 
     public Task SetTagAsync(Actor actor, string name, string key, string value, CancellationToken ct = default) =>
-        store.WriteAsync(actor, async op =>
+        store.WriteModelAsync(actor, async op =>
         {
             var model = await op.Db.ModelAsync(name, op.Ct);
+            await op.LockModelAsync(model);
             await op.DemandAsync(model, PermissionLevel.Edit, "edit its tags");
             TagRules.Validate(key, value);
             var tag = await op.Db.ModelTags.FindAsync([model.Id, key], op.Ct);
@@ -157,9 +159,10 @@ public sealed class ModelService(RegistryStore store)
         }, ct);
 
     public Task DeleteTagAsync(Actor actor, string name, string key, CancellationToken ct = default) =>
-        store.WriteAsync(actor, async op =>
+        store.WriteModelAsync(actor, async op =>
         {
             var model = await op.Db.ModelAsync(name, op.Ct);
+            await op.LockModelAsync(model);
             await op.DemandAsync(model, PermissionLevel.Edit, "edit its tags");
             var tag = await op.Db.ModelTags.FindAsync([model.Id, key], op.Ct)
                 ?? throw RegistryError.NotFound($"Model '{model.Name}' has no tag '{key}'.");
@@ -170,9 +173,10 @@ public sealed class ModelService(RegistryStore store)
 
     /// <summary>With one version per stage, every move to Staging or Production archives the version already there.</summary>
     public Task SetOneVersionPerStageAsync(Actor actor, string name, bool enabled, CancellationToken ct = default) =>
-        store.WriteAsync(actor, async op =>
+        store.WriteModelAsync(actor, async op =>
         {
             var model = await op.Db.ModelAsync(name, op.Ct);
+            await op.LockModelAsync(model);
             await op.DemandAsync(model, PermissionLevel.Manage, "change its settings");
             model.OneVersionPerStage = enabled;
             model.UpdatedAt = op.Now;

@@ -9,14 +9,23 @@ using RegistryPortal.Security;
 namespace RegistryPortal.Registry;
 
 /// <summary>
-/// Runs one service operation on its own DbContext. Writes run in a transaction that takes the database's
-/// one write lock at its start (SQLite: BEGIN IMMEDIATE; PostgreSQL: a transaction-scoped advisory lock),
-/// so the checks an operation makes still hold when it commits: two racing transitions are serialised,
+/// Runs one service operation on its own DbContext. Writes run in a transaction that takes a write lock at its
+/// start, so the checks an operation makes still hold when it commits: two racing transitions are serialised,
 /// never interleaved, also across instances on one PostgreSQL database. Busy databases are retried.
+/// <para>SQLite has one writer at a time. On PostgreSQL a write of the whole registry (<see cref="WriteAsync{T}"/>:
+/// create, rename or delete a model, users, runs) takes one database-wide advisory lock; a write of one model
+/// (<see cref="WriteModelAsync{T}"/>: versions, stages, requests, tags, aliases) takes that lock shared plus an
+/// exclusive lock of its model, so writes to different models run in parallel, on any number of instances.</para>
 /// </summary>
 public sealed class RegistryStore(IDbContextFactory<RegistryDbContext> factory, TimeProvider clock, RegistryChanges changes)
 {
     private const int MaxAttempts = 5;
+
+    /// <summary>
+    /// SQLite has one writer at a time anyway; queueing this process's writers here, in order, spares them
+    /// SQLite's busy loop, which sleeps in steps of up to 150 ms while another transaction holds the lock.
+    /// </summary>
+    private readonly SemaphoreSlim sqliteWriters = new(1, 1);
 
     /// <summary>The time of an operation, to the microsecond: what PostgreSQL's timestamps keep, so a value read back equals the one written.</summary>
     public DateTime Now
@@ -36,16 +45,31 @@ public sealed class RegistryStore(IDbContextFactory<RegistryDbContext> factory, 
         return await read(new OperationContext(db, access, actor, Now, ct));
     }
 
-    public async Task<T> WriteAsync<T>(Actor actor, Func<OperationContext, Task<T>> write, CancellationToken ct = default)
+    /// <summary>A write that may touch anything: it runs alone.</summary>
+    public Task<T> WriteAsync<T>(Actor actor, Func<OperationContext, Task<T>> write, CancellationToken ct = default) =>
+        WriteAsync(actor, WriteScope.Registry, write, ct);
+
+    /// <summary>
+    /// A write of one existing model and its versions, requests, tags and aliases. It must call
+    /// <see cref="OperationContext.LockModelAsync"/> on the model as soon as it has found it, before reading anything
+    /// else of it; changing rows of another model (or none) is refused at commit.
+    /// </summary>
+    public Task<T> WriteModelAsync<T>(Actor actor, Func<OperationContext, Task<T>> write, CancellationToken ct = default) =>
+        WriteAsync(actor, WriteScope.OneModel, write, ct);
+
+    public Task WriteModelAsync(Actor actor, Func<OperationContext, Task> write, CancellationToken ct = default) =>
+        WriteModelAsync<bool>(actor, async op => { await write(op); return true; }, ct);
+
+    private async Task<T> WriteAsync<T>(Actor actor, WriteScope scope, Func<OperationContext, Task<T>> write, CancellationToken ct)
     {
         for (var attempt = 1; ; attempt++)
         {
             try
             {
                 await using var db = await factory.CreateDbContextAsync(ct);
-                await using var transaction = await BeginWriteAsync(db, ct);
+                await using var transaction = await BeginWriteAsync(db, ct, scope);
                 var access = await PermissionResolver.AccessOfAsync(db, actor, ct);
-                var operation = new OperationContext(db, access, actor, Now, ct);
+                var operation = new OperationContext(db, access, actor, Now, ct) { Scope = scope };
                 var result = await write(operation);
                 await CommitAsync(operation, transaction);
                 return result;
@@ -64,21 +88,32 @@ public sealed class RegistryStore(IDbContextFactory<RegistryDbContext> factory, 
     public Task WriteAsync(Actor actor, Func<OperationContext, Task> write, CancellationToken ct = default) =>
         WriteAsync<bool>(actor, async op => { await write(op); return true; }, ct);
 
-    /// <summary>A write transaction, holding the database's write lock from its start until it ends.</summary>
-    internal static async Task<IDbContextTransaction> BeginWriteAsync(RegistryDbContext db, CancellationToken ct)
+    /// <summary>A write transaction, holding the database's write lock from its start until it is disposed.</summary>
+    internal async Task<WriteTransaction> BeginWriteAsync(RegistryDbContext db, CancellationToken ct, WriteScope scope = WriteScope.Registry)
     {
-        var transaction = await db.Database.BeginTransactionAsync(ct);
-        await db.TakeWriteLockAsync(ct);
-        return transaction;
+        var gate = db.HasOneWriter ? sqliteWriters : null;
+        if (gate is not null) await gate.WaitAsync(ct);
+        try
+        {
+            var transaction = await db.Database.BeginTransactionAsync(ct);
+            await db.TakeWriteLockAsync(shared: scope == WriteScope.OneModel, ct);
+            return new WriteTransaction(transaction, gate);
+        }
+        catch
+        {
+            gate?.Release();
+            throw;
+        }
     }
 
     /// <summary>Saves and commits an operation, telling other instances (at commit) and then this one's open pages.</summary>
-    internal async Task CommitAsync(OperationContext operation, IDbContextTransaction transaction)
+    internal async Task CommitAsync(OperationContext operation, WriteTransaction transaction)
     {
+        if (operation.Scope == WriteScope.OneModel) operation.EnsureOnlyLockedModelsChanged();
         await operation.Db.SaveChangesAsync(operation.Ct);
         var committed = operation.Recorded.Select(e => new RegistryChange(e.ModelName, e.VersionNumber, e.Kind)).ToList();
         if (committed.Count > 0) await operation.Db.AnnounceAsync(changes.InstanceId, committed, operation.Ct);
-        await transaction.CommitAsync(operation.Ct);
+        await transaction.Transaction.CommitAsync(operation.Ct);
         changes.Publish(committed);
     }
 
@@ -92,10 +127,78 @@ public sealed class RegistryStore(IDbContextFactory<RegistryDbContext> factory, 
     };
 }
 
+/// <summary>A write transaction and, on SQLite, this process's writer slot: both end when it is disposed.</summary>
+internal sealed class WriteTransaction(IDbContextTransaction transaction, SemaphoreSlim? gate) : IAsyncDisposable
+{
+    public IDbContextTransaction Transaction => transaction;
+
+    public async ValueTask DisposeAsync()
+    {
+        try { await transaction.DisposeAsync(); }
+        finally { gate?.Release(); }
+    }
+}
+
+/// <summary>What a write may change: anything, running alone, or one model, beside writes of other models.</summary>
+public enum WriteScope
+{
+    Registry,
+    OneModel,
+}
+
 /// <summary>What a service operation works with: its DbContext, the caller and their roles, and "now".</summary>
 public sealed record OperationContext(
     RegistryDbContext Db, UserAccess Access, Actor Actor, DateTime Now, CancellationToken Ct)
 {
+    public WriteScope Scope { get; init; } = WriteScope.Registry;
+
+    private readonly HashSet<int> lockedModels = [];
+
+    /// <summary>
+    /// In a write of one model, takes that model's lock (PostgreSQL; SQLite's one writer needs none) and reads the
+    /// model again, since another writer of it may have committed since it was read. Elsewhere it does nothing.
+    /// </summary>
+    public async Task LockModelAsync(RegisteredModel model)
+    {
+        if (Scope != WriteScope.OneModel || !lockedModels.Add(model.Id)) return;
+        if (await Db.TakeModelLockAsync(model.Id, Ct)) await Db.Entry(model).ReloadAsync(Ct);
+    }
+
+    /// <summary>The same, for a model known by its id before anything of it is read (a request's model).</summary>
+    public async Task LockModelAsync(int modelId)
+    {
+        if (Scope != WriteScope.OneModel || !lockedModels.Add(modelId)) return;
+        await Db.TakeModelLockAsync(modelId, Ct);
+    }
+
+    /// <summary>A write of one model that changed rows of a model it did not lock would race with that model's writers.</summary>
+    internal void EnsureOnlyLockedModelsChanged()
+    {
+        foreach (var entry in Db.ChangeTracker.Entries())
+        {
+            if (entry.State is not (EntityState.Added or EntityState.Modified or EntityState.Deleted)) continue;
+            int? modelId = entry.Entity switch
+            {
+                RegisteredModel m => m.Id,
+                ModelVersion v => v.ModelId,
+                TransitionRequest r => r.ModelId,
+                ModelAlias a => a.ModelId,
+                ModelTag t => t.ModelId,
+                ModelPermissionGrant g => g.ModelId,
+                ActivityEvent e => e.ModelId,
+                VersionTag => ModelOfVersion(entry.Property(nameof(VersionTag.VersionId)).CurrentValue),
+                _ => null,
+            };
+            if (modelId is not { } id || !lockedModels.Contains(id))
+                throw new InvalidOperationException(
+                    $"A write of one model changed a {entry.Entity.GetType().Name} of a model it did not lock: use RegistryStore.WriteAsync, or lock the model first.");
+        }
+
+        // A new version's id is a temporary value until it is saved, so its tags are matched by the tracked value.
+        int? ModelOfVersion(object? versionId) => Db.ChangeTracker.Entries<ModelVersion>()
+            .FirstOrDefault(v => Equals(v.Property(x => x.Id).CurrentValue, versionId))?.Entity.ModelId;
+    }
+
     /// <summary>The events this operation appended, published to open pages once it commits.</summary>
     public List<ActivityEvent> Recorded { get; } = [];
 

@@ -10,7 +10,7 @@ public sealed class StageService(RegistryStore store)
     /// <param name="stage">Any case: "production", "Staging", "ARCHIVED", "None".</param>
     public Task<VersionView> TransitionAsync(Actor actor, string modelName, int number, string stage,
         bool archiveExisting = false, string? comment = null, CancellationToken ct = default) =>
-        store.WriteAsync(actor, async op =>
+        store.WriteModelAsync(actor, async op =>
         {
             var target = Stages.Parse(stage);
             var (model, version) = await VersionService.FindAsync(op, modelName, number);

@@ -12,7 +12,7 @@ public sealed class TransitionRequestService(RegistryStore store)
 {
     public Task<RequestView> CreateAsync(Actor actor, string modelName, int number, string stage,
         bool archiveExisting = false, string? comment = null, CancellationToken ct = default) =>
-        store.WriteAsync(actor, async op =>
+        store.WriteModelAsync(actor, async op =>
         {
             var target = Stages.Parse(stage);
             var (model, version) = await VersionService.FindAsync(op, modelName, number);
@@ -37,7 +37,7 @@ public sealed class TransitionRequestService(RegistryStore store)
     /// <summary>Makes the requested move and closes the request, in one transaction.</summary>
     /// <param name="archiveExisting">The approver's choice; null keeps the requester's.</param>
     public Task<RequestView> ApproveAsync(Actor actor, int requestId, string? comment = null, bool? archiveExisting = null, CancellationToken ct = default) =>
-        store.WriteAsync(actor, async op =>
+        store.WriteModelAsync(actor, async op =>
         {
             var (model, version, request) = await FindPendingAsync(op, requestId, "approved");
             var from = version.Stage;
@@ -48,7 +48,7 @@ public sealed class TransitionRequestService(RegistryStore store)
         }, ct);
 
     public Task<RequestView> RejectAsync(Actor actor, int requestId, string? comment = null, CancellationToken ct = default) =>
-        store.WriteAsync(actor, async op =>
+        store.WriteModelAsync(actor, async op =>
         {
             var (model, version, request) = await FindPendingAsync(op, requestId, "rejected");
             await op.DemandAsync(model, PermissionLevels.RequiredToMove(version.Stage, request.ToStage),
@@ -59,7 +59,7 @@ public sealed class TransitionRequestService(RegistryStore store)
         }, ct);
 
     public Task<RequestView> CancelAsync(Actor actor, int requestId, string? comment = null, CancellationToken ct = default) =>
-        store.WriteAsync(actor, async op =>
+        store.WriteModelAsync(actor, async op =>
         {
             var (model, version, request) = await FindPendingAsync(op, requestId, "cancelled");
             if (request.RequestedById != op.Actor.UserId)
@@ -87,6 +87,9 @@ public sealed class TransitionRequestService(RegistryStore store)
 
     private static async Task<(RegisteredModel, ModelVersion, TransitionRequest)> FindPendingAsync(OperationContext op, int requestId, string verb)
     {
+        // The model first, locked, then what its other writers may be changing.
+        var modelId = await op.Db.TransitionRequests.Where(r => r.Id == requestId).Select(r => (int?)r.ModelId).FirstOrDefaultAsync(op.Ct);
+        if (modelId is { } id) await op.LockModelAsync(id);
         var request = await op.Db.TransitionRequests.FirstOrDefaultAsync(r => r.Id == requestId, op.Ct);
         var model = request is null ? null : await op.Db.Models.FirstAsync(m => m.Id == request.ModelId, op.Ct);
         if (request is null || model is null || await op.LevelOnAsync(model) < PermissionLevel.Read)

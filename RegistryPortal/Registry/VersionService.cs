@@ -20,10 +20,12 @@ public sealed class VersionService(RegistryStore store, IConfiguration configura
     /// <summary>Registry:AllowLocalSources: an admin's choice to let versions point at any path on the server.</summary>
     private readonly bool allowLocalSources = configuration.GetValue<bool>("Registry:AllowLocalSources");
 
-    public Task<VersionView> RegisterAsync(Actor actor, NewVersion request, CancellationToken ct = default) =>
-        store.WriteAsync(actor, async op =>
+    public Task<VersionView> RegisterAsync(Actor actor, NewVersion request, CancellationToken ct = default)
+    {
+        async Task<VersionView> Register(OperationContext op)
         {
             var model = await op.Db.ModelAsync(request.ModelName, op.Ct);
+            await op.LockModelAsync(model);
             await op.DemandAsync(model, PermissionLevel.Edit, "register a version of it");
             var source = await ValidSourceAsync(op, request);
             Descriptions.Validate(request.Description);
@@ -47,7 +49,10 @@ public sealed class VersionService(RegistryStore store, IConfiguration configura
             if (version.LoggedModelId.Length > 0)
                 await Tracking.LoggedModelService.RecordRegistrationAsync(op, version.LoggedModelId, model.Name, version.Number);
             return await ViewAsync(op, model, version);
-        }, ct);
+        }
+        // A version made from a logged model also tags that model, which a registration into another model may be tagging too.
+        return string.IsNullOrEmpty(request.LoggedModelId) ? store.WriteModelAsync(actor, Register, ct) : store.WriteAsync(actor, Register, ct);
+    }
 
     /// <summary>
     /// The source, checked (see <see cref="VersionSources"/>): a local path passes only when an admin allows local sources
@@ -75,7 +80,7 @@ public sealed class VersionService(RegistryStore store, IConfiguration configura
     /// <returns>The version as this write left it, read inside its own transaction.</returns>
     public Task<VersionView> CompleteRegistrationAsync(Actor actor, string modelName, int number, bool succeeded, string? message = null,
         string? storageLocation = null, CancellationToken ct = default) =>
-        store.WriteAsync(actor, async op =>
+        store.WriteModelAsync(actor, async op =>
         {
             var (model, version) = await FindAsync(op, modelName, number);
             await op.DemandAsync(model, PermissionLevel.Edit, "complete its registration");
@@ -120,7 +125,7 @@ public sealed class VersionService(RegistryStore store, IConfiguration configura
 
     /// <summary>Replaces the description; the answer is the version as this write left it, read inside its own transaction.</summary>
     public Task<VersionView> UpdateDescriptionAsync(Actor actor, string modelName, int number, string description, string? editedFrom = null, CancellationToken ct = default) =>
-        store.WriteAsync(actor, async op =>
+        store.WriteModelAsync(actor, async op =>
         {
             var (model, version) = await FindAsync(op, modelName, number);
             await op.DemandAsync(model, PermissionLevel.Edit, "edit a version's description");
@@ -134,7 +139,7 @@ public sealed class VersionService(RegistryStore store, IConfiguration configura
         }, ct);
 
     public Task SetTagAsync(Actor actor, string modelName, int number, string key, string value, CancellationToken ct = default) =>
-        store.WriteAsync(actor, async op =>
+        store.WriteModelAsync(actor, async op =>
         {
             var (model, version) = await FindAsync(op, modelName, number);
             await op.DemandAsync(model, PermissionLevel.Edit, "edit a version's tags");
@@ -147,7 +152,7 @@ public sealed class VersionService(RegistryStore store, IConfiguration configura
         }, ct);
 
     public Task DeleteTagAsync(Actor actor, string modelName, int number, string key, CancellationToken ct = default) =>
-        store.WriteAsync(actor, async op =>
+        store.WriteModelAsync(actor, async op =>
         {
             var (model, version) = await FindAsync(op, modelName, number);
             await op.DemandAsync(model, PermissionLevel.Edit, "edit a version's tags");
@@ -159,7 +164,7 @@ public sealed class VersionService(RegistryStore store, IConfiguration configura
         }, ct);
 
     public Task DeleteAsync(Actor actor, string modelName, int number, CancellationToken ct = default) =>
-        store.WriteAsync(actor, async op =>
+        store.WriteModelAsync(actor, async op =>
         {
             var (model, version) = await FindAsync(op, modelName, number);
             await op.DemandAsync(model, PermissionLevel.Manage, "delete a version");
@@ -174,6 +179,7 @@ public sealed class VersionService(RegistryStore store, IConfiguration configura
     internal static async Task<(RegisteredModel, ModelVersion)> FindAsync(OperationContext op, string modelName, int number)
     {
         var model = await op.Db.ModelAsync(modelName, op.Ct);
+        await op.LockModelAsync(model);
         // Checked before the version lookup: "version 99 does not exist" would tell a user without Read that the model exists.
         if (await op.LevelOnAsync(model) < PermissionLevel.Read) throw Lookups.ModelNotFound(model.Name);
         return (model, await op.Db.VersionAsync(model, number, op.Ct));

@@ -24,7 +24,7 @@ public sealed class AdminStore(IServiceScopeFactory scopes, RegistryStore store)
                 await using var scope = scopes.CreateAsyncScope();
                 var db = scope.ServiceProvider.GetRequiredService<RegistryDbContext>();
                 var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
-                await using var transaction = await RegistryStore.BeginWriteAsync(db, ct);
+                await using var transaction = await store.BeginWriteAsync(db, ct);
                 var access = await PermissionResolver.AccessOfAsync(db, actor, ct);
                 Demand(access, toDoWhat);
                 var operation = new AdminOperation(new OperationContext(db, access, actor, store.Now, ct), users);

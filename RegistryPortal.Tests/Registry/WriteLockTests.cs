@@ -1,0 +1,129 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using RegistryPortal.Data;
+using RegistryPortal.Domain;
+using RegistryPortal.Registry;
+using RegistryPortal.Security;
+using RegistryPortal.Tests.TestSupport;
+
+namespace RegistryPortal.Tests.Registry;
+
+/// <summary>
+/// Who waits for whom while a write of one model is open: on PostgreSQL, writes of other models go ahead and
+/// writes of the same model or of the whole registry wait; on SQLite (one writer) everyone waits.
+/// </summary>
+public class WriteLockTests
+{
+    private static readonly TimeSpan Settle = TimeSpan.FromMilliseconds(500);
+
+    [Fact]
+    public async Task While_a_write_of_one_model_is_open_other_models_move_on_postgres_and_its_own_writers_wait()
+    {
+        await using var registry = await TestRegistry.CreateAsync();
+        var (held, owner) = await registry.ModelWithVersionsAsync(1);
+        var (other, _) = await registry.ModelWithVersionsAsync(1, owner: owner);
+        var (renamed, _) = await registry.ModelWithVersionsAsync(0, owner: owner);
+        await using var holding = await HoldAsync(registry, owner, held);
+
+        var otherModel = registry.Stages.TransitionAsync(owner, other, 1, "Staging");
+        var sameModel = registry.Stages.TransitionAsync(owner, held, 1, "Staging");
+        var wholeRegistry = registry.Models.RenameAsync(owner, renamed, renamed + "-new");
+        await Task.Delay(Settle);
+
+        var parallel = TestRegistry.Provider == DatabaseProvider.Postgres;
+        Assert.Equal(parallel, otherModel.IsCompletedSuccessfully);
+        Assert.False(sameModel.IsCompleted);
+        Assert.False(wholeRegistry.IsCompleted);
+
+        await holding.ReleaseAsync();
+        await Task.WhenAll(otherModel, sameModel, wholeRegistry);
+        Assert.Equal(Stage.Staging, (await registry.Versions.GetAsync(owner, held, 1)).Stage);
+        Assert.Equal(Stage.Staging, (await registry.Versions.GetAsync(owner, other, 1)).Stage);
+        Assert.Equal("held", (await registry.Models.GetAsync(owner, held)).Description);
+    }
+
+    [Fact]
+    public async Task A_request_approved_while_its_model_is_held_waits_and_then_sees_the_holders_change()
+    {
+        await using var registry = await TestRegistry.CreateAsync();
+        var (name, owner) = await registry.ModelWithVersionsAsync(2);
+        await registry.Models.SetOneVersionPerStageAsync(owner, name, true);
+        var request = await registry.Requests.CreateAsync(await registry.UserAsync(Roles.Reader), name, 2, "Staging");
+        var approver = await registry.UserAsync(Roles.StagingManager);
+        await using var holding = await HoldAsync(registry, owner, name, op => MoveToStagingAsync(op, name, 1));
+
+        var approval = registry.Requests.ApproveAsync(approver, request.Id);
+        await Task.Delay(Settle);
+        Assert.False(approval.IsCompleted);
+        await holding.ReleaseAsync();
+        await approval;
+
+        // The approval read version 1 in Staging (the holder's committed move) and archived it: one version per stage holds.
+        Assert.Equal(Stage.Archived, (await registry.Versions.GetAsync(owner, name, 1)).Stage);
+        Assert.Equal(Stage.Staging, (await registry.Versions.GetAsync(owner, name, 2)).Stage);
+    }
+
+    [Fact]
+    public async Task A_write_of_one_model_that_changes_another_model_is_refused_and_stores_nothing()
+    {
+        await using var registry = await TestRegistry.CreateAsync();
+        var (locked, owner) = await registry.ModelWithVersionsAsync(0);
+        var (unlocked, _) = await registry.ModelWithVersionsAsync(0, owner: owner);
+        var store = registry.Services.GetRequiredService<RegistryStore>();
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => store.WriteModelAsync(owner, async op =>
+        {
+            var model = await op.Db.ModelAsync(locked, op.Ct);
+            await op.LockModelAsync(model);
+            model.Description = "changed";
+            var another = await op.Db.ModelAsync(unlocked, op.Ct);
+            another.Description = "changed without its lock";
+        }));
+
+        Assert.Contains("did not lock", error.Message);
+        Assert.Equal("", (await registry.Models.GetAsync(owner, locked)).Description);
+        Assert.Equal("", (await registry.Models.GetAsync(owner, unlocked)).Description);
+    }
+
+    /// <summary>An open write of one model that sets its description and, optionally, does more, until released.</summary>
+    private static async Task<HeldWrite> HoldAsync(TestRegistry registry, Actor owner, string name, Func<OperationContext, Task>? more = null)
+    {
+        var locked = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var write = registry.Services.GetRequiredService<RegistryStore>().WriteModelAsync(owner, async op =>
+        {
+            var model = await op.Db.ModelAsync(name, op.Ct);
+            await op.LockModelAsync(model);
+            model.Description = "held";
+            if (more is not null) await more(op);
+            locked.SetResult();
+            await release.Task;
+        });
+        await Task.WhenAny(locked.Task, write);
+        if (write.IsFaulted) await write; // shows why it failed
+        Assert.True(locked.Task.IsCompleted, "the holding write should have taken its lock");
+        return new HeldWrite(release, write);
+    }
+
+    private static async Task MoveToStagingAsync(OperationContext op, string name, int number)
+    {
+        var model = await op.Db.ModelAsync(name, op.Ct);
+        var version = await op.Db.Versions.FirstAsync(v => v.ModelId == model.Id && v.Number == number, op.Ct);
+        version.Stage = Stage.Staging;
+    }
+
+    private sealed class HeldWrite(TaskCompletionSource release, Task write) : IAsyncDisposable
+    {
+        public async Task ReleaseAsync()
+        {
+            release.TrySetResult();
+            await write;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            release.TrySetResult();
+            try { await write; } catch (Exception) { /* the test has failed already and says why */ }
+        }
+    }
+}
