@@ -97,6 +97,24 @@ public class AccountHttpTests(PortalApp app) : IClassFixture<PortalApp>
     }
 
     [Fact]
+    public async Task Signing_out_with_the_layouts_form_clears_the_sign_in_cookie_and_the_next_page_asks_to_sign_in()
+    {
+        var (_, email, password) = await app.UserAsync(Roles.Reader);
+        var client = await SignedInAsync(email, password);
+        var page = await client.GetPageAsync("/models");
+        var form = System.Text.RegularExpressions.Regex.Match(page, "<form action=\"Account/Logout\".*?</form>", System.Text.RegularExpressions.RegexOptions.Singleline);
+        Assert.True(form.Success, "the signed-in layout has a sign-out form");
+
+        var response = await client.PostAsync("/Account/Logout", new FormUrlEncodedContent(HttpForms.HiddenFields(form.Value)));
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Contains(response.Headers.GetValues("Set-Cookie"), c => c.StartsWith(".AspNetCore.Identity.Application=;", StringComparison.Ordinal));
+        var manage = await client.GetAsync("/Account/Manage");
+        Assert.Equal(HttpStatusCode.Redirect, manage.StatusCode);
+        Assert.Contains("/Account/Login", manage.Headers.Location!.ToString());
+    }
+
+    [Fact]
     public async Task Five_wrong_passwords_lock_the_account_even_against_the_right_one_until_an_admin_unlocks_it()
     {
         var (user, email, password) = await app.UserAsync(Roles.Reader);
