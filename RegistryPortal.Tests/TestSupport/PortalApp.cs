@@ -25,6 +25,9 @@ public sealed class PortalApp : WebApplicationFactory<Program>
 
     private PortalApp(string dataFolder) => this.dataFolder = dataFolder;
 
+    /// <summary>Its data folder: registry.db and artifacts/.</summary>
+    public string DataFolder => dataFolder;
+
     /// <summary>The app over an existing data folder (registry.db and artifacts/), which it deletes when disposed.</summary>
     public static PortalApp Over(string dataFolder) => new(dataFolder);
 

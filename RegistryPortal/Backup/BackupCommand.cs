@@ -57,7 +57,9 @@ public static class BackupCommand
         var (manifest, missing) = await backup.BackUpAsync(folder, ct);
         output.WriteLine($"Backed up {backup.Locations.DatabaseFile} and {backup.Locations.ArtifactsRoot} to {Path.GetFullPath(folder)}:");
         WriteSummary(manifest, output);
-        foreach (var version in missing) error.WriteLine($"Warning: the artifact folder itself has no files for {version}.");
+        if (missing.Count > 0)
+            error.WriteLine($"Warning: {missing.Count} READY versions name files that the artifact folder itself lacks, so they are not in the backup (downloading them fails in the portal too):");
+        foreach (var version in missing) error.WriteLine($"  {version}");
         output.WriteLine($"Restore it with: restore --from {Path.GetFullPath(folder)}");
     }
 
