@@ -1,13 +1,19 @@
 using RegistryPortal;
 using RegistryPortal.Api;
+using RegistryPortal.Backup;
 using RegistryPortal.Components;
 using RegistryPortal.Data;
 using RegistryPortal.Registry;
 using RegistryPortal.Security;
 using MudBlazor.Services;
 
-var builder = WebApplication.CreateBuilder(StartupSettings.WithoutFlags(args));
-StartupSettings.AddRepositorySettings(builder.Configuration, args);
+if (BackupCommand.IsCommand(args))
+{
+    Environment.ExitCode = await BackupCommand.RunAsync(args, Console.Out, Console.Error);
+    return;
+}
+
+var builder = StartupSettings.CreateBuilder(args);
 // An unpublished build outside Development still serves MudBlazor's and Blazor's files.
 builder.WebHost.UseStaticWebAssets();
 

@@ -16,6 +16,14 @@ public static class StartupSettings
     /// <summary>The arguments without the bare flags that ASP.NET Core's command-line parser does not understand.</summary>
     public static string[] WithoutFlags(string[] args) => args.Where(a => a != SeedDemoFlag).ToArray();
 
+    /// <summary>The portal's builder, with its settings read from every source in order (see <see cref="AddRepositorySettings"/>).</summary>
+    public static WebApplicationBuilder CreateBuilder(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(WithoutFlags(args));
+        AddRepositorySettings(builder.Configuration, args);
+        return builder;
+    }
+
     /// <summary>
     /// Reads the repository's appsettings.json (copied beside the binaries) first, so that environment
     /// variables and command-line flags override it, wherever the app is started from.

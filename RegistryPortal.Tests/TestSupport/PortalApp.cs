@@ -19,7 +19,17 @@ public sealed class PortalApp : WebApplicationFactory<Program>
     public const string AdminEmail = "admin@http.test";
     public const string AdminPassword = "Http-Admin-Passw0rd!";
 
-    private readonly string dataFolder = Directory.CreateTempSubdirectory("registryportal-http-").FullName;
+    private readonly string dataFolder;
+
+    public PortalApp() : this(Directory.CreateTempSubdirectory("registryportal-http-").FullName) { }
+
+    private PortalApp(string dataFolder) => this.dataFolder = dataFolder;
+
+    /// <summary>Its data folder: registry.db and artifacts/.</summary>
+    public string DataFolder => dataFolder;
+
+    /// <summary>The app over an existing data folder (registry.db and artifacts/), which it deletes when disposed.</summary>
+    public static PortalApp Over(string dataFolder) => new(dataFolder);
 
     protected override void ConfigureWebHost(IWebHostBuilder builder) => builder
         .UseSetting("Database:DataFolder", dataFolder)

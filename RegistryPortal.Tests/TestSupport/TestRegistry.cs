@@ -3,6 +3,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using RegistryPortal.Backup;
 using RegistryPortal.Data;
 using RegistryPortal.Domain;
 using RegistryPortal.Registry;
@@ -37,12 +38,25 @@ public sealed class TestRegistry : IAsyncDisposable
     public static DatabaseProvider Provider => Postgres is null ? DatabaseProvider.Sqlite : DatabaseProvider.Postgres;
 
     /// <param name="extraSettings">Settings of the app's own beyond the artifact root (Registry:RegistrationWaitSeconds).</param>
-    public static async Task<TestRegistry> CreateAsync(IReadOnlyDictionary<string, string?>? extraSettings = null)
+    public static Task<TestRegistry> CreateAsync(IReadOnlyDictionary<string, string?>? extraSettings = null) =>
+        OpenAsync(NewFolder(), extraSettings);
+
+    /// <summary>A new empty temp folder, for a registry (or a backup) of a test's own.</summary>
+    public static string NewFolder()
     {
         var folder = Path.Combine(Path.GetTempPath(), "registry-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);
+        return folder;
+    }
+
+    /// <summary>
+    /// The services over the SQLite registry in <paramref name="folder"/> (registry.db and artifacts/, as the app lays
+    /// out its data folder), made when missing; the folder is deleted with the registry.
+    /// </summary>
+    public static async Task<TestRegistry> OpenAsync(string folder, IReadOnlyDictionary<string, string?>? extraSettings = null)
+    {
         var settings = new ConfigurationBuilder()
-            .AddInMemoryCollection(new Dictionary<string, string?> { ["Artifacts:Root"] = Path.Combine(folder, "artifacts") })
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Artifacts:Root"] = LocationsIn(folder).ArtifactsRoot })
             .AddInMemoryCollection(extraSettings ?? new Dictionary<string, string?>())
             .Build();
         var postgresDatabase = Postgres is null ? null : await Postgres.CreateMigratedSchemaAsync();
@@ -50,7 +64,7 @@ public sealed class TestRegistry : IAsyncDisposable
             .AddLogging()
             .AddSingleton<IConfiguration>(settings)
             .AddRegistryDatabase(Provider, postgresDatabase
-                ?? new SqliteConnectionStringBuilder { DataSource = Path.Combine(folder, "registry.db"), DefaultTimeout = 30 }.ToString())
+                ?? new SqliteConnectionStringBuilder { DataSource = LocationsIn(folder).DatabaseFile, DefaultTimeout = 30 }.ToString())
             .AddRegistry();
         // The app's own account rules (unique email, lockout), so admin operations behave as in the app.
         services.AddIdentityCore<ApplicationUser>(IdentitySetup.ConfigureIdentity).AddRoles<IdentityRole>().AddEntityFrameworkStores<RegistryDbContext>();
@@ -59,6 +73,12 @@ public sealed class TestRegistry : IAsyncDisposable
         await AdminBootstrapper.EnsureRolesAndAdminAsync(provider);
         return new TestRegistry(folder, postgresDatabase, provider);
     }
+
+    /// <summary>Where this registry's SQLite file and artifacts are (the layout of the app's data folder).</summary>
+    public DataLocations Locations => LocationsIn(folder);
+
+    public static DataLocations LocationsIn(string folder) =>
+        new(DatabaseProvider.Sqlite, Path.Combine(folder, "registry.db"), Path.Combine(folder, "artifacts"));
 
     public ModelService Models => Services.GetRequiredService<ModelService>();
     public VersionService Versions => Services.GetRequiredService<VersionService>();

@@ -13,7 +13,7 @@ public sealed class ModelFileStore(IConfiguration configuration)
     /// <summary>Registered files live here; a version's source is <c>mlflow-artifacts:/registry/&lt;id&gt;</c>.</summary>
     public const string RegistryUriPrefix = "mlflow-artifacts:/registry/";
 
-    private string Root { get; } = Path.GetFullPath(configuration["Artifacts:Root"] is { Length: > 0 } root ? root : Path.Combine("data", "artifacts"));
+    private string Root { get; } = Tracking.ArtifactStore.RootFrom(configuration);
 
     private FileSizeLimit Limit { get; } = FileSizeLimit.From(configuration);
 

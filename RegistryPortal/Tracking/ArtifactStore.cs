@@ -14,7 +14,11 @@ public sealed class ArtifactStore(IConfiguration configuration)
 {
     public const string Scheme = "mlflow-artifacts:";
 
-    public string Root { get; } = Path.GetFullPath(configuration["Artifacts:Root"] is { Length: > 0 } root ? root : Path.Combine("data", "artifacts"));
+    public string Root { get; } = RootFrom(configuration);
+
+    /// <summary>The folder Artifacts:Root names (data/artifacts when unset), as a full path.</summary>
+    public static string RootFrom(IConfiguration configuration) =>
+        Path.GetFullPath(configuration["Artifacts:Root"] is { Length: > 0 } root ? root : Path.Combine("data", "artifacts"));
 
     /// <summary>The file-system path of an artifact path (relative to the root); refuses '..', absolute paths and the like.</summary>
     public string PhysicalPath(string artifactPath)
