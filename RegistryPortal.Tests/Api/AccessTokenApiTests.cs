@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using RegistryPortal.Domain;
+using RegistryPortal.Search;
 using RegistryPortal.Security;
 
 namespace RegistryPortal.Tests.Api;

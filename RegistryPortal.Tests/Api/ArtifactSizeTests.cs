@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using RegistryPortal.Domain;
+using RegistryPortal.Search;
 using static RegistryPortal.Tests.Api.ApiCalls;
 
 namespace RegistryPortal.Tests.Api;

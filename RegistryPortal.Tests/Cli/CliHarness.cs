@@ -3,6 +3,7 @@ using System.Globalization;
 using RegistryPortal.Cli;
 using RegistryPortal.Domain;
 using RegistryPortal.Registry;
+using RegistryPortal.Search;
 using RegistryPortal.Security;
 using RegistryPortal.Tests.Api;
 

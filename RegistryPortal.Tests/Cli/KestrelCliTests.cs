@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using RegistryPortal.Data;
+using RegistryPortal.Search;
 using RegistryPortal.Security;
 using RegistryPortal.Tests.Api;
 

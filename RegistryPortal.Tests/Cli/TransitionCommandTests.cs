@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using RegistryPortal.Domain;
 using RegistryPortal.Registry;
+using RegistryPortal.Search;
 using RegistryPortal.Tests.Api;
 
 namespace RegistryPortal.Tests.Cli;

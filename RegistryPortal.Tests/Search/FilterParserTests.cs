@@ -1,5 +1,6 @@
 using RegistryPortal.Registry.Search;
-using static RegistryPortal.Registry.Search.FilterOperator;
+using RegistryPortal.Search;
+using static RegistryPortal.Search.FilterOperator;
 
 namespace RegistryPortal.Tests.Search;
 

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using RegistryPortal.Data;
 using RegistryPortal.Registry.Search;
+using RegistryPortal.Search;
 using RegistryPortal.Tests.TestSupport;
 
 namespace RegistryPortal.Tests.Search;
@@ -125,6 +126,6 @@ public class ModelFilterQueryTests
     [Fact]
     public void LIKE_patterns_become_GLOB_patterns_with_GLOB_wildcards_bracketed()
     {
-        Assert.Equal("a*b?c[*]d[?]e[[]f]\\", FilterTranslator.LikeToGlob("a%b_c*d?e[f]\\"));
+        Assert.Equal("a*b?c[*]d[?]e[[]f]\\", FilterExpressions.LikeToGlob("a%b_c*d?e[f]\\"));
     }
 }

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
 using RegistryPortal.Domain;
+using RegistryPortal.Search;
 using RegistryPortal.Security;
 using RegistryPortal.Tests.TestSupport;
 

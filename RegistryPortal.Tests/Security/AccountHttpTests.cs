@@ -9,6 +9,7 @@ using Microsoft.Extensions.Options;
 using RegistryPortal.Components.Account;
 using RegistryPortal.Data;
 using RegistryPortal.Domain;
+using RegistryPortal.Search;
 using RegistryPortal.Security;
 using RegistryPortal.Tests.TestSupport;
 

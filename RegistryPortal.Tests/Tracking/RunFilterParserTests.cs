@@ -1,5 +1,6 @@
 using RegistryPortal.Domain;
 using RegistryPortal.Registry.Search;
+using RegistryPortal.Search;
 using RegistryPortal.Tests.TestSupport;
 using RegistryPortal.Tracking.Search;
 
@@ -86,7 +87,7 @@ public class RunFilterParserTests
     [InlineData("metrics.auc > 0.9; drop", 18, "unexpected character ';'")]
     [InlineData("metrics.auc > 1x", 15, "expected a number after '>'")]
     [InlineData("'auc' > 1", 1, "expected metrics.<name>")]
-    [InlineData("params.a IN ('x')", 10, "expected an operator")]
+    [InlineData("params.a IN ('x')", 10, "params.a holds text and cannot be compared with IN; use =, !=, LIKE or ILIKE.")]
     public void Mistakes_are_refused_saying_where_and_what(string text, int position, string what)
     {
         var error = Expect.Refusal(ErrorKind.InvalidValue, () => RunFilter.Parse(text));

@@ -6,6 +6,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using RegistryPortal.Domain;
 using RegistryPortal.Registry;
 using RegistryPortal.Registry.Search;
+using RegistryPortal.Search;
 using RegistryPortal.Tracking;
 
 namespace RegistryPortal.Data;
@@ -120,7 +121,7 @@ public class RegistryDbContext : IdentityDbContext<ApplicationUser>, IDataProtec
     /// </summary>
     internal virtual Expression<Func<string, bool>> Like(string pattern)
     {
-        var glob = FilterTranslator.LikeToGlob(pattern);
+        var glob = FilterExpressions.LikeToGlob(pattern);
         return s => EF.Functions.Glob(s, glob);
     }
 

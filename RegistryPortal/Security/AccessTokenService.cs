@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using RegistryPortal.Data;
 using RegistryPortal.Domain;
 using RegistryPortal.Registry;
+using RegistryPortal.Search;
 
 namespace RegistryPortal.Security;
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using RegistryPortal.Domain;
+using RegistryPortal.Search;
 
 namespace RegistryPortal.Registry.Search;
 
@@ -14,34 +15,9 @@ namespace RegistryPortal.Registry.Search;
 /// Keywords and attribute names are case-insensitive; tag keys and values are taken as written.
 /// </summary>
 internal sealed class FilterParser(string text, FilterSubject subject)
+    : FilterParserBase<FilterComparison>(text, TokenDialect.Registry(FilterErrors.At))
 {
-    private readonly FilterTokenizer tokenizer = new(text);
-    private Token? lookahead;
-
-    private Token Peek => lookahead ??= tokenizer.Next();
-
-    private Token Take()
-    {
-        var token = Peek;
-        lookahead = null;
-        return token;
-    }
-
-    public List<FilterComparison> Parse()
-    {
-        var comparisons = new List<FilterComparison>();
-        if (Peek.Kind == TokenKind.End) return comparisons;
-        comparisons.Add(ParseComparison());
-        while (Peek.Kind != TokenKind.End)
-        {
-            var joiner = Take();
-            if (joiner.IsKeyword("OR")) throw At(joiner, "OR is not supported; comparisons can only be joined with AND.");
-            if (!joiner.IsKeyword("AND"))
-                throw At(joiner, $"expected AND or the end of the filter after a comparison, found {joiner.Describe()}.");
-            comparisons.Add(ParseComparison());
-        }
-        return comparisons;
-    }
+    public List<FilterComparison> Parse() => Comparisons();
 
     /// <summary>The parsed left side, its rule (null for a tag), and how messages name it.</summary>
     private sealed record Target(FilterTarget Node, AttributeRule? Rule, string Text)
@@ -50,12 +26,12 @@ internal sealed class FilterParser(string text, FilterSubject subject)
         public string Example => Rule?.Example ?? "'value'";
     }
 
-    private FilterComparison ParseComparison()
+    protected override FilterComparison Comparison()
     {
         var start = Peek;
         var target = ParseTarget();
-        var (op, opToken) = ParseOperator(target);
-        var value = op == FilterOperator.In ? ParseList() : ParseValue(target, opToken);
+        var (op, opToken) = Operator(target.Text, target.Operators, refused: target.Text);
+        FilterValue value = op == FilterOperator.In ? new TextListValue(QuotedList("run_id IN ('a1b2', 'c3d4')")) : ParseValue(target, opToken);
         return new FilterComparison(target.Node, op, value, start.Position);
     }
 
@@ -83,27 +59,12 @@ internal sealed class FilterParser(string text, FilterSubject subject)
         return new Target(new AttributeTarget(rule.Attribute), rule, rule.Name);
     }
 
-    private Target Tag(Token word, string key)
+    private Target Tag(Token word, string rest)
     {
-        if (key.Length == 0)
-        {
-            // tags.`key with spaces` or tags."key": the quoted key follows the dot with no space between.
-            if (Peek.Kind is TokenKind.Backticked or TokenKind.Quoted && word.IsFollowedDirectlyBy(Peek)) key = Take().Text;
-            else throw At(word.Position + word.Length, $"expected a tag key after '{word.Text}', for example tags.team or tags.`key with spaces`.");
-            if (key.Length == 0) throw At(word.Position + word.Length, "a tag key cannot be empty.");
-            return new Target(new TagTarget(key), null, $"tags.`{key}`");
-        }
-        return new Target(new TagTarget(key), null, $"tags.{key}");
-    }
-
-    private (FilterOperator, Token) ParseOperator(Target target)
-    {
-        var token = Take();
-        var op = FilterRules.OperatorOf(token)
-            ?? throw At(token, $"expected an operator after {target.Text} ({FilterRules.List(target.Operators)}), found {token.Describe()}.");
-        if (!target.Operators.Contains(op))
-            throw At(token, $"{target.Text} cannot be compared with {FilterRules.Symbol(op)}; use {FilterRules.List(target.Operators)}.");
-        return (op, token);
+        var key = NameAfterDot(word, rest,
+            missing: $"expected a tag key after '{word.Text}', for example tags.team or tags.`key with spaces`.",
+            empty: "a tag key cannot be empty.");
+        return new Target(new TagTarget(key), null, rest.Length == 0 ? $"tags.`{key}`" : $"tags.{key}");
     }
 
     private FilterValue ParseValue(Target target, Token opToken)
@@ -123,27 +84,6 @@ internal sealed class FilterParser(string text, FilterSubject subject)
         return new TextValue(token.Text);
     }
 
-    private TextListValue ParseList()
-    {
-        var open = Take();
-        if (open.Kind != TokenKind.OpenParen)
-            throw At(open, $"expected a list in parentheses after IN, for example run_id IN ('a1b2', 'c3d4'), found {open.Describe()}.");
-        var items = new List<string>();
-        while (true)
-        {
-            var item = Take();
-            if (item.Kind == TokenKind.CloseParen && items.Count == 0)
-                throw At(item, "the list after IN is empty; put at least one quoted value in it.");
-            if (item.Kind != TokenKind.Quoted)
-                throw At(item, $"expected a quoted value in the IN list, found {item.Describe()}.");
-            items.Add(item.Text);
-            var separator = Take();
-            if (separator.Kind == TokenKind.CloseParen) return new TextListValue(items);
-            if (separator.Kind != TokenKind.Comma)
-                throw At(separator, $"expected ',' or ')' in the IN list, found {separator.Describe()}.");
-        }
-    }
-
     private RegistryError UnknownAttribute(Token word)
     {
         var onlyForVersions = subject == FilterSubject.Models
@@ -151,8 +91,4 @@ internal sealed class FilterParser(string text, FilterSubject subject)
         var why = onlyForVersions ? $"'{word.Text}' only filters model versions" : $"unknown attribute '{word.Text}'";
         return At(word, $"{why}; use {FilterRules.Suggestions(subject)}.");
     }
-
-    private static RegistryError At(Token token, string what) => FilterErrors.At(token.Position, what);
-
-    private static RegistryError At(int position, string what) => FilterErrors.At(position, what);
 }

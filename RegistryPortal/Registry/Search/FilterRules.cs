@@ -1,5 +1,6 @@
 using RegistryPortal.Domain;
-using static RegistryPortal.Registry.Search.FilterOperator;
+using RegistryPortal.Search;
+using static RegistryPortal.Search.FilterOperator;
 
 namespace RegistryPortal.Registry.Search;
 
@@ -12,12 +13,12 @@ internal sealed record AttributeRule(FilterAttribute Attribute, string Name, IRe
 /// <summary>Which attributes and operators each search accepts: MLflow's registry search rules.</summary>
 internal static class FilterRules
 {
-    private static readonly FilterOperator[] TextOperators = [Equal, NotEqual, Like, ILike];
+    private static readonly IReadOnlyList<FilterOperator> TextOperators = FilterOperators.Text;
     public static readonly IReadOnlyList<FilterOperator> TagOperators = TextOperators;
 
     private static readonly AttributeRule Name = new(FilterAttribute.Name, "name", TextOperators, "'my-model'");
     private static readonly AttributeRule VersionNumber =
-        new(FilterAttribute.VersionNumber, "version_number", [Equal, NotEqual, Less, LessOrEqual, Greater, GreaterOrEqual], "3");
+        new(FilterAttribute.VersionNumber, "version_number", FilterOperators.Number, "3");
     // MLflow also accepts LIKE and ILIKE on run_id; IN is for run_id only.
     private static readonly AttributeRule RunId = new(FilterAttribute.RunId, "run_id", [.. TextOperators, In], "'a1b2c3'");
     private static readonly AttributeRule SourcePath = new(FilterAttribute.SourcePath, "source_path", TextOperators, "'s3://bucket/model'");
@@ -28,34 +29,6 @@ internal static class FilterRules
     /// <summary>"name, tags.&lt;key&gt; or tags.`key with spaces`": what a message suggests instead of an unknown attribute.</summary>
     public static string Suggestions(FilterSubject subject) =>
         string.Join(", ", For(subject).Select(a => a.Name)) + ", tags.<key> or tags.`key with spaces`";
-
-    public static string Symbol(FilterOperator op) => op switch
-    {
-        Equal => "=",
-        NotEqual => "!=",
-        Less => "<",
-        LessOrEqual => "<=",
-        Greater => ">",
-        GreaterOrEqual => ">=",
-        Like => "LIKE",
-        ILike => "ILIKE",
-        In => "IN",
-        _ => op.ToString(),
-    };
-
-    /// <summary>"=, !=, LIKE or ILIKE".</summary>
-    public static string List(IReadOnlyList<FilterOperator> operators) =>
-        operators.Count == 1 ? Symbol(operators[0])
-            : string.Join(", ", operators.SkipLast(1).Select(Symbol)) + " or " + Symbol(operators[^1]);
-
-    public static FilterOperator? OperatorOf(Token token) => token.Kind switch
-    {
-        TokenKind.Operator => Enum.GetValues<FilterOperator>().First(op => Symbol(op) == token.Text),
-        TokenKind.Word when token.IsKeyword("LIKE") => Like,
-        TokenKind.Word when token.IsKeyword("ILIKE") => ILike,
-        TokenKind.Word when token.IsKeyword("IN") => In,
-        _ => null,
-    };
 }
 
 internal static class FilterErrors

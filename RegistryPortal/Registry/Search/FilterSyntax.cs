@@ -1,3 +1,5 @@
+using RegistryPortal.Search;
+
 namespace RegistryPortal.Registry.Search;
 
 /// <summary>What a filter searches: the two registry searches accept different attributes.</summary>
@@ -13,19 +15,6 @@ public enum FilterAttribute
     VersionNumber,
     RunId,
     SourcePath,
-}
-
-public enum FilterOperator
-{
-    Equal,
-    NotEqual,
-    Less,
-    LessOrEqual,
-    Greater,
-    GreaterOrEqual,
-    Like,
-    ILike,
-    In,
 }
 
 /// <summary>The left side of a comparison: an attribute of the row, or the value of one of its tags.</summary>

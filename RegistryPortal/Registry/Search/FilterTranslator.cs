@@ -4,6 +4,8 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Query;
 using RegistryPortal.Data;
 using RegistryPortal.Domain;
+using RegistryPortal.Search;
+using static RegistryPortal.Search.FilterExpressions;
 using RegistryPortal.Tracking;
 
 namespace RegistryPortal.Registry.Search;
@@ -98,77 +100,25 @@ internal static class FilterTranslator
         Expression<Func<T, string>> normalizedName, FilterComparison c)
     {
         if (c.Operator == FilterOperator.ILike)
-            return rows.Where(Compose(normalizedName, TextTest(db, FilterOperator.Like, ModelName.Normalize(((TextValue)c.Value).Text))));
+            return rows.Where(Compose(normalizedName, FilterExpressions.Text(db, FilterOperator.Like, ModelName.Normalize(((TextValue)c.Value).Text))));
         // name = 'x' also compares the upper-cased name: the same rows (equal names have equal upper-cased
         // names), but its unique index lets SQLite find the model first; without it SQLite walks every
         // version and looks up its model (25 ms at 200,000 versions, bench: versions search, name = '…').
         if (c is { Operator: FilterOperator.Equal, Value: TextValue text })
-            rows = rows.Where(Compose(normalizedName, TextTest(db, FilterOperator.Equal, ModelName.Normalize(text.Text))));
+            rows = rows.Where(Compose(normalizedName, FilterExpressions.Text(db, FilterOperator.Equal, ModelName.Normalize(text.Text))));
         return rows.Where(Text(db, name, c));
     }
 
     private static Expression<Func<T, bool>> Text<T>(RegistryDbContext db, Expression<Func<T, string>> column, FilterComparison c) =>
         c.Value switch
         {
-            TextValue text => Compose(column, TextTest(db, c.Operator, text.Text)),
+            TextValue text => Compose(column, FilterExpressions.Text(db, c.Operator, text.Text)),
             TextListValue list => Compose(column, OneOf(list.Items)),
             _ => throw Unsupported(c),
         };
 
-    /// <summary>A text comparison, for the registry's and the runs' filters. Values are captured variables, so EF Core sends them as SQL parameters.</summary>
-    internal static Expression<Func<string, bool>> TextTest(RegistryDbContext db, FilterOperator op, string value) => op switch
-    {
-        FilterOperator.Equal => s => s == value,
-        FilterOperator.NotEqual => s => s != value,
-        FilterOperator.Like => db.Like(value),
-        FilterOperator.ILike => db.ILike(value),
-        _ => throw new InvalidOperationException($"{op} does not compare text."),
-    };
-
-    private static Expression<Func<string, bool>> OneOf(IReadOnlyList<string> items)
-    {
-        var values = items.ToList();
-        return s => values.Contains(s);
-    }
-
-    private static Expression<Func<ModelVersion, bool>> Number(FilterComparison c)
-    {
-        var n = ((NumberValue)c.Value).Number;
-        return c.Operator switch
-        {
-            FilterOperator.Equal => v => v.Number == n,
-            FilterOperator.NotEqual => v => v.Number != n,
-            FilterOperator.Less => v => v.Number < n,
-            FilterOperator.LessOrEqual => v => v.Number <= n,
-            FilterOperator.Greater => v => v.Number > n,
-            FilterOperator.GreaterOrEqual => v => v.Number >= n,
-            _ => throw Unsupported(c),
-        };
-    }
-
-    /// <summary>x => test(column(x)): the test applied to the column, as one expression EF Core can translate.</summary>
-    private static Expression<Func<T, bool>> Compose<T>(Expression<Func<T, string>> column, Expression<Func<string, bool>> test) =>
-        Expression.Lambda<Func<T, bool>>(
-            ReplacingExpressionVisitor.Replace(test.Parameters[0], column.Body, test.Body), column.Parameters);
-
-    /// <summary>A LIKE pattern as a GLOB pattern: % → *, _ → ?, and GLOB's wildcards made literal with [ ].</summary>
-    internal static string LikeToGlob(string pattern)
-    {
-        var glob = new StringBuilder(pattern.Length + 8);
-        foreach (var ch in pattern)
-        {
-            glob.Append(ch switch
-            {
-                '%' => "*",
-                '_' => "?",
-                '*' => "[*]",
-                '?' => "[?]",
-                '[' => "[[]",
-                _ => ch.ToString(),
-            });
-        }
-        return glob.ToString();
-    }
+    private static Expression<Func<ModelVersion, bool>> Number(FilterComparison c) =>
+        Compose<ModelVersion, int>(v => v.Number, Compare(c.Operator, ((NumberValue)c.Value).Number));
 
     private static InvalidOperationException Unsupported(FilterComparison c) =>
         new($"The parser let through a comparison this search cannot translate: {c}.");

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using RegistryPortal.Data;
+using static RegistryPortal.Search.FilterExpressions;
 using static RegistryPortal.Tracking.Search.RunFilterTranslator;
 
 namespace RegistryPortal.Tracking.Search;

@@ -1,7 +1,6 @@
 using System.Globalization;
 using RegistryPortal.Domain;
-using RegistryPortal.Registry.Search;
-using static RegistryPortal.Registry.Search.FilterOperator;
+using RegistryPortal.Search;
 
 namespace RegistryPortal.Tracking.Search;
 
@@ -17,11 +16,9 @@ namespace RegistryPortal.Tracking.Search;
 /// and over order_by clauses: <c>key [ASC | DESC]</c>. Prefixes, attribute names and keywords ignore case;
 /// metric, param and tag names are taken as written.
 /// </summary>
-internal sealed class RunFilterParser
+internal sealed class RunFilterParser(string text, FilterDialect dialect, Func<int, string, RegistryError> error)
+    : FilterParserBase<RunComparison>(text, TokenDialect.Tracking(error))
 {
-    private static readonly FilterOperator[] NumberOperators = [Equal, NotEqual, Less, LessOrEqual, Greater, GreaterOrEqual];
-    private static readonly FilterOperator[] TextOperators = [Equal, NotEqual, Like, ILike];
-
     private static readonly Dictionary<string, RunEntity> Prefixes = new(StringComparer.OrdinalIgnoreCase)
     {
         ["metrics"] = RunEntity.Metric, ["metric"] = RunEntity.Metric,
@@ -30,48 +27,11 @@ internal sealed class RunFilterParser
         ["attributes"] = RunEntity.Attribute, ["attribute"] = RunEntity.Attribute, ["attr"] = RunEntity.Attribute, ["run"] = RunEntity.Attribute,
     };
 
-    private readonly RunFilterTokenizer tokenizer;
-    private readonly FilterDialect dialect;
-    private readonly Func<int, string, RegistryError> error;
-    private Token? lookahead;
-
-    private RunFilterParser(string text, FilterDialect dialect, Func<int, string, RegistryError> error)
-    {
-        this.error = error;
-        this.dialect = dialect;
-        tokenizer = new RunFilterTokenizer(text, error);
-    }
-
-    private Token Peek => lookahead ??= tokenizer.Next();
-
-    private Token Take()
-    {
-        var token = Peek;
-        lookahead = null;
-        return token;
-    }
-
     public static List<RunComparison> ParseFilter(string? text, FilterDialect? dialect = null) =>
-        new RunFilterParser(text ?? "", dialect ?? FilterDialect.Runs, (position, what) => RegistryError.InvalidValue($"Invalid filter at position {position}: {what}")).Filter();
+        new RunFilterParser(text ?? "", dialect ?? FilterDialect.Runs, (position, what) => RegistryError.InvalidValue($"Invalid filter at position {position}: {what}")).Comparisons();
 
     public static RunOrder ParseOrder(string clause, FilterDialect? dialect = null) =>
         new RunFilterParser(clause, dialect ?? FilterDialect.Runs, (position, what) => RegistryError.InvalidValue($"Invalid order_by clause '{clause}' at position {position}: {what}")).Order();
-
-    private List<RunComparison> Filter()
-    {
-        var comparisons = new List<RunComparison>();
-        if (Peek.Kind == TokenKind.End) return comparisons;
-        comparisons.Add(Comparison());
-        while (Peek.Kind != TokenKind.End)
-        {
-            var joiner = Take();
-            if (joiner.IsKeyword("OR")) throw At(joiner, "OR is not supported; comparisons can only be joined with AND.");
-            if (!joiner.IsKeyword("AND"))
-                throw At(joiner, $"expected AND or the end of the filter after a comparison, found {joiner.Describe()}.");
-            comparisons.Add(Comparison());
-        }
-        return comparisons;
-    }
 
     private RunOrder Order()
     {
@@ -85,21 +45,17 @@ internal sealed class RunFilterParser
         return new RunOrder(key, direction.IsKeyword("DESC"));
     }
 
-    private RunComparison Comparison()
+    protected override RunComparison Comparison()
     {
         var start = Peek;
         var key = Key("a comparison", dialect.Example);
-        var opToken = Take();
-        var operators = key.IsNumeric ? NumberOperators : TextOperators;
-        var op = FilterRules.OperatorOf(opToken) is { } known && known != In ? known : (FilterOperator?)null;
-        if (op is null)
-            throw At(opToken, $"expected an operator after {key} ({FilterRules.List(operators)}), found {opToken.Describe()}.");
-        if (!operators.Contains(op.Value))
-            throw At(opToken, $"{key} {(key.IsNumeric ? "holds numbers" : "holds text")} and cannot be compared with {FilterRules.Symbol(op.Value)}; use {FilterRules.List(operators)}.");
+        var (op, opToken) = key.IsNumeric
+            ? Operator(key.ToString(), FilterOperators.Number, refused: $"{key} holds numbers and")
+            : Operator(key.ToString(), FilterOperators.Text, refused: $"{key} holds text and");
         var value = Take();
         return key.IsNumeric
-            ? new RunComparison(key, op.Value, null, Number(key, opToken, value), start.Position)
-            : new RunComparison(key, op.Value, Text(key, opToken, value), null, start.Position);
+            ? new RunComparison(key, op, null, Number(key, opToken, value), start.Position)
+            : new RunComparison(key, op, Text(key, opToken, value), null, start.Position);
     }
 
     private RunKey Key(string what, string example)
@@ -117,14 +73,9 @@ internal sealed class RunFilterParser
         var prefix = word.Text[..dot];
         if (!Prefixes.TryGetValue(prefix, out var entity))
             throw At(word, $"unknown prefix '{prefix}' in '{word.Text}'; use {dialect.KeyHelp}.");
-        var name = word.Text[(dot + 1)..];
-        if (name.Length == 0)
-        {
-            // metrics.`key with spaces` or metrics."key": the quoted name follows the dot with no space between.
-            if (Peek.Kind is TokenKind.Backticked or TokenKind.Quoted && word.IsFollowedDirectlyBy(Peek)) name = Take().Text;
-            else throw At(word.Position + word.Length, $"expected a name after '{word.Text}', for example {word.Text}auc or {word.Text}`name with spaces`.");
-            if (name.Length == 0) throw At(word.Position + word.Length, "a name in backticks cannot be empty.");
-        }
+        var name = NameAfterDot(word, word.Text[(dot + 1)..],
+            missing: $"expected a name after '{word.Text}', for example {word.Text}auc or {word.Text}`name with spaces`.",
+            empty: "a name in backticks cannot be empty.");
         if (entity != RunEntity.Attribute) return new RunKey(entity, name);
         if (dialect.Attributes.TryGetValue(name, out var attribute)) return new RunKey(RunEntity.Attribute, attribute.Name, attribute.Attribute);
         throw At(word, $"unknown attribute '{name}'; use {dialect.AttributeNames}.");
@@ -162,10 +113,6 @@ internal sealed class RunFilterParser
         RunAttribute.RunId => "a1b2c3",
         _ => "value",
     };
-
-    private RegistryError At(Token token, string what) => error(token.Position, what);
-
-    private RegistryError At(int position, string what) => error(position, what);
 }
 
 /// <summary>

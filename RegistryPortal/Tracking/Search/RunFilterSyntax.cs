@@ -1,4 +1,5 @@
 using RegistryPortal.Registry.Search;
+using RegistryPortal.Search;
 
 namespace RegistryPortal.Tracking.Search;
 

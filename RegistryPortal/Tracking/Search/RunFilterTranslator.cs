@@ -3,6 +3,8 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Query;
 using RegistryPortal.Data;
 using RegistryPortal.Registry.Search;
+using RegistryPortal.Search;
+using static RegistryPortal.Search.FilterExpressions;
 
 namespace RegistryPortal.Tracking.Search;
 
@@ -59,38 +61,13 @@ internal static class RunFilterTranslator
 
     internal static Expression<Func<string, bool>> Text(RegistryDbContext db, RunComparison c) =>
         c.Operator is FilterOperator.Equal or FilterOperator.NotEqual or FilterOperator.Like or FilterOperator.ILike
-            ? FilterTranslator.TextTest(db, c.Operator, c.Text ?? throw Unsupported(c))
+            ? FilterExpressions.Text(db, c.Operator, c.Text ?? throw Unsupported(c))
             : throw Unsupported(c);
 
-    internal static Expression<Func<double, bool>> Number(FilterOperator op, double n) => op switch
-    {
-        FilterOperator.Equal => x => x == n,
-        FilterOperator.NotEqual => x => x != n,
-        FilterOperator.Less => x => x < n,
-        FilterOperator.LessOrEqual => x => x <= n,
-        FilterOperator.Greater => x => x > n,
-        FilterOperator.GreaterOrEqual => x => x >= n,
-        _ => throw new InvalidOperationException($"{op} does not compare numbers."),
-    };
+    internal static Expression<Func<double, bool>> Number(FilterOperator op, double n) => Compare(op, n);
 
-    internal static Expression<Func<long, bool>> Whole(RunComparison c)
-    {
-        var n = (long)c.Number!.Value;
-        return c.Operator switch
-        {
-            FilterOperator.Equal => x => x == n,
-            FilterOperator.NotEqual => x => x != n,
-            FilterOperator.Less => x => x < n,
-            FilterOperator.LessOrEqual => x => x <= n,
-            FilterOperator.Greater => x => x > n,
-            FilterOperator.GreaterOrEqual => x => x >= n,
-            _ => throw Unsupported(c),
-        };
-    }
-
-    /// <summary>x => test(column(x)): the test applied to the column, as one expression EF Core can translate.</summary>
-    internal static Expression<Func<T, bool>> Compose<T, TValue>(Expression<Func<T, TValue>> column, Expression<Func<TValue, bool>> test) =>
-        Expression.Lambda<Func<T, bool>>(ReplacingExpressionVisitor.Replace(test.Parameters[0], column.Body, test.Body), column.Parameters);
+    /// <summary>A time in whole milliseconds.</summary>
+    internal static Expression<Func<long, bool>> Whole(RunComparison c) => Compare(c.Operator, (long)c.Number!.Value);
 
     internal static InvalidOperationException Unsupported(RunComparison c) =>
         new($"The parser let through a comparison this search cannot translate: {c}.");

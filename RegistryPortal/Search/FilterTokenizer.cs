@@ -1,15 +1,13 @@
 using System.Text;
-using RegistryPortal.Registry.Search;
 
-namespace RegistryPortal.Tracking.Search;
+namespace RegistryPortal.Search;
 
 /// <summary>
-/// The registry filter's tokens (<see cref="Token"/>), read for runs: besides words, quoted values, backticked
-/// keys and operators, a runs filter has signed and scientific numbers (<c>-0.5</c>, <c>1e-3</c>), and unquoted
-/// keys may hold '-' and '/' after their first character (<c>metrics.val-loss</c>, <c>metrics.train/loss</c>).
-/// Numbers come back as <see cref="TokenKind.Word"/> tokens; the parser decides what a word means.
+/// Reads a filter's tokens one at a time, so the parser reports the leftmost problem in the text first. The
+/// same for every search; <see cref="TokenDialect"/> holds what differs. Numbers come back as
+/// <see cref="TokenKind.Word"/> tokens: the parser decides what a word means.
 /// </summary>
-internal sealed class RunFilterTokenizer(string text, Func<int, string, Exception> error)
+internal sealed class FilterTokenizer(string text, TokenDialect dialect)
 {
     private int i;
 
@@ -27,23 +25,21 @@ internal sealed class RunFilterTokenizer(string text, Func<int, string, Exceptio
             ')' => Single(TokenKind.CloseParen),
             ',' => Single(TokenKind.Comma),
             '=' or '<' or '>' or '!' => ReadOperator(),
-            '+' or '-' when char.IsAsciiDigit(next) || next == '.' => ReadNumber(),
-            '.' when char.IsAsciiDigit(next) => ReadNumber(),
-            _ when char.IsAsciiDigit(c) => ReadNumber(),
-            _ when char.IsLetter(c) || c == '_' => ReadWord(i),
-            _ => throw error(i + 1,
-                $"unexpected character '{c}'. Put keys with spaces or symbols in backticks (metrics.`my key`) and text values in quotes."),
+            '+' or '-' when dialect.SignedNumbers && (char.IsAsciiDigit(next) || next == '.') => ReadNumber(),
+            '.' when dialect.SignedNumbers && char.IsAsciiDigit(next) => ReadNumber(),
+            _ when dialect.SignedNumbers && char.IsAsciiDigit(c) => ReadNumber(),
+            // A word starts with a letter or '_' (and, where numbers are plain words, a digit or '.'), never with '-' or '/'.
+            _ when char.IsLetter(c) || c == '_' || (!dialect.SignedNumbers && dialect.IsWordChar(c)) => ReadWord(i),
+            _ => throw dialect.Error(i + 1, $"unexpected character '{c}'. {dialect.UnexpectedCharacterHelp}"),
         };
     }
-
-    private static bool IsWordChar(char c) => char.IsLetterOrDigit(c) || c is '_' or '.' or '-' or '/';
 
     private Token Single(TokenKind kind) => new(kind, text[i].ToString(), ++i, 1);
 
     /// <summary>A word from <paramref name="start"/> (which may already lie behind the cursor, for "1abc").</summary>
     private Token ReadWord(int start)
     {
-        while (i < text.Length && IsWordChar(text[i])) i++;
+        while (i < text.Length && dialect.IsWordChar(text[i])) i++;
         return new Token(TokenKind.Word, text[start..i], start + 1, i - start);
     }
 
@@ -72,7 +68,7 @@ internal sealed class RunFilterTokenizer(string text, Func<int, string, Exceptio
         var start = i;
         var twoChars = i + 1 < text.Length ? text.Substring(i, 2) : "";
         var op = twoChars is "!=" or "<=" or ">=" ? twoChars : text[i].ToString();
-        if (op == "!") throw error(start + 1, "'!' on its own is not an operator; did you mean '!='?");
+        if (op == "!") throw dialect.Error(start + 1, "'!' on its own is not an operator; did you mean '!='?");
         i += op.Length;
         return new Token(TokenKind.Operator, op, start + 1, op.Length);
     }
@@ -86,7 +82,7 @@ internal sealed class RunFilterTokenizer(string text, Func<int, string, Exceptio
         while (true)
         {
             if (i >= text.Length)
-                throw error(start + 1, $"the {(kind == TokenKind.Backticked ? "key" : "value")} that starts here has no closing {quote}.");
+                throw dialect.Error(start + 1, $"the {(kind == TokenKind.Backticked ? dialect.BacktickedNoun : "value")} that starts here has no closing {quote}.");
             if (text[i] == quote)
             {
                 if (i + 1 < text.Length && text[i + 1] == quote) { value.Append(quote); i += 2; continue; }
