@@ -115,7 +115,9 @@ public class CrashRecoveryTests
     }
 
     [Fact]
-    public async Task Two_instances_recovering_at_once_copy_a_left_version_only_once()
+    // Both passes start together, as two instances' would; in practice the first has claimed the version before the
+    // second reads it, so this checks the outcome, not the compare-and-set of the claim under a true interleaving.
+    public async Task Two_recovery_passes_with_the_same_cutoff_copy_a_left_version_only_once()
     {
         await using var s = await Scenario.CreateAsync();
         var (source, _) = await s.RunWithModelAsync();
