@@ -115,21 +115,23 @@ public class CrashRecoveryTests
     }
 
     [Fact]
-    // Both passes start together, as two instances' would; in practice the first has claimed the version before the
-    // second reads it, so this checks the outcome, not the compare-and-set of the claim under a true interleaving.
-    public async Task Two_recovery_passes_with_the_same_cutoff_copy_a_left_version_only_once()
+    public async Task Of_two_instances_that_read_the_same_left_version_only_the_first_to_claim_it_copies_it()
     {
         await using var s = await Scenario.CreateAsync();
         var (source, _) = await s.RunWithModelAsync();
         await s.PendingAsync(source, plannedId: "f6");
         var cutoff = DateTime.UtcNow;
+        var seenByOne = Assert.Single(await s.Recovery.StalePendingAsync(cutoff));
+        var seenByOther = Assert.Single(await s.Recovery.StalePendingAsync(cutoff));
 
-        var reports = await Task.WhenAll(s.Recovery.RecoverAsync(cutoff), s.Recovery.RecoverAsync(cutoff));
+        var first = await s.Recovery.RecoverAsync(seenByOne);
+        var second = await s.Recovery.RecoverAsync(seenByOther);
         await s.Registration.WhenIdleAsync();
 
-        Assert.Equal(1, reports.Sum(r => r.CopiesResumed));
+        Assert.Equal((CrashRecovery.Outcome.Resumed, CrashRecovery.Outcome.Running), (first, second));
         Assert.Equal(VersionStatus.Ready, (await s.Registry.Versions.GetAsync(s.Editor, "fraud", 1)).Status);
         Assert.Single(Directory.GetDirectories(Path.Combine(s.Store.Root, "registry")));
+        Assert.Empty(await s.Recovery.StalePendingAsync(cutoff)); // and a later pass with that cutoff finds nothing left
     }
 
     /// <summary>A registry with a model "fraud", an editor and a run of theirs; files are written under the artifact root.</summary>

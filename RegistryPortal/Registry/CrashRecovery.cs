@@ -27,7 +27,8 @@ public sealed record RecoveryReport(int UploadsRemoved, int PartialsRemoved, int
 public sealed class CrashRecovery(IDbContextFactory<RegistryDbContext> factory, RegistryStore store, VersionService versions,
     ArtifactStore artifacts, ModelRegistration registration, ILogger<CrashRecovery> logger)
 {
-    private sealed record PendingCopy(int Id, string ModelName, int Number, string CreatedById, string Source, string StorageLocation, DateTime UpdatedAt);
+    /// <summary>A pending version as a recovery pass read it.</summary>
+    internal sealed record PendingCopy(int Id, string ModelName, int Number, string CreatedById, string Source, string StorageLocation, DateTime UpdatedAt);
 
     public async Task<RecoveryReport> RecoverAsync(DateTime cutoff, CancellationToken ct = default)
     {
@@ -36,7 +37,7 @@ public sealed class CrashRecovery(IDbContextFactory<RegistryDbContext> factory, 
         int completed = 0, resumed = 0, failed = 0, running = 0;
         foreach (var pending in await StalePendingAsync(cutoff, ct))
         {
-            switch (await RecoverAsync(pending, cutoff, ct))
+            switch (await RecoverAsync(pending, ct))
             {
                 case Outcome.Completed: completed++; break;
                 case Outcome.Resumed: resumed++; break;
@@ -47,9 +48,10 @@ public sealed class CrashRecovery(IDbContextFactory<RegistryDbContext> factory, 
         return new RecoveryReport(uploads, partials, completed, resumed, failed, running);
     }
 
-    private enum Outcome { Completed, Resumed, Failed, Running }
+    internal enum Outcome { Completed, Resumed, Failed, Running }
 
-    private async Task<Outcome> RecoverAsync(PendingCopy pending, DateTime cutoff, CancellationToken ct)
+    /// <summary>Finishes, copies again or fails one pending version read by <see cref="StalePendingAsync"/>.</summary>
+    internal async Task<Outcome> RecoverAsync(PendingCopy pending, CancellationToken ct = default)
     {
         var creator = new Actor(pending.CreatedById);
         var planned = RegistryIdOf(pending.StorageLocation);
@@ -83,7 +85,7 @@ public sealed class CrashRecovery(IDbContextFactory<RegistryDbContext> factory, 
     }
 
     /// <summary>Pending registrations nobody has written to since <paramref name="cutoff"/>.</summary>
-    private async Task<List<PendingCopy>> StalePendingAsync(DateTime cutoff, CancellationToken ct)
+    internal async Task<List<PendingCopy>> StalePendingAsync(DateTime cutoff, CancellationToken ct = default)
     {
         await using var db = await factory.CreateDbContextAsync(ct);
         return await db.Versions.AsNoTracking()
