@@ -23,6 +23,10 @@ public sealed record RecoveryReport(int UploadsRemoved, int PartialsRemoved, int
 /// see but which take disk space; and versions PENDING_REGISTRATION whose background copy died with the process. Work
 /// counts as left behind when nothing touched it since <c>cutoff</c> (see <see cref="CrashRecoveryService"/> for how
 /// that is chosen): a live copy or upload keeps writing its files, so their write times stay after it.
+/// MLflow 3 logged models still PENDING are left alone: their client uploads the files and then finalizes the model, so
+/// a crash only fails an upload the client retries (or the model stays PENDING, as on MLflow's own server).
+/// A crash between an upload's folder rename and its version's commit leaves an unreferenced folder under registry/:
+/// invisible, it only takes space, like the files of deleted versions.
 /// </summary>
 public sealed class CrashRecovery(IDbContextFactory<RegistryDbContext> factory, RegistryStore store, VersionService versions,
     ArtifactStore artifacts, ModelRegistration registration, ILogger<CrashRecovery> logger)
