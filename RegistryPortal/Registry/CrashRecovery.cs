@@ -17,7 +17,8 @@ public sealed record RecoveryReport(int UploadsRemoved, int PartialsRemoved, int
 }
 
 /// <summary>
-/// Finishes what a stopped process (kill -9, power loss) left half-done. Everything the portal writes is either one
+/// Finishes what a stopped process (kill -9, a crash) left half-done. (A power cut is another matter: files are renamed
+/// into place without an fsync, so the operating system may not have written them yet.) Everything the portal writes is either one
 /// database transaction (a transition, a registration's row) or files under a temporary name renamed when complete, so
 /// a crash leaves only: temporary files (<c>*.partial</c>) and browser uploads never registered, which nobody can
 /// see but which take disk space; and versions PENDING_REGISTRATION whose background copy died with the process. Work
