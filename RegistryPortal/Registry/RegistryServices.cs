@@ -32,6 +32,8 @@ public static class RegistryServices
         services.AddSingleton<ArtifactService>();
         services.AddSingleton<ModelRegistration>();
         services.AddSingleton<RunArtifacts>();
+        services.AddSingleton<CrashRecovery>();
+        services.AddHostedService<CrashRecoveryService>();
         return services;
     }
 }

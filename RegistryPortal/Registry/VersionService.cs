@@ -80,15 +80,51 @@ public sealed class VersionService(RegistryStore store, IConfiguration configura
     /// <returns>The version as this write left it, read inside its own transaction.</returns>
     public Task<VersionView> CompleteRegistrationAsync(Actor actor, string modelName, int number, bool succeeded, string? message = null,
         string? storageLocation = null, CancellationToken ct = default) =>
-        store.WriteModelAsync(actor, async op =>
+        FinishAsync(actor, async op =>
         {
             var (model, version) = await FindAsync(op, modelName, number);
             await op.DemandAsync(model, PermissionLevel.Edit, "complete its registration");
+            return (model, version);
+        }, succeeded, message, storageLocation, ct);
+
+    /// <summary>
+    /// Ends the registration of the version with row id <paramref name="versionId"/> for the portal itself: its own copy
+    /// of the files finished or failed (then, or after a restart). The register call checked the permission; a role
+    /// taken away since must not leave the version pending for ever. The event is recorded as <paramref name="creator"/>'s.
+    /// </summary>
+    internal Task<VersionView> FinishCopyAsync(Actor creator, int versionId, bool succeeded, string? message = null,
+        string? storageLocation = null, CancellationToken ct = default) =>
+        FinishAsync(creator, async op =>
+        {
+            var version = await op.Db.Versions.Include(v => v.Model).FirstOrDefaultAsync(v => v.Id == versionId, op.Ct)
+                ?? throw RegistryError.NotFound($"The version being registered (row {versionId}) was deleted meanwhile.");
+            return (version.Model!, version);
+        }, succeeded, message, storageLocation, ct);
+
+    /// <inheritdoc cref="FinishCopyAsync(Actor, int, bool, string?, string?, CancellationToken)"/>
+    internal Task<VersionView> FinishCopyAsync(Actor creator, string modelName, int number, bool succeeded, string? message = null,
+        string? storageLocation = null, CancellationToken ct = default) =>
+        FinishAsync(creator, async op =>
+        {
+            var model = await op.Db.ModelAsync(modelName, op.Ct);
+            return (model, await op.Db.VersionAsync(model, number, op.Ct));
+        }, succeeded, message, storageLocation, ct);
+
+    private Task<VersionView> FinishAsync(Actor actor, Func<OperationContext, Task<(RegisteredModel, ModelVersion)>> find, bool succeeded,
+        string? message, string? storageLocation, CancellationToken ct) =>
+        store.WriteAsync(actor, async op =>
+        {
+            var (model, version) = await find(op);
+            // Recovery may have found this copy finished before its own instance said so: the same answer twice is no error.
+            if (succeeded && version.Status == VersionStatus.Ready && storageLocation is not null && version.StorageLocation == storageLocation)
+                return await ViewAsync(op, model, version);
             if (version.Status != VersionStatus.PendingRegistration)
-                throw RegistryError.InvalidValue($"Version {number} of '{model.Name}' is {version.Status.WireName()}, not PENDING_REGISTRATION.");
+                throw RegistryError.InvalidValue($"Version {version.Number} of '{model.Name}' is {version.Status.WireName()}, not PENDING_REGISTRATION.");
             version.Status = succeeded ? VersionStatus.Ready : VersionStatus.FailedRegistration;
             version.StatusMessage = message ?? "";
+            // A failed copy has no files: the planned location goes, so the version points at its source again.
             if (succeeded && storageLocation is not null) version.StorageLocation = storageLocation;
+            else if (!succeeded) version.StorageLocation = "";
             version.UpdatedAt = op.Now;
             op.Record(succeeded ? ActivityKind.RegistrationCompleted : ActivityKind.RegistrationFailed, model, version, detail: message ?? "");
             await op.Db.SaveChangesAsync(op.Ct);
@@ -200,7 +236,7 @@ public sealed class VersionService(RegistryStore store, IConfiguration configura
 
     private static VersionView ToView(RegisteredModel model, ModelVersion v, IReadOnlyList<string> aliases, Func<string?, string> names) =>
         new(model.Name, v.Number, v.Stage, v.Status, v.StatusMessage, v.Source, v.RunId, v.RunLink,
-            string.IsNullOrEmpty(v.StorageLocation) ? v.Source : v.StorageLocation, v.Description,
+            FilesAt(v), v.Description,
             names(v.CreatedById), v.CreatedById, v.CreatedAt, v.UpdatedAt, v.ConcurrencyStamp,
             v.Tags.OrderBy(t => t.Key).ToDictionary(t => t.Key, t => t.Value), aliases, v.LoggedModelId);
 
@@ -232,8 +268,15 @@ public sealed class VersionService(RegistryStore store, IConfiguration configura
         {
             var (model, version) = await FindAsync(op, modelName, number);
             await op.DemandAsync(model, PermissionLevel.Read, "download its files");
-            return string.IsNullOrEmpty(version.StorageLocation) ? version.Source : version.StorageLocation;
+            return FilesAt(version);
         }, ct);
+
+    /// <summary>
+    /// The registry's own copy when it has one (uploads, runs), else the source URI. A pending version already names
+    /// the folder its copy goes to (so a restart can finish it), but the files are not there yet: it points at its source.
+    /// </summary>
+    private static string FilesAt(ModelVersion version) =>
+        string.IsNullOrEmpty(version.StorageLocation) || version.Status == VersionStatus.PendingRegistration ? version.Source : version.StorageLocation;
 
     /// <summary>For each model, the highest-numbered READY version in each of <paramref name="stages"/>, ordered by model, then stage as given.</summary>
     internal static async Task<List<VersionView>> LatestReadyAsync(OperationContext op, IReadOnlyList<RegisteredModel> models, IReadOnlyList<Stage> stages)

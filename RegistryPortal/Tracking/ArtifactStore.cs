@@ -71,16 +71,26 @@ public sealed class ArtifactStore(IConfiguration configuration)
             .OrderBy(e => e.Path, StringComparer.Ordinal).ToList();
     }
 
-    /// <summary>Copies a folder into a new folder under registry/, all or nothing; returns its URI.</summary>
-    public async Task<string> CopyToRegistryAsync(string sourceFolderPath, CancellationToken ct)
+    /// <summary>A fresh folder name under registry/ for a copy (the version records it while it is pending).</summary>
+    public static string NewRegistryId() => Guid.NewGuid().ToString("N");
+
+    /// <summary>The physical folder a copy under registry/ ends in; its temporary twin ends with <see cref="AtomicFile.PartialSuffix"/>.</summary>
+    public string RegistryFolder(string id) => ModelFileStore.Confined(Path.Combine(Root, "registry"), id);
+
+    /// <summary>
+    /// Copies a folder into registry/<paramref name="id"/>, all or nothing: it fills a temporary folder first and renames
+    /// it when every file is in, so a copy that dies half-way leaves only the temporary folder behind; returns its URI.
+    /// </summary>
+    public async Task<string> CopyToRegistryAsync(string sourceFolderPath, string id, CancellationToken ct)
     {
         var source = PhysicalPath(sourceFolderPath);
         if (!Directory.Exists(source)) throw RegistryError.NotFound($"There are no artifacts at '{sourceFolderPath}' to register.");
-        var id = Guid.NewGuid().ToString("N");
-        var final = Path.Combine(Root, "registry", id);
+        var final = RegistryFolder(id);
         var temporary = final + AtomicFile.PartialSuffix;
         try
         {
+            // Made first, so a copy in progress is visible (and its files' write times show it alive) from the start.
+            Directory.CreateDirectory(temporary); // an empty model folder still registers
             foreach (var file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
             {
                 var target = Path.Combine(temporary, Path.GetRelativePath(source, file));
@@ -89,7 +99,6 @@ public sealed class ArtifactStore(IConfiguration configuration)
                 await using var to = File.Create(target);
                 await from.CopyToAsync(to, 1 << 16, ct);
             }
-            Directory.CreateDirectory(temporary); // an empty model folder still registers
             Directory.Move(temporary, final);
             return ModelFileStore.RegistryUriPrefix + id;
         }

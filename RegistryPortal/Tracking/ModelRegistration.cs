@@ -33,10 +33,11 @@ public sealed class ModelRegistration(VersionService versions, RunService runs, 
         if (folder.StartsWith("registry/", StringComparison.Ordinal))
             return await versions.RegisterAsync(actor, request with { StorageLocation = request.Source }, ct);
 
-        var pending = await versions.RegisterAsync(actor, request with { Pending = true }, ct);
-        var copy = Task.Run(() => CopyAsync(actor, pending.ModelName, pending.Version, folder));
-        copying[copy] = true;
-        _ = copy.ContinueWith(done => copying.TryRemove(done, out _), TaskScheduler.Default);
+        // The pending version names the folder its copy goes to: after a crash, recovery finds a finished copy by it.
+        var id = ArtifactStore.NewRegistryId();
+        var pending = await versions.RegisterAsync(actor, request with { Pending = true, StorageLocation = ModelFileStore.RegistryUriPrefix + id }, ct);
+        var copy = StartCopy(folder, id, (succeeded, message, location) =>
+            versions.FinishCopyAsync(actor, pending.ModelName, pending.Version, succeeded, message, location));
         // The copy goes on when the caller stops waiting (or goes away): the version must not stay half-registered.
         var finished = await Task.WhenAny(copy, Task.Delay(wait, ct).ContinueWith(_ => { }, TaskScheduler.Default)) == copy;
         return finished ? await copy : pending;
@@ -77,21 +78,68 @@ public sealed class ModelRegistration(VersionService versions, RunService runs, 
     /// <summary>Completes when every copy started so far has finished (tests and shutdown wait on it).</summary>
     public Task WhenIdleAsync() => Task.WhenAll(copying.Keys);
 
+    /// <summary>
+    /// Copies a pending version's files again after the portal stopped during its copy (see <see cref="Registry.CrashRecovery"/>),
+    /// into the fresh folder <paramref name="id"/>; a source that no longer has its files fails the version with a message
+    /// saying so. Returns at once; the copy goes on in the background (<see cref="WhenIdleAsync"/> waits for it).
+    /// </summary>
+    /// <returns>Whether the copy started (false: the version is now FAILED_REGISTRATION).</returns>
+    internal async Task<bool> ResumeAsync(int versionId, string createdById, string source, string id)
+    {
+        var creator = new Actor(createdById);
+        string? folder;
+        try
+        {
+            var loggedModel = LoggedModelIdOf(source) is { } modelId ? (await loggedModels.GetAsync(creator, modelId)).Info : null;
+            folder = await LocalFolderAsync(creator, source, loggedModel, CancellationToken.None);
+        }
+        catch (RegistryError)
+        {
+            folder = null; // the run or logged model is gone, or its creator may no longer read it
+        }
+        if (folder is null || !Directory.Exists(artifacts.PhysicalPath(folder)))
+        {
+            await versions.FinishCopyAsync(creator, versionId, false,
+                $"The portal stopped while copying this version's files, and they are no longer at '{source}' to copy again. Register the version again from a source that has them.");
+            return false;
+        }
+        _ = StartCopy(folder, id, (succeeded, message, location) => versions.FinishCopyAsync(creator, versionId, succeeded, message, location));
+        return true;
+    }
+
+    /// <summary>Starts copying <paramref name="folder"/> into registry/<paramref name="id"/> in the background, then <paramref name="finish"/>es the version.</summary>
+    private Task<VersionView> StartCopy(string folder, string id, Func<bool, string?, string?, Task<VersionView>> finish)
+    {
+        var copy = Task.Run(() => CopyAsync(folder, id, finish));
+        copying[copy] = true;
+        _ = copy.ContinueWith(done => copying.TryRemove(done, out _), TaskScheduler.Default);
+        return copy;
+    }
+
     /// <returns>The version as its completion left it: READY, or FAILED_REGISTRATION with the reason.</returns>
-    private async Task<VersionView> CopyAsync(Actor actor, string modelName, int number, string folder)
+    private async Task<VersionView> CopyAsync(string folder, string id, Func<bool, string?, string?, Task<VersionView>> finish)
     {
         string? location = null;
         string? failure = null;
         try
         {
-            location = await artifacts.CopyToRegistryAsync(folder, CancellationToken.None);
+            location = await artifacts.CopyToRegistryAsync(folder, id, CancellationToken.None);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or RegistryError)
         {
             failure = $"Copying the model files from '{folder}' failed: {e.Message}";
-            logger.LogWarning(e, "Registration of version {Version} of {Model} failed.", number, modelName);
+            logger.LogWarning(e, "Copying {Folder} into the registry failed.", folder);
         }
-        return await versions.CompleteRegistrationAsync(actor, modelName, number, failure is null, failure, location);
+        try
+        {
+            return await finish(failure is null, failure, location);
+        }
+        catch
+        {
+            // The version was deleted, or finished by another instance's recovery: this copy belongs to nothing.
+            if (location is not null) Directory.Delete(artifacts.RegistryFolder(id), recursive: true);
+            throw;
+        }
     }
 
     /// <summary>The artifact-store folder a source names, or null when it lies outside the portal.</summary>

@@ -1,0 +1,167 @@
+using Microsoft.EntityFrameworkCore;
+using RegistryPortal.Data;
+using RegistryPortal.Domain;
+using RegistryPortal.Security;
+using RegistryPortal.Tracking;
+
+namespace RegistryPortal.Registry;
+
+/// <summary>What one recovery pass cleaned up and finished.</summary>
+public sealed record RecoveryReport(int UploadsRemoved, int PartialsRemoved, int CopiesCompleted, int CopiesResumed, int CopiesFailed, int LeftRunning)
+{
+    public bool DidAnything => UploadsRemoved + PartialsRemoved + CopiesCompleted + CopiesResumed + CopiesFailed > 0;
+
+    public override string ToString() =>
+        $"removed {UploadsRemoved} unfinished browser upload(s) and {PartialsRemoved} temporary file(s) or folder(s); " +
+        $"of the registrations left pending, {CopiesCompleted} completed, {CopiesResumed} resumed, {CopiesFailed} failed, {LeftRunning} left to the instance copying them";
+}
+
+/// <summary>
+/// Finishes what a stopped process (kill -9, a crash) left half-done. (A power cut is another matter: files are renamed
+/// into place without an fsync, so the operating system may not have written them yet.) Everything the portal writes is either one
+/// database transaction (a transition, a registration's row) or files under a temporary name renamed when complete, so
+/// a crash leaves only: temporary files (<c>*.partial</c>) and browser uploads never registered, which nobody can
+/// see but which take disk space; and versions PENDING_REGISTRATION whose background copy died with the process. Work
+/// counts as left behind when nothing touched it since <c>cutoff</c> (see <see cref="CrashRecoveryService"/> for how
+/// that is chosen): a live copy or upload keeps writing its files, so their write times stay after it.
+/// MLflow 3 logged models still PENDING are left alone: their client uploads the files and then finalizes the model, so
+/// a crash only fails an upload the client retries (or the model stays PENDING, as on MLflow's own server).
+/// A crash between an upload's folder rename and its version's commit leaves an unreferenced folder under registry/:
+/// invisible, it only takes space, like the files of deleted versions.
+/// </summary>
+public sealed class CrashRecovery(IDbContextFactory<RegistryDbContext> factory, RegistryStore store, VersionService versions,
+    ArtifactStore artifacts, ModelRegistration registration, ILogger<CrashRecovery> logger)
+{
+    /// <summary>A pending version as a recovery pass read it.</summary>
+    internal sealed record PendingCopy(int Id, string ModelName, int Number, string CreatedById, string Source, string StorageLocation, DateTime UpdatedAt);
+
+    public async Task<RecoveryReport> RecoverAsync(DateTime cutoff, CancellationToken ct = default)
+    {
+        var uploads = RemoveStaleUploads(cutoff);
+        var partials = RemoveStalePartials(cutoff);
+        int completed = 0, resumed = 0, failed = 0, running = 0;
+        foreach (var pending in await StalePendingAsync(cutoff, ct))
+        {
+            switch (await RecoverAsync(pending, ct))
+            {
+                case Outcome.Completed: completed++; break;
+                case Outcome.Resumed: resumed++; break;
+                case Outcome.Failed: failed++; break;
+                case Outcome.Running: running++; break;
+            }
+        }
+        return new RecoveryReport(uploads, partials, completed, resumed, failed, running);
+    }
+
+    internal enum Outcome { Completed, Resumed, Failed, Running }
+
+    /// <summary>Finishes, copies again or fails one pending version read by <see cref="StalePendingAsync"/>.</summary>
+    internal async Task<Outcome> RecoverAsync(PendingCopy pending, CancellationToken ct = default)
+    {
+        var creator = new Actor(pending.CreatedById);
+        var planned = RegistryIdOf(pending.StorageLocation);
+        if (planned is not null && Directory.Exists(artifacts.RegistryFolder(planned)))
+        {
+            // The copy was renamed into place; only the write that said READY was lost.
+            try
+            {
+                await versions.FinishCopyAsync(creator, pending.Id, true, storageLocation: pending.StorageLocation, ct: ct);
+                logger.LogWarning("Version {Version} of {Model}: its copy had finished before the portal stopped; now READY.", pending.Number, pending.ModelName);
+                return Outcome.Completed;
+            }
+            catch (RegistryError e)
+            {
+                logger.LogInformation("Version {Version} of {Model} was finished meanwhile: {Reason}", pending.Number, pending.ModelName, e.Message);
+                return Outcome.Running;
+            }
+        }
+        // Stale temporary folders were removed before this: one still there is being written.
+        if (planned is not null && Directory.Exists(artifacts.RegistryFolder(planned) + AtomicFile.PartialSuffix)) return Outcome.Running;
+
+        // A fresh folder, so a copy thought dead that wakes up again never writes into the one resumed here.
+        var id = ArtifactStore.NewRegistryId();
+        if (!await ClaimAsync(pending, id, ct)) return Outcome.Running;
+        var resumed = await registration.ResumeAsync(pending.Id, pending.CreatedById, pending.Source, id);
+        logger.LogWarning(resumed
+            ? "Version {Version} of {Model} was left PENDING_REGISTRATION by a stopped portal: copying its files again."
+            : "Version {Version} of {Model} was left PENDING_REGISTRATION by a stopped portal and its source is gone: FAILED_REGISTRATION.",
+            pending.Number, pending.ModelName);
+        return resumed ? Outcome.Resumed : Outcome.Failed;
+    }
+
+    /// <summary>Pending registrations nobody has written to since <paramref name="cutoff"/>.</summary>
+    internal async Task<List<PendingCopy>> StalePendingAsync(DateTime cutoff, CancellationToken ct = default)
+    {
+        await using var db = await factory.CreateDbContextAsync(ct);
+        return await db.Versions.AsNoTracking()
+            .Where(v => v.Status == VersionStatus.PendingRegistration && v.UpdatedAt < cutoff)
+            .OrderBy(v => v.Id)
+            .Select(v => new PendingCopy(v.Id, v.Model!.Name, v.Number, v.CreatedById, v.Source, v.StorageLocation, v.UpdatedAt))
+            .ToListAsync(ct);
+    }
+
+    /// <summary>
+    /// Takes over a pending registration, under the database's write lock: only when no one has written it since it was
+    /// read. Its new time and folder tell every other instance's recovery that it is being copied again.
+    /// </summary>
+    private Task<bool> ClaimAsync(PendingCopy pending, string id, CancellationToken ct) =>
+        store.WriteAsync(new Actor(pending.CreatedById), async op =>
+        {
+            var version = await op.Db.Versions.FirstOrDefaultAsync(v => v.Id == pending.Id, op.Ct);
+            if (version is not { Status: VersionStatus.PendingRegistration } || version.UpdatedAt != pending.UpdatedAt) return false;
+            version.StorageLocation = ModelFileStore.RegistryUriPrefix + id;
+            version.UpdatedAt = op.Now;
+            return true;
+        }, ct);
+
+    /// <summary>Browser uploads (uploads/&lt;user&gt;/&lt;upload&gt;) untouched since the cutoff: their page is gone, so they can never be registered.</summary>
+    private int RemoveStaleUploads(DateTime cutoff)
+    {
+        var uploads = Path.Combine(artifacts.Root, "uploads");
+        if (!Directory.Exists(uploads)) return 0;
+        var stale = Directory.GetDirectories(uploads).SelectMany(Directory.GetDirectories).Where(d => LastWrite(d) < cutoff).ToList();
+        return stale.Count(Delete);
+    }
+
+    /// <summary>Temporary files of artifact writes and temporary folders of registry copies, untouched since the cutoff.</summary>
+    private int RemoveStalePartials(DateTime cutoff)
+    {
+        if (!Directory.Exists(artifacts.Root)) return 0;
+        var pattern = "*" + AtomicFile.PartialSuffix;
+        // The temporary files start with '.', which .NET counts as hidden: no attribute is skipped.
+        var everywhere = new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0, IgnoreInaccessible = true };
+        var folders = Directory.GetDirectories(artifacts.Root, pattern, everywhere);
+        var files = Directory.GetFiles(artifacts.Root, pattern, everywhere)
+            .Where(f => !folders.Any(d => f.StartsWith(d + Path.DirectorySeparatorChar, StringComparison.Ordinal)));
+        return folders.Concat(files).Where(p => LastWrite(p) < cutoff).Count(Delete);
+    }
+
+    /// <summary>The latest write to a file, or to a folder and anything in it.</summary>
+    private static DateTime LastWrite(string path)
+    {
+        if (!Directory.Exists(path)) return File.GetLastWriteTimeUtc(path);
+        var everything = new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0, IgnoreInaccessible = true };
+        return new DirectoryInfo(path).EnumerateFileSystemInfos("*", everything)
+            .Select(i => i.LastWriteTimeUtc).Append(Directory.GetLastWriteTimeUtc(path)).Max();
+    }
+
+    /// <returns>Whether this call removed it (another instance, or the user cancelling, may have been first).</returns>
+    private bool Delete(string path)
+    {
+        try
+        {
+            if (Directory.Exists(path)) Directory.Delete(path, recursive: true);
+            else if (File.Exists(path)) File.Delete(path);
+            else return false;
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            logger.LogWarning(e, "Could not remove {Path} left by a stopped portal.", path);
+            return false;
+        }
+    }
+
+    private static string? RegistryIdOf(string location) =>
+        location.StartsWith(ModelFileStore.RegistryUriPrefix, StringComparison.Ordinal) ? location[ModelFileStore.RegistryUriPrefix.Length..] : null;
+}
