@@ -5,7 +5,10 @@ namespace RegistryPortal.Registry;
 
 public static class RegistryServices
 {
-    /// <summary>The service layer: stateless singletons over the DbContext factory.</summary>
+    /// <summary>
+    /// The service layer: stateless singletons over the DbContext factory. The registry's own, then those of
+    /// the folders beside it (<see cref="SecurityServices"/>, <see cref="TrackingServices"/>), which it uses.
+    /// </summary>
     public static IServiceCollection AddRegistry(this IServiceCollection services)
     {
         services.AddSingleton(TimeProvider.System);
@@ -17,23 +20,11 @@ public static class RegistryServices
         services.AddSingleton<TransitionRequestService>();
         services.AddSingleton<AliasService>();
         services.AddSingleton<ActivityService>();
-        services.AddSingleton<ModelPermissionService>();
-        services.AddSingleton<AdminStore>();
-        services.AddSingleton<UserAdminService>();
-        services.AddSingleton<AuditService>();
-        services.AddSingleton<AccessTokenService>();
         services.AddSingleton<ModelFileStore>();
         services.AddSingleton<UploadRegistration>();
         services.AddSingleton<RegistrySearchService>();
-        services.AddSingleton<ExperimentService>();
-        services.AddSingleton<RunService>();
-        services.AddSingleton<LoggedModelService>();
-        services.AddSingleton<ArtifactStore>();
-        services.AddSingleton<ArtifactService>();
-        services.AddSingleton<ModelRegistration>();
-        services.AddSingleton<RunArtifacts>();
         services.AddSingleton<CrashRecovery>();
         services.AddHostedService<CrashRecoveryService>();
-        return services;
+        return services.AddSecurity().AddTracking();
     }
 }

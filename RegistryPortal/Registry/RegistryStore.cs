@@ -60,19 +60,29 @@ public sealed class RegistryStore(IDbContextFactory<RegistryDbContext> factory, 
     public Task WriteModelAsync(Actor actor, Func<OperationContext, Task> write, CancellationToken ct = default) =>
         WriteModelAsync<bool>(actor, async op => { await write(op); return true; }, ct);
 
-    private async Task<T> WriteAsync<T>(Actor actor, WriteScope scope, Func<OperationContext, Task<T>> write, CancellationToken ct)
+    private Task<T> WriteAsync<T>(Actor actor, WriteScope scope, Func<OperationContext, Task<T>> write, CancellationToken ct) =>
+        RetryingAsync(async () =>
+        {
+            await using var db = await factory.CreateDbContextAsync(ct);
+            await using var transaction = await BeginWriteAsync(db, ct, scope);
+            var access = await PermissionResolver.AccessOfAsync(db, actor, ct);
+            var operation = new OperationContext(db, access, actor, Now, ct) { Scope = scope };
+            var result = await write(operation);
+            await CommitAsync(operation, transaction);
+            return result;
+        }, ct);
+
+    /// <summary>
+    /// Runs a whole write transaction again while the database is busy with other writers, and turns a lost
+    /// optimistic check (a row changed since it was read) into the conflict users see.
+    /// </summary>
+    internal static async Task<T> RetryingAsync<T>(Func<Task<T>> transaction, CancellationToken ct)
     {
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                await using var db = await factory.CreateDbContextAsync(ct);
-                await using var transaction = await BeginWriteAsync(db, ct, scope);
-                var access = await PermissionResolver.AccessOfAsync(db, actor, ct);
-                var operation = new OperationContext(db, access, actor, Now, ct) { Scope = scope };
-                var result = await write(operation);
-                await CommitAsync(operation, transaction);
-                return result;
+                return await transaction();
             }
             catch (Exception e) when (attempt < MaxAttempts && IsBusy(e))
             {

@@ -13,31 +13,20 @@ namespace RegistryPortal.Security;
 /// </summary>
 public sealed class AdminStore(IServiceScopeFactory scopes, RegistryStore store)
 {
-    private const int MaxAttempts = 5;
-
-    public async Task<T> WriteAsync<T>(Actor actor, string toDoWhat, Func<AdminOperation, Task<T>> write, CancellationToken ct = default)
-    {
-        for (var attempt = 1; ; attempt++)
+    public Task<T> WriteAsync<T>(Actor actor, string toDoWhat, Func<AdminOperation, Task<T>> write, CancellationToken ct = default) =>
+        RegistryStore.RetryingAsync(async () =>
         {
-            try
-            {
-                await using var scope = scopes.CreateAsyncScope();
-                var db = scope.ServiceProvider.GetRequiredService<RegistryDbContext>();
-                var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
-                await using var transaction = await store.BeginWriteAsync(db, ct);
-                var access = await PermissionResolver.AccessOfAsync(db, actor, ct);
-                Demand(access, toDoWhat);
-                var operation = new AdminOperation(new OperationContext(db, access, actor, store.Now, ct), users);
-                var result = await write(operation);
-                await store.CommitAsync(operation.Op, transaction);
-                return result;
-            }
-            catch (Exception e) when (attempt < MaxAttempts && RegistryStore.IsBusy(e))
-            {
-                await Task.Delay(TimeSpan.FromMilliseconds(50 * attempt), ct);
-            }
-        }
-    }
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<RegistryDbContext>();
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+            await using var transaction = await store.BeginWriteAsync(db, ct);
+            var access = await PermissionResolver.AccessOfAsync(db, actor, ct);
+            Demand(access, toDoWhat);
+            var operation = new AdminOperation(new OperationContext(db, access, actor, store.Now, ct), users);
+            var result = await write(operation);
+            await store.CommitAsync(operation.Op, transaction);
+            return result;
+        }, ct);
 
     public Task<T> ReadAsync<T>(Actor actor, string toDoWhat, Func<OperationContext, Task<T>> read, CancellationToken ct = default) =>
         store.ReadAsync(actor, op =>
