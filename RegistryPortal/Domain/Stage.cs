@@ -1,3 +1,5 @@
+using System.Linq.Expressions;
+
 namespace RegistryPortal.Domain;
 
 /// <summary>The lifecycle stage of a model version. Stored as its canonical name.</summary>
@@ -30,6 +32,15 @@ public static class Stages
             $"'{text}' is not a stage. Use one of: None, Staging, Production, Archived.");
     }
 
+    /// <summary>
+    /// Staging and Production are live: something may be serving the version, so it cannot be deleted, nor its
+    /// model renamed or deleted, until it is moved to None or Archived.
+    /// </summary>
+    public static bool IsLive(this Stage stage) => stage is Stage.Staging or Stage.Production;
+
+    /// <summary>The same rule for a query (written out, so the database can use its index on the stage).</summary>
+    public static readonly Expression<Func<ModelVersion, bool>> LiveVersion = v => v.Stage == Stage.Staging || v.Stage == Stage.Production;
+
     /// <summary>Archive-existing only makes sense when the target can hold "the" live version.</summary>
-    public static bool AllowsArchiveExisting(this Stage target) => target is Stage.Staging or Stage.Production;
+    public static bool AllowsArchiveExisting(this Stage target) => target.IsLive();
 }

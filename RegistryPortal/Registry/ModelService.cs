@@ -65,7 +65,7 @@ public sealed class ModelService(RegistryStore store)
             var aliases = await db.Aliases.Where(a => a.ModelId == model.Id).OrderBy(a => a.Alias)
                 .Select(a => new AliasView(a.Alias, a.Version!.Number)).ToListAsync(op.Ct);
             var names = await db.UserNamesAsync([model.CreatedById], op.Ct);
-            var live = stages.Where(s => s.Stage is Stage.Staging or Stage.Production).Sum(s => s.Count);
+            var live = stages.Where(s => s.Stage.IsLive()).Sum(s => s.Count);
             return new ModelDetails(
                 model.Name, model.Description, names(model.CreatedById), model.CreatedById, model.CreatedAt, model.UpdatedAt,
                 stages.Sum(s => s.Count), stages.Count == 0 ? null : stages.Max(s => s.Max), model.OneVersionPerStage,
@@ -197,7 +197,7 @@ public sealed class ModelService(RegistryStore store)
     }
 
     private static Task<bool> HasLiveVersionsAsync(OperationContext op, RegisteredModel model) =>
-        op.Db.Versions.AnyAsync(v => v.ModelId == model.Id && (v.Stage == Stage.Staging || v.Stage == Stage.Production), op.Ct);
+        op.Db.Versions.Where(v => v.ModelId == model.Id).Where(Stages.LiveVersion).AnyAsync(op.Ct);
 
     private static string RenameGuard(RegisteredModel model) =>
         $"'{model.Name}' has versions in Staging or Production: move them to None or Archived before renaming it.";
@@ -211,7 +211,7 @@ public sealed class ModelService(RegistryStore store)
         var db = op.Db;
         var latest = await db.Versions.Where(v => ids.Contains(v.ModelId)).GroupBy(v => v.ModelId)
             .Select(g => new { ModelId = g.Key, Latest = g.Max(v => v.Number) }).ToDictionaryAsync(x => x.ModelId, x => x.Latest, op.Ct);
-        var live = await db.Versions.Where(v => ids.Contains(v.ModelId) && (v.Stage == Stage.Staging || v.Stage == Stage.Production))
+        var live = await db.Versions.Where(v => ids.Contains(v.ModelId)).Where(Stages.LiveVersion)
             .Select(v => new { v.ModelId, v.Number, v.Stage }).ToListAsync(op.Ct);
         var tags = await db.ModelTags.Where(t => ids.Contains(t.ModelId)).ToListAsync(op.Ct);
         var aliases = await db.Aliases.Where(a => ids.Contains(a.ModelId))

@@ -146,7 +146,7 @@ public sealed class VersionService(RegistryStore store, IConfiguration configura
             var model = await op.Db.ModelAsync(modelName, op.Ct);
             await op.DemandAsync(model, PermissionLevel.Read, "see its versions");
             var versions = op.Db.Versions.Where(v => v.ModelId == model.Id);
-            if (activeOnly) versions = versions.Where(v => v.Stage == Stage.Staging || v.Stage == Stage.Production);
+            if (activeOnly) versions = versions.Where(Stages.LiveVersion);
             var total = await versions.CountAsync(op.Ct);
             pageSize = Math.Clamp(pageSize, 1, 500);
             pageIndex = Math.Max(0, pageIndex);
@@ -204,7 +204,7 @@ public sealed class VersionService(RegistryStore store, IConfiguration configura
         {
             var (model, version) = await FindAsync(op, modelName, number);
             await op.DemandAsync(model, PermissionLevel.Manage, "delete a version");
-            if (version.Stage is Stage.Staging or Stage.Production)
+            if (version.Stage.IsLive())
                 throw RegistryError.InvalidValue(
                     $"Version {number} of '{model.Name}' is in {version.Stage}: move it to None or Archived before deleting it.");
             op.Record(ActivityKind.VersionDeleted, model, version);

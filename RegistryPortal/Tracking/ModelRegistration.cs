@@ -39,6 +39,8 @@ public sealed class ModelRegistration(VersionService versions, RunService runs, 
         var copy = StartCopy(folder, id, (succeeded, message, location) =>
             versions.FinishCopyAsync(actor, pending.ModelName, pending.Version, succeeded, message, location));
         // The copy goes on when the caller stops waiting (or goes away): the version must not stay half-registered.
+        // No wait means the pending answer, even when a tiny copy happens to be done already.
+        if (wait == TimeSpan.Zero) return pending;
         var finished = await Task.WhenAny(copy, Task.Delay(wait, ct).ContinueWith(_ => { }, TaskScheduler.Default)) == copy;
         return finished ? await copy : pending;
     }
