@@ -11,7 +11,7 @@ public static class BenchRunner
         await using var host = await BenchHost.StartAsync(options.DataFolder);
         host.KeepData |= options.KeepData;
         log.WriteLine($"App at {host.BaseUrl}, data in {host.DataFolder}.");
-        var registry = await DataGenerator.ExistingAsync(host, log) ?? await DataGenerator.GenerateAsync(host, options, log);
+        var registry = await DataGenerator.ExistingAsync(host.Db, log) ?? await DataGenerator.GenerateAsync(host.Db, host.AdminId, options, log);
 
         var figures = new List<Figure>();
         ConcurrencyOutcome? concurrency = null;
