@@ -61,8 +61,8 @@ public sealed record BenchOptions
           --only GROUPS             measure only these, comma-separated: api, sessions, pages, writers, artifacts, registration
           --scales N,N,...          only the API figures, at each of these model counts (20 versions each, the big model as
                                     --big-model-versions), in a registry each, as one table of p95 per scale and its growth
-                                    (≤ 2× from the smallest to the largest): --scales 1000,10000 takes ~10 minutes,
-                                    --scales 1000,10000,100000 generates 2 million versions (an hour or more)
+                                    (≤ 2× from the smallest to the largest): --scales 1000,10000 takes ~5 minutes,
+                                    --scales 1000,10000,100000 generates 2 million versions too (~20 minutes more)
           --session-page URL        the page the idle sessions keep open (/models)
           --keep-data               leave the generated data folder (its path is printed) for inspection
           --data FOLDER             use (and keep) this data folder; a registry already in it is measured as it is
