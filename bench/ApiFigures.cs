@@ -1,4 +1,3 @@
-using System.Text.Json;
 using static RegistryPortal.Bench.Measure;
 
 namespace RegistryPortal.Bench;
@@ -8,70 +7,29 @@ public static class ApiFigures
 {
     private const double TargetMs = 15;
     private const string Target = "p95 ≤ 15 ms";
-    private const string Api = "/api/2.0/mlflow/";
 
     public static async Task<List<Figure>> RunAsync(BenchHost host, GeneratedRegistry registry, BenchOptions options, TextWriter log)
     {
         using var client = host.ApiClient();
+        using var basic = host.BasicClient();
         var random = new Random(7);
         var figures = new List<Figure>();
         var n = options.Requests;
-        string Q(string s) => Uri.EscapeDataString(s);
+        var calls = ApiFigureCalls.For(registry, client, basic, random);
         string SomeModel() => registry.ModelNames[1 + random.Next(registry.ModelNames.Count - 1)];
 
-        var calls = new List<(string Name, Func<int, Task> Call)>();
-        void Add(string name, Func<int, Task> call) => calls.Add((name, call));
-
-        var searchModels = Api + "registered-models/search?max_results=100";
-        Add("models search, no filter", _ => DrainAsync(client, searchModels));
-        Add("models search, name LIKE 'm12%'", _ => DrainAsync(client, searchModels + "&filter=" + Q("name LIKE 'm12%'")));
-        Add("models search, tags.team = 'risk'", _ => DrainAsync(client, searchModels + "&filter=" + Q("tags.team = 'risk'")));
-        var modelPages = new TokenWalk(client, searchModels, "registered_models", maxPages: 10);
-        Add("models search, 10 pages by page token (per page)", _ => modelPages.NextAsync());
-
-        var searchVersions = Api + "model-versions/search?";
-        Add("versions search, name = '…'", _ => DrainAsync(client, searchVersions + "filter=" + Q($"name = '{SomeModel()}'")));
-        Add("versions search, run_id IN (10 ids)", _ =>
-        {
-            var ids = Enumerable.Range(0, 10).Select(_ => registry.RunIds[random.Next(registry.RunIds.Count)]);
-            return DrainAsync(client, searchVersions + "filter=" + Q($"run_id IN ({string.Join(", ", ids.Select(id => $"'{id}'"))})"));
-        });
-        var bigPages = new TokenWalk(client, searchVersions + "max_results=100&filter=" + Q($"name = '{registry.BigModel}'"), "model_versions", maxPages: int.MaxValue);
-        Add($"versions search, {registry.BigModelVersions:N0}-version model, 100 per page (per page)", _ => bigPages.NextAsync());
-
-        Add($"get-latest-versions ({registry.BigModelVersions:N0}-version model)", _ =>
-            DrainAsync(client, Api + "registered-models/get-latest-versions?name=" + Q(registry.BigModel)));
-        Add("get-latest-versions (other models)", _ => DrainAsync(client, Api + "registered-models/get-latest-versions?name=" + Q(SomeModel())));
-        Add("get-download-uri", _ =>
-        {
-            var model = SomeModel();
-            return DrainAsync(client, $"{Api}model-versions/get-download-uri?name={Q(model)}&version={1 + random.Next(Math.Max(1, registry.VersionsOf(model)))}");
-        });
-        Add("model-versions/get", _ =>
-        {
-            var model = random.Next(5) == 0 ? registry.BigModel : SomeModel();
-            return DrainAsync(client, $"{Api}model-versions/get?name={Q(model)}&version={1 + random.Next(Math.Max(1, registry.VersionsOf(model)))}");
-        });
-
-        // The same get with each of MLflow's credentials: a token, and the user name and password MLflow's client
-        // sends on every call when MLFLOW_TRACKING_USERNAME/PASSWORD are set (remembered after the first check).
-        using var basic = host.BasicClient();
-        var getModel = Api + "registered-models/get?name=";
-        Add("registered-models/get (Bearer token)", _ => DrainAsync(client, getModel + Q(SomeModel())));
-        Add("registered-models/get (Basic user and password)", _ => DrainAsync(basic, getModel + Q(SomeModel())));
-
-        await WarmUpAsync(calls.Select(c => c.Call).ToList(), minRounds: Math.Clamp(n / 4, 5, 50), log);
+        await WarmUpAsync(calls.Select(c => c.Run).ToList(), minRounds: Math.Clamp(n / 4, 5, 50), log);
         foreach (var (name, call) in calls)
         {
             var timed = await TimedAsync(n, call);
-            var figure = Stats.Latency(name, timed.Samples, TargetMs, Target, timed.Note);
+            var figure = Stats.Latency(name, timed.Samples, TargetMs, Target, timed.Note) with { CpuMsPerRequest = timed.CpuMsPerCall };
             log.WriteLine($"  {figure.Name}: p50 {figure.P50:0.0} ms, p95 {figure.P95:0.0} ms, {timed.Note}");
             figures.Add(figure);
         }
         var seconds = Math.Max(1, options.ConcurrentSeconds / 6);
         foreach (var (scheme, http) in new[] { ("Bearer token", client), ("Basic user and password", basic) })
             figures.Add(await ThroughputAsync($"reads/s of registered models, {options.ConcurrentClients} clients, {scheme}", http,
-                () => getModel + Q(SomeModel()), options.ConcurrentClients, seconds, log));
+                () => ApiFigureCalls.GetModel(SomeModel()), options.ConcurrentClients, seconds, log));
         return figures;
     }
 
@@ -118,21 +76,4 @@ public static class ApiFigures
 
     private const int QuietRoundMethods = 2;
     private static readonly TimeSpan QuietFor = TimeSpan.FromSeconds(3);
-
-    /// <summary>Walks a search page by page with next_page_token, starting over after maxPages or the last page.</summary>
-    private sealed class TokenWalk(HttpClient client, string url, string itemsField, int maxPages)
-    {
-        private string? token;
-        private int pages;
-
-        public async Task NextAsync()
-        {
-            using var json = await GetJsonAsync(client, token is null ? url : url + "&page_token=" + Uri.EscapeDataString(token));
-            if (!json.RootElement.TryGetProperty(itemsField, out var items) || items.ValueKind != JsonValueKind.Array || items.GetArrayLength() == 0)
-                throw new InvalidOperationException($"{url} returned no {itemsField}.");
-            pages++;
-            token = json.RootElement.TryGetProperty("next_page_token", out var next) && next.ValueKind == JsonValueKind.String ? next.GetString() : null;
-            if (token is null || pages >= maxPages) (token, pages) = (null, 0);
-        }
-    }
 }

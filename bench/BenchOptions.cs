@@ -27,6 +27,8 @@ public sealed record BenchOptions
     public string? DataFolder { get; init; }
     /// <summary>The groups of figures to measure: api, sessions, pages, writers, artifacts, registration (all by default).</summary>
     public IReadOnlySet<string> Only { get; init; } = Groups;
+    /// <summary>With --scales: the API figures at each of these model counts instead of the usual run (target 5).</summary>
+    public IReadOnlyList<int>? Scales { get; init; }
     /// <summary>The page the idle sessions keep open.</summary>
     public string SessionPage { get; init; } = "/models";
 
@@ -57,6 +59,10 @@ public sealed record BenchOptions
           --concurrent-seconds N    how long the writers run (30)
           --json PATH               where the results go as JSON (bench-results/bench.json)
           --only GROUPS             measure only these, comma-separated: api, sessions, pages, writers, artifacts, registration
+          --scales N,N,...          only the API figures, at each of these model counts (20 versions each, the big model as
+                                    --big-model-versions), in a registry each, as one table of p95 per scale and its growth
+                                    (≤ 2× from the smallest to the largest): --scales 1000,10000 takes ~5 minutes,
+                                    --scales 1000,10000,100000 generates 2 million versions too (~20 minutes more)
           --session-page URL        the page the idle sessions keep open (/models)
           --keep-data               leave the generated data folder (its path is printed) for inspection
           --data FOLDER             use (and keep) this data folder; a registry already in it is measured as it is
@@ -91,6 +97,7 @@ public sealed record BenchOptions
                 "--session-page" => options with { SessionPage = value },
                 "--data" => options with { DataFolder = value },
                 "--only" => options with { Only = OnlyGroups(value) },
+                "--scales" => options with { Scales = ScaleList(value) },
                 _ => throw new ArgumentException($"Unknown option {flag}.\n{Usage}"),
             };
         }
@@ -99,6 +106,15 @@ public sealed record BenchOptions
             throw new ArgumentException("--big-model-versions is part of --versions, so it cannot be larger.");
         if (options.Requests < 1 || options.PageLoads < 1) throw new ArgumentException("--requests and --page-loads must be at least 1.");
         return options;
+    }
+
+    private static List<int> ScaleList(string value)
+    {
+        var scales = value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(s => int.TryParse(s, NumberStyles.AllowThousands, CultureInfo.InvariantCulture, out var n) ? n : 0).ToList();
+        if (scales.Count < 2 || scales.Any(n => n < 2) || !scales.SequenceEqual(scales.Order().Distinct()))
+            throw new ArgumentException($"--scales takes two or more model counts, each at least 2, smallest first (--scales 1000,10000), not '{value}'.");
+        return scales;
     }
 
     private static HashSet<string> OnlyGroups(string value)

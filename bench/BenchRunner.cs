@@ -7,11 +7,17 @@ public static class BenchRunner
     {
         var options = BenchOptions.Parse(args);
         var started = DateTime.UtcNow;
+        if (options.Scales is { } scales)
+        {
+            log.WriteLine($"RegistryPortal benchmark: the API figures at {string.Join(", ", scales.Select(n => n.ToString("N0")))} models");
+            return await ReportAsync(new BenchReport($"API figures at {string.Join("; ", scales.Select(n => $"{n:N0} models, {ScaleFigures.At(options, n).Versions:N0} versions"))}",
+                started, 0, await ScaleFigures.RunAsync(options, log), null), options, log);
+        }
         log.WriteLine($"RegistryPortal benchmark{(options.Smoke ? " (smoke scale)" : "")}: {options.Scale}");
         await using var host = await BenchHost.StartAsync(options.DataFolder);
         host.KeepData |= options.KeepData;
         log.WriteLine($"App at {host.BaseUrl}, data in {host.DataFolder}.");
-        var registry = await DataGenerator.ExistingAsync(host, log) ?? await DataGenerator.GenerateAsync(host, options, log);
+        var registry = await DataGenerator.ExistingAsync(host.Db, log) ?? await DataGenerator.GenerateAsync(host.Db, host.AdminId, options, log);
 
         var figures = new List<Figure>();
         ConcurrencyOutcome? concurrency = null;
@@ -53,9 +59,13 @@ public static class BenchRunner
         }
         if (sessions is not null) figures.Add(sessions);
 
-        var report = new BenchReport(options.Scale, started, registry.Took.TotalSeconds, figures, concurrency);
         log.WriteLine();
         log.WriteLine($"Scale: {options.Scale}; generated in {registry.Took.TotalSeconds:0} s.");
+        return await ReportAsync(new BenchReport(options.Scale, started, registry.Took.TotalSeconds, figures, concurrency), options, log);
+    }
+
+    private static async Task<BenchReport> ReportAsync(BenchReport report, BenchOptions options, TextWriter log)
+    {
         log.Write(report.Table());
         await report.WriteJsonAsync(options.JsonPath);
         log.WriteLine($"Results written to {Path.GetFullPath(options.JsonPath)}");

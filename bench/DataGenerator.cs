@@ -30,7 +30,8 @@ public static class DataGenerator
     private static readonly string[] Frameworks = ["sklearn", "xgboost", "pytorch", "tensorflow", "lightgbm"];
     private const int Chunk = 4_000;
 
-    public static async Task<GeneratedRegistry> GenerateAsync(BenchHost host, BenchOptions options, TextWriter log)
+    /// <summary>Generates the registry of <paramref name="options"/>' scale, everything created by <paramref name="adminId"/>.</summary>
+    public static async Task<GeneratedRegistry> GenerateAsync(IDbContextFactory<RegistryDbContext> factory, string adminId, BenchOptions options, TextWriter log)
     {
         var watch = Stopwatch.StartNew();
         var random = new Random(12345);
@@ -40,7 +41,7 @@ public static class DataGenerator
         var runIds = new List<string>();
 
         string connectionString;
-        await using (var probe = await host.Db.CreateDbContextAsync()) connectionString = probe.Database.GetConnectionString()!;
+        await using (var probe = await factory.CreateDbContextAsync()) connectionString = probe.Database.GetConnectionString()!;
         await using var connection = new SqliteConnection(connectionString);
         await connection.OpenAsync();
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync();
@@ -64,7 +65,7 @@ public static class DataGenerator
                 return new RegisteredModel
                 {
                     Name = names[i], NormalizedName = ModelName.Normalize(names[i]), Description = $"Model {i} of the benchmark registry.",
-                    CreatedById = host.AdminId, CreatedAt = created, UpdatedAt = created.AddMinutes(counts[i]),
+                    CreatedById = adminId, CreatedAt = created, UpdatedAt = created.AddMinutes(counts[i]),
                     LastVersionNumber = counts[i],
                     Tags = [new ModelTag { Key = "team", Value = Teams[i % Teams.Length] }, new ModelTag { Key = "owner", Value = $"owner{i % 50}" }],
                 };
@@ -100,7 +101,7 @@ public static class DataGenerator
                 {
                     ModelId = modelIds[i], Number = number, Source = $"s3://bench/{names[i]}/{number}", RunId = runId,
                     Stage = StageOf(number, n), Description = number % 3 == 0 ? $"Retrained on week {number % 52}." : "",
-                    CreatedById = host.AdminId, CreatedAt = created, UpdatedAt = created,
+                    CreatedById = adminId, CreatedAt = created, UpdatedAt = created,
                     Tags = number % 2 == 0
                         ? [new VersionTag { Key = "framework", Value = Frameworks[number % Frameworks.Length] }, new VersionTag { Key = "validated", Value = "true" }]
                         : [new VersionTag { Key = "framework", Value = Frameworks[number % Frameworks.Length] }],
@@ -121,7 +122,7 @@ public static class DataGenerator
                 .Select(v => new { v.Id, v.ModelId, v.Number }).ToListAsync();
             var requests = candidates.Select(v => new TransitionRequest
             {
-                ModelId = v.ModelId, VersionId = v.Id, ToStage = Stage.Staging, Comment = "Ready for validation", RequestedById = host.AdminId,
+                ModelId = v.ModelId, VersionId = v.Id, ToStage = Stage.Staging, Comment = "Ready for validation", RequestedById = adminId,
                 CreatedAt = DateTime.UtcNow.AddDays(-random.Next(30)),
             }).ToList();
             db.TransitionRequests.AddRange(requests);
@@ -129,7 +130,7 @@ public static class DataGenerator
             var nameOf = modelIds.Select((id, index) => (id, index)).ToDictionary(x => x.id, x => names[x.index]);
             db.Activity.AddRange(requests.Select((r, k) => new ActivityEvent
             {
-                At = r.CreatedAt, UserId = host.AdminId, Kind = ActivityKind.Requested, ModelId = r.ModelId, ModelName = nameOf[r.ModelId],
+                At = r.CreatedAt, UserId = adminId, Kind = ActivityKind.Requested, ModelId = r.ModelId, ModelName = nameOf[r.ModelId],
                 VersionNumber = candidates[k].Number, ToStage = Stage.Staging, Comment = r.Comment, RequestId = r.Id,
             }));
             await db.SaveChangesAsync();
@@ -145,7 +146,7 @@ public static class DataGenerator
                 var kind = kinds[e % kinds.Length];
                 return new ActivityEvent
                 {
-                    At = start.AddSeconds(e * 600.0 * options.Models / Math.Max(1, options.Events)), UserId = host.AdminId, Kind = kind,
+                    At = start.AddSeconds(e * 600.0 * options.Models / Math.Max(1, options.Events)), UserId = adminId, Kind = kind,
                     ModelId = modelIds[i], ModelName = names[i], VersionNumber = kind == ActivityKind.ModelDescribed || counts[i] == 0 ? null : 1 + random.Next(counts[i]),
                     FromStage = kind == ActivityKind.Transitioned ? Stage.None : null, ToStage = kind == ActivityKind.Transitioned ? Stage.Staging : null,
                     Comment = kind == ActivityKind.Commented ? "Looks good on the holdout set." : "",
@@ -161,9 +162,9 @@ public static class DataGenerator
     }
 
     /// <summary>The registry a kept data folder already holds (see --data), or null when it has no models yet.</summary>
-    public static async Task<GeneratedRegistry?> ExistingAsync(BenchHost host, TextWriter log)
+    public static async Task<GeneratedRegistry?> ExistingAsync(IDbContextFactory<RegistryDbContext> factory, TextWriter log)
     {
-        await using var db = await host.Db.CreateDbContextAsync();
+        await using var db = await factory.CreateDbContextAsync();
         var models = await db.Models.Where(m => m.Name.StartsWith("m")).Select(m => new { m.Name, m.LastVersionNumber }).ToListAsync();
         if (models.Count == 0) return null;
         var counts = models.ToDictionary(m => m.Name, m => m.LastVersionNumber);

@@ -5,8 +5,12 @@ using System.Text.Json.Serialization;
 
 namespace RegistryPortal.Bench;
 
-/// <summary>One line of the table: a figure's p50 and p95 (or its one value, as p50), its target and whether it was met.</summary>
-public sealed record Figure(string Name, double P50, double? P95, string Unit, string Target, bool Met, int Samples, string Note = "");
+/// <summary>
+/// One line of the table: a figure's p50 and p95 (or its one value, as p50), its target and whether it was met;
+/// for timed requests, the CPU time the process spent per request (which a busy machine does not inflate).
+/// </summary>
+public sealed record Figure(string Name, double P50, double? P95, string Unit, string Target, bool Met, int Samples, string Note = "",
+    double? CpuMsPerRequest = null);
 
 /// <summary>Times of repeated requests, in milliseconds.</summary>
 public static class Stats
@@ -39,14 +43,7 @@ public sealed record BenchReport(string Scale, DateTime StartedAt, double Genera
         {
             f.Name, $"{Num(f.P50)} {f.Unit}", f.P95 is null ? "—" : $"{Num(f.P95)} {f.Unit}", f.Target, f.Met ? "yes" : "NO", f.Note,
         }).ToList();
-        string[] header = ["figure", "p50", "p95", "target", "met?", "note"];
-        var widths = header.Select((h, c) => Math.Max(h.Length, rows.Count == 0 ? 0 : rows.Max(r => r[c].Length))).ToArray();
-        var text = new StringBuilder();
-        void Line(string[] cells) => text.AppendLine(string.Join(" | ", cells.Select((cell, c) => cell.PadRight(widths[c]))).TrimEnd());
-        Line(header);
-        text.AppendLine(string.Join("-|-", widths.Select(w => new string('-', w))));
-        foreach (var row in rows) Line(row);
-        return text.ToString();
+        return TextTable.Format(["figure", "p50", "p95", "target", "met?", "note"], rows);
     }
 
     public async Task WriteJsonAsync(string path)
@@ -57,4 +54,19 @@ public sealed record BenchReport(string Scale, DateTime StartedAt, double Genera
     }
 
     public static BenchReport Read(string path) => JsonSerializer.Deserialize<BenchReport>(File.ReadAllText(path), Json)!;
+}
+
+/// <summary>Rows of cells as a plain-text table: a header, a rule, columns padded to their widest cell.</summary>
+public static class TextTable
+{
+    public static string Format(string[] header, IReadOnlyList<string[]> rows)
+    {
+        var widths = header.Select((h, c) => Math.Max(h.Length, rows.Count == 0 ? 0 : rows.Max(r => r[c].Length))).ToArray();
+        var text = new StringBuilder();
+        void Line(string[] cells) => text.AppendLine(string.Join(" | ", cells.Select((cell, c) => cell.PadRight(widths[c]))).TrimEnd());
+        Line(header);
+        text.AppendLine(string.Join("-|-", widths.Select(w => new string('-', w))));
+        foreach (var row in rows) Line(row);
+        return text.ToString();
+    }
 }

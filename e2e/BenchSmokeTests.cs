@@ -27,7 +27,9 @@ public sealed class BenchSmokeTests
                 "get-download-uri", "model-versions/get", "registered-models/get (Bearer token)", "registered-models/get (Basic user and password)",
                 "reads/s of registered models, 8 clients, Bearer token", "reads/s of registered models, 8 clients, Basic user and password", "models list page: server response", "models list page: table visible in Chromium",
                 "model page (100 versions): server response", "model page (100 versions): table visible in Chromium",
-                "concurrent writers: latency per write", "concurrent writers: throughput", "artifact upload (PUT)", "artifact download (GET)",
+                "concurrent writers: latency per write", "concurrent writers: throughput",
+                "artifact upload (PUT) 4 MB, speed / cp", "artifact upload (PUT) 4 MB, speed / transport floor",
+                "artifact download (GET) 4 MB, speed / cp", "artifact download (GET) 4 MB, speed / transport floor",
                 "model-versions/create from a logged model, 1 MB", "model-versions/create from a logged model, 8 MB", "idle browser session",
             ];
             Assert.Equal(expected.Length, report.Figures.Count);
@@ -50,6 +52,42 @@ public sealed class BenchSmokeTests
             var written = BenchReport.Read(json);
             Assert.Equal(report.Figures.Select(f => f.Name), written.Figures.Select(f => f.Name));
             Assert.Contains("| met?", report.Table());
+        }
+        finally
+        {
+            TestContext.Current.TestOutputHelper?.WriteLine(log.ToString());
+            File.Delete(json);
+        }
+    }
+}
+
+/// <summary>--scales at two tiny scales: a registry each, the API figures in both, one growth figure per latency figure.</summary>
+[Collection(BenchSmokeCollection.Name)]
+public sealed class BenchScalesSmokeTests
+{
+    [Fact]
+    public async Task Scales_measure_the_API_figures_in_a_registry_per_scale_and_report_each_figures_growth()
+    {
+        var json = Path.Combine(Path.GetTempPath(), $"registryportal-bench-scales-{Guid.NewGuid():N}.json");
+        var log = new StringWriter();
+        try
+        {
+            var report = await BenchRunner.RunAsync(["--smoke", "--scales", "20,40", "--big-model-versions", "30", "--json", json], log);
+
+            // The 13 timed searches and gets (not the two reads/s figures), each as its p95 at 40 models over at 20.
+            Assert.Equal(13, report.Figures.Count);
+            Assert.All(report.Figures, f =>
+            {
+                Assert.EndsWith(": p95 at 40 / at 20 models", f.Name);
+                Assert.True(double.IsFinite(f.P50) && f.P50 > 0, $"{f.Name}: growth is {f.P50}");
+                Assert.Equal(40, f.Samples); // 20 requests at each scale
+                Assert.Equal(f.P50 <= 2, f.Met);
+            });
+            Assert.Contains("versions search, 30-version model", string.Join("\n", report.Figures.Select(f => f.Name)));
+            var text = log.ToString();
+            Assert.Contains("| p95 ms (CPU ms) at 20 | p95 ms (CPU ms) at 40 | p95 growth | CPU growth | met?", text);
+            Assert.Contains("20 models, 410 versions", report.Scale); // 19 × 20 + the big model's 30
+            Assert.Equal(report.Figures.Select(f => f.Name), BenchReport.Read(json).Figures.Select(f => f.Name));
         }
         finally
         {
