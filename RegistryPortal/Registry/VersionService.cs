@@ -238,37 +238,49 @@ public sealed class VersionService(RegistryStore store, IConfiguration configura
     /// <summary>For each model, the highest-numbered READY version in each of <paramref name="stages"/>, ordered by model, then stage as given.</summary>
     internal static async Task<List<VersionView>> LatestReadyAsync(OperationContext op, IReadOnlyList<RegisteredModel> models, IReadOnlyList<Stage> stages)
     {
+        var byId = models.ToDictionary(m => m.Id);
+        return await ViewsAsync(op, await LatestReadyRowsAsync(op, models, stages), v => byId[v.ModelId]);
+    }
+
+    /// <summary>The rows of <see cref="LatestReadyAsync"/>, in its order.</summary>
+    internal static async Task<List<ModelVersion>> LatestReadyRowsAsync(OperationContext op, IReadOnlyList<RegisteredModel> models, IReadOnlyList<Stage> stages)
+    {
         var ids = models.Select(m => m.Id).ToList();
         var wantedStages = stages.ToList();
-        // Per (model, stage): MAX(Number) as a correlated subquery, which SQLite answers with one seek at the end
-        // of the covering index (ModelId, Stage, Status, Number), then the row by (ModelId, Number). A GROUP BY
-        // instead reads every READY entry of every model on the page (10,000 for the big model).
+        if (wantedStages.Count == 0 || ids.Count == 0) return [];
+        // Per (model, stage): the id of the highest READY version, one seek at the end of the covering index
+        // (ModelId, Stage, Status, Number), whose entries carry the row's id; then the row by its primary key.
+        // A GROUP BY instead reads every READY entry of every model on the page (10,000 for the big model).
         // The ids go as one array parameter (json_each): preparing and binding hundreds of named parameters cost
         // about as much CPU as running the query itself.
         IQueryable<ModelVersion> LatestIn(Stage stage) =>
             from m in op.Db.Models
             where EF.Parameter(ids).Contains(m.Id)
             from v in op.Db.Versions
-            where v.ModelId == m.Id && v.Number == op.Db.Versions
-                .Where(w => w.ModelId == m.Id && w.Stage == stage && w.Status == VersionStatus.Ready).Max(w => (int?)w.Number)
+            where v.Id == op.Db.Versions
+                .Where(w => w.ModelId == m.Id && w.Stage == stage && w.Status == VersionStatus.Ready)
+                .OrderByDescending(w => w.Number).Select(w => w.Id).FirstOrDefault()
             select v;
-        var modelOrder = ids.Select((id, index) => (id, index)).ToDictionary(x => x.id, x => x.index);
-        var rows = wantedStages.Count == 0 ? [] : (await wantedStages.Select(LatestIn).Aggregate(Queryable.Concat).ToListAsync(op.Ct))
-            .OrderBy(v => modelOrder[v.ModelId]).ThenBy(v => wantedStages.IndexOf(v.Stage))
-            .ToList();
-        var byId = models.ToDictionary(m => m.Id);
-        return await ViewsAsync(op, rows, v => byId[v.ModelId]);
+        var rows = await wantedStages.Select(LatestIn).Aggregate(Queryable.Concat).ToListAsync(op.Ct);
+        var modelOrder = new Dictionary<int, int>(ids.Count);
+        for (var i = 0; i < ids.Count; i++) modelOrder.TryAdd(ids[i], i);
+        rows.Sort((a, b) => modelOrder[a.ModelId] != modelOrder[b.ModelId]
+            ? modelOrder[a.ModelId].CompareTo(modelOrder[b.ModelId])
+            : wantedStages.IndexOf(a.Stage).CompareTo(wantedStages.IndexOf(b.Stage)));
+        return rows;
     }
 
     /// <summary>Views of many versions with a few set-based queries (tags, aliases, creators), in the given order.</summary>
-    internal static async Task<List<VersionView>> ViewsAsync(OperationContext op, IReadOnlyList<ModelVersion> versions, Func<ModelVersion, RegisteredModel> modelOf)
+    internal static async Task<List<VersionView>> ViewsAsync(OperationContext op, IReadOnlyList<ModelVersion> versions, Func<ModelVersion, RegisteredModel> modelOf,
+        Func<string?, string>? names = null)
     {
+        if (versions.Count == 0) return [];
         var ids = versions.Select(v => v.Id).ToList();
         // One array parameter for the ids (see LatestReadyAsync).
         var tags = (await op.Db.VersionTags.Where(t => EF.Parameter(ids).Contains(t.VersionId)).ToListAsync(op.Ct)).ToLookup(t => t.VersionId);
         var aliases = (await op.Db.Aliases.Where(a => EF.Parameter(ids).Contains(a.VersionId)).Select(a => new { a.VersionId, a.Alias })
             .ToListAsync(op.Ct)).ToLookup(a => a.VersionId, a => a.Alias);
-        var names = await op.Db.UserNamesAsync(versions.Select(v => v.CreatedById), op.Ct);
+        names ??= await op.Db.UserNamesAsync(versions.Select(v => v.CreatedById), op.Ct);
         return versions.Select(v =>
         {
             v.Tags = tags[v.Id].ToList();
