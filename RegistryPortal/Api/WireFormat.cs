@@ -69,6 +69,12 @@ public static class WireFormat
     public static CommentJson Comment(ActivityView c) =>
         new(c.Id.ToString(CultureInfo.InvariantCulture), c.Comment, EpochMilliseconds(c.At), EpochMilliseconds(c.At), c.User);
 
-    private static IReadOnlyList<TagJson> Tags(IReadOnlyDictionary<string, string> tags) =>
-        tags.Select(t => new TagJson(t.Key, t.Value)).ToList();
+    private static IReadOnlyList<TagJson> Tags(IReadOnlyDictionary<string, string> tags)
+    {
+        if (tags.Count == 0) return [];
+        var json = new TagJson[tags.Count];
+        var i = 0;
+        foreach (var (key, value) in tags) json[i++] = new TagJson(key, value);
+        return json;
+    }
 }

@@ -17,17 +17,37 @@ internal static class Lookups
     {
         if (string.IsNullOrEmpty(name)) throw RegistryError.InvalidValue("A model name is required.");
         var normalized = ModelName.Normalize(name);
-        return await db.Models.FirstOrDefaultAsync(m => m.NormalizedName == normalized, ct)
+        return await (Tracks(db) ? TrackedModel(db, normalized, ct) : UntrackedModel(db, normalized, ct))
             ?? throw ModelNotFound(name);
     }
 
     public static async Task<ModelVersion> VersionAsync(this RegistryDbContext db, RegisteredModel model, int number, CancellationToken ct) =>
-        await db.Versions.FirstOrDefaultAsync(v => v.ModelId == model.Id && v.Number == number, ct)
+        await (Tracks(db) ? TrackedVersion(db, model.Id, number, ct) : UntrackedVersion(db, model.Id, number, ct))
         ?? throw new RegistryError(ErrorKind.NotFound,
             $"Version {number} of '{model.Name}' does not exist. The model's page lists its versions.")
         {
             Subject = new ErrorSubject(model.Name, number),
         };
+
+    // Every get finds its model, and most its version, by these: compiled once instead of translated on each call.
+    // A compiled query keeps the tracking it was compiled with, so writes (tracking) and reads (not) have one each.
+    private static bool Tracks(RegistryDbContext db) => db.ChangeTracker.QueryTrackingBehavior == QueryTrackingBehavior.TrackAll;
+
+    private static readonly Func<RegistryDbContext, string, CancellationToken, Task<RegisteredModel?>> TrackedModel =
+        EF.CompileAsyncQuery((RegistryDbContext db, string normalized, CancellationToken ct) =>
+            db.Models.AsTracking().FirstOrDefault(m => m.NormalizedName == normalized));
+
+    private static readonly Func<RegistryDbContext, string, CancellationToken, Task<RegisteredModel?>> UntrackedModel =
+        EF.CompileAsyncQuery((RegistryDbContext db, string normalized, CancellationToken ct) =>
+            db.Models.AsNoTracking().FirstOrDefault(m => m.NormalizedName == normalized));
+
+    private static readonly Func<RegistryDbContext, int, int, CancellationToken, Task<ModelVersion?>> TrackedVersion =
+        EF.CompileAsyncQuery((RegistryDbContext db, int modelId, int number, CancellationToken ct) =>
+            db.Versions.AsTracking().FirstOrDefault(v => v.ModelId == modelId && v.Number == number));
+
+    private static readonly Func<RegistryDbContext, int, int, CancellationToken, Task<ModelVersion?>> UntrackedVersion =
+        EF.CompileAsyncQuery((RegistryDbContext db, int modelId, int number, CancellationToken ct) =>
+            db.Versions.AsNoTracking().FirstOrDefault(v => v.ModelId == modelId && v.Number == number));
 
     /// <summary>Display names for user ids; a removed account shows as "deleted user".</summary>
     public static async Task<Func<string?, string>> UserNamesAsync(this RegistryDbContext db, IEnumerable<string?> ids, CancellationToken ct)

@@ -144,8 +144,11 @@ internal static class RegisteredModelViews
         var tags = (await op.Db.ModelTags.Where(t => EF.Parameter(ids).Contains(t.ModelId)).ToListAsync(op.Ct)).ToLookup(t => t.ModelId);
         var aliases = (await op.Db.Aliases.Where(a => EF.Parameter(ids).Contains(a.ModelId))
             .Select(a => new { a.ModelId, a.Alias, a.Version!.Number }).ToListAsync(op.Ct)).ToLookup(a => a.ModelId);
-        var latest = (await VersionService.LatestReadyAsync(op, models, Stages.All)).ToLookup(v => v.ModelName);
-        var names = await op.Db.UserNamesAsync(models.Select(m => m.CreatedById), op.Ct);
+        var rows = await VersionService.LatestReadyRowsAsync(op, models, Stages.All);
+        // One lookup of the creators of the models and of their versions.
+        var names = await op.Db.UserNamesAsync(models.Select(m => m.CreatedById).Concat(rows.Select(v => v.CreatedById)), op.Ct);
+        var byId = models.ToDictionary(m => m.Id);
+        var latest = (await VersionService.ViewsAsync(op, rows, v => byId[v.ModelId], names)).ToLookup(v => v.ModelName);
         return models.Select(m => new RegisteredModelView(
             m.Name, m.Description, names(m.CreatedById), m.CreatedById, m.CreatedAt, m.UpdatedAt,
             tags[m.Id].OrderBy(t => t.Key, StringComparer.Ordinal).ToDictionary(t => t.Key, t => t.Value),

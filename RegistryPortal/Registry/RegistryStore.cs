@@ -41,6 +41,8 @@ public sealed class RegistryStore(IDbContextFactory<RegistryDbContext> factory, 
     {
         await using var db = await factory.CreateDbContextAsync(ct);
         db.ChangeTracker.QueryTrackingBehavior = QueryTrackingBehavior.NoTracking;
+        // One connection for the operation's queries: EF Core otherwise opens and closes it around each one.
+        await db.Database.OpenConnectionAsync(ct);
         var access = await PermissionResolver.AccessOfAsync(db, actor, ct);
         return await read(new OperationContext(db, access, actor, Now, ct));
     }

@@ -81,9 +81,7 @@ public sealed class AccessTokenService(RegistryStore store, IDbContextFactory<Re
         var hash = Hash(token);
         var now = clock.GetUtcNow().UtcDateTime;
         await using var db = await factory.CreateDbContextAsync(ct);
-        var found = await db.AccessTokens.Where(t => t.SecretHash == hash)
-            .Join(db.Users, t => t.UserId, u => u.Id, (t, u) => new { Token = t, u.LockoutEnd })
-            .FirstOrDefaultAsync(ct);
+        var found = await TokenAndOwnerLock(db, hash, ct);
         if (found is null || found.Token.ExpiresAt <= now || PermissionResolver.IsLockedOut(found.LockoutEnd)) return null;
         if (found.Token.LastUsedAt is not { } last || now - last >= LastUseResolution)
         {
@@ -93,6 +91,15 @@ public sealed class AccessTokenService(RegistryStore store, IDbContextFactory<Re
         }
         return new Actor(found.Token.UserId);
     }
+
+    private sealed record TokenAndLock(AccessToken Token, DateTimeOffset? LockoutEnd);
+
+    // Every API call with a token runs this: compiled once, tracking the token (its last use may be written).
+    private static readonly Func<RegistryDbContext, string, CancellationToken, Task<TokenAndLock?>> TokenAndOwnerLock =
+        EF.CompileAsyncQuery((RegistryDbContext db, string hash, CancellationToken ct) =>
+            db.AccessTokens.AsTracking().Where(t => t.SecretHash == hash)
+                .Join(db.Users, t => t.UserId, u => u.Id, (t, u) => new TokenAndLock(t, u.LockoutEnd))
+                .FirstOrDefault());
 
     internal static string Hash(string secret) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));
 

@@ -13,14 +13,21 @@ public static class PermissionResolver
 {
     public static async Task<UserAccess> AccessOfAsync(RegistryDbContext db, Actor actor, CancellationToken ct = default)
     {
-        var account = await db.Users.Where(u => u.Id == actor.UserId).Select(u => new { u.LockoutEnd }).FirstOrDefaultAsync(ct);
+        var account = await AccountOf(db, actor.UserId, ct);
         // A locked-out account keeps its roles in the database but may do nothing until it is unlocked.
         if (account is null || IsLockedOut(account.LockoutEnd)) return new UserAccess(actor.UserId, [], Active: false);
-        var roles = await db.UserRoles.Where(ur => ur.UserId == actor.UserId)
-            .Join(db.Roles, ur => ur.RoleId, r => r.Id, (_, r) => r.Name!)
-            .ToListAsync(ct);
-        return new UserAccess(actor.UserId, roles);
+        return new UserAccess(actor.UserId, account.Roles);
     }
+
+    private sealed record Account(DateTimeOffset? LockoutEnd, List<string> Roles);
+
+    // Read on every operation: one compiled query (lock and roles together) instead of two translated each time.
+    private static readonly Func<RegistryDbContext, string, CancellationToken, Task<Account?>> AccountOf =
+        EF.CompileAsyncQuery((RegistryDbContext db, string userId, CancellationToken ct) =>
+            db.Users.Where(u => u.Id == userId)
+                .Select(u => new Account(u.LockoutEnd,
+                    db.UserRoles.Where(ur => ur.UserId == u.Id).Join(db.Roles, ur => ur.RoleId, r => r.Id, (_, r) => r.Name!).ToList()))
+                .FirstOrDefault());
 
     public static bool IsLockedOut(DateTimeOffset? lockoutEnd) => lockoutEnd is { } end && end > DateTimeOffset.UtcNow;
 
