@@ -67,9 +67,11 @@ public static class DatabaseSetup
             return services;
         }
 
-        services.AddPooledDbContextFactory<PostgresRegistryDbContext>(options => options.UseNpgsql(connectionString).EnableThreadSafetyChecks(false));
+        // Not pooled on PostgreSQL: with pooled contexts a test that holds one model's write open while others wait
+        // failed now and then under load (a DROP SCHEMA deadlock at teardown); pooling is SQLite's gain (see above).
+        services.AddDbContextFactory<PostgresRegistryDbContext>(options => options.UseNpgsql(connectionString).EnableThreadSafetyChecks(false));
         services.AddSingleton<IDbContextFactory<RegistryDbContext>, BaseContextFactory<PostgresRegistryDbContext>>();
-        services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<RegistryDbContext>>().CreateDbContext());
+        services.AddScoped<RegistryDbContext>(sp => sp.GetRequiredService<PostgresRegistryDbContext>());
         services.AddHostedService(sp => new ChangeFeedListener(connectionString, sp.GetRequiredService<RegistryChanges>(), sp.GetRequiredService<ILogger<ChangeFeedListener>>()));
         return services;
     }
