@@ -125,7 +125,8 @@ public sealed class CrashSafetyTests(CrashFixture browser) : IAsyncLifetime
     {
         var portal = await StartAsync();
         var name = await CreateModelAsync(portal);
-        const int versions = 12;
+        // Enough transitions that the kill lands among them, however fast each one commits.
+        const int versions = 120;
         for (var i = 0; i < versions; i++) await ApiAsync(portal, "model-versions/create", new { name, source = $"s3://crash/{name}/{i}" });
 
         // Every version to Production, archiving the one there: at any moment exactly one may be in Production.

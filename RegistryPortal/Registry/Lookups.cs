@@ -34,20 +34,20 @@ internal static class Lookups
     private static bool Tracks(RegistryDbContext db) => db.ChangeTracker.QueryTrackingBehavior == QueryTrackingBehavior.TrackAll;
 
     private static readonly Func<RegistryDbContext, string, CancellationToken, Task<RegisteredModel?>> TrackedModel =
-        EF.CompileAsyncQuery((RegistryDbContext db, string normalized, CancellationToken ct) =>
-            db.Models.AsTracking().FirstOrDefault(m => m.NormalizedName == normalized));
+        CompiledQueries.PerContextKind(() => EF.CompileAsyncQuery((RegistryDbContext db, string normalized, CancellationToken ct) =>
+            db.Models.AsTracking().FirstOrDefault(m => m.NormalizedName == normalized)));
 
     private static readonly Func<RegistryDbContext, string, CancellationToken, Task<RegisteredModel?>> UntrackedModel =
-        EF.CompileAsyncQuery((RegistryDbContext db, string normalized, CancellationToken ct) =>
-            db.Models.AsNoTracking().FirstOrDefault(m => m.NormalizedName == normalized));
+        CompiledQueries.PerContextKind(() => EF.CompileAsyncQuery((RegistryDbContext db, string normalized, CancellationToken ct) =>
+            db.Models.AsNoTracking().FirstOrDefault(m => m.NormalizedName == normalized)));
 
     private static readonly Func<RegistryDbContext, int, int, CancellationToken, Task<ModelVersion?>> TrackedVersion =
-        EF.CompileAsyncQuery((RegistryDbContext db, int modelId, int number, CancellationToken ct) =>
-            db.Versions.AsTracking().FirstOrDefault(v => v.ModelId == modelId && v.Number == number));
+        CompiledQueries.PerContextKind(() => EF.CompileAsyncQuery((RegistryDbContext db, int modelId, int number, CancellationToken ct) =>
+            db.Versions.AsTracking().FirstOrDefault(v => v.ModelId == modelId && v.Number == number)));
 
     private static readonly Func<RegistryDbContext, int, int, CancellationToken, Task<ModelVersion?>> UntrackedVersion =
-        EF.CompileAsyncQuery((RegistryDbContext db, int modelId, int number, CancellationToken ct) =>
-            db.Versions.AsNoTracking().FirstOrDefault(v => v.ModelId == modelId && v.Number == number));
+        CompiledQueries.PerContextKind(() => EF.CompileAsyncQuery((RegistryDbContext db, int modelId, int number, CancellationToken ct) =>
+            db.Versions.AsNoTracking().FirstOrDefault(v => v.ModelId == modelId && v.Number == number)));
 
     /// <summary>Display names for user ids; a removed account shows as "deleted user".</summary>
     public static async Task<Func<string?, string>> UserNamesAsync(this RegistryDbContext db, IEnumerable<string?> ids, CancellationToken ct)

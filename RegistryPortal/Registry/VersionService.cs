@@ -348,9 +348,9 @@ public sealed class VersionService(RegistryStore store, IConfiguration configura
     }
 
     private static readonly Func<RegistryDbContext, int, Stage, Stage, Stage, Stage, IAsyncEnumerable<ModelVersion>> LatestReadyOfOne =
-        EF.CompileAsyncQuery(InFourStages((db, modelId, stage) => db.Versions.AsNoTracking().Where(v => v.Id == db.Versions
+        CompiledQueries.PerContextKind(() => EF.CompileAsyncQuery(InFourStages((db, modelId, stage) => db.Versions.AsNoTracking().Where(v => v.Id == db.Versions
             .Where(w => w.ModelId == modelId && w.Stage == stage && w.Status == VersionStatus.Ready)
-            .OrderByDescending(w => w.Number).Select(w => w.Id).FirstOrDefault())));
+            .OrderByDescending(w => w.Number).Select(w => w.Id).FirstOrDefault()))));
 
     /// <summary>(db, id, s0, s1, s2, s3) => the query of one stage for each, in UNION ALL (a compiled query cannot call a method that builds it).</summary>
     private static Expression<Func<RegistryDbContext, int, Stage, Stage, Stage, Stage, IQueryable<ModelVersion>>> InFourStages(

@@ -96,10 +96,10 @@ public sealed class AccessTokenService(RegistryStore store, IDbContextFactory<Re
 
     // Every API call with a token runs this: compiled once, tracking the token (its last use may be written).
     private static readonly Func<RegistryDbContext, string, CancellationToken, Task<TokenAndLock?>> TokenAndOwnerLock =
-        EF.CompileAsyncQuery((RegistryDbContext db, string hash, CancellationToken ct) =>
+        CompiledQueries.PerContextKind(() => EF.CompileAsyncQuery((RegistryDbContext db, string hash, CancellationToken ct) =>
             db.AccessTokens.AsTracking().Where(t => t.SecretHash == hash)
                 .Join(db.Users, t => t.UserId, u => u.Id, (t, u) => new TokenAndLock(t, u.LockoutEnd))
-                .FirstOrDefault());
+                .FirstOrDefault()));
 
     internal static string Hash(string secret) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));
 

@@ -23,11 +23,11 @@ public static class PermissionResolver
 
     // Read on every operation: one compiled query (lock and roles together) instead of two translated each time.
     private static readonly Func<RegistryDbContext, string, CancellationToken, Task<Account?>> AccountOf =
-        EF.CompileAsyncQuery((RegistryDbContext db, string userId, CancellationToken ct) =>
+        CompiledQueries.PerContextKind(() => EF.CompileAsyncQuery((RegistryDbContext db, string userId, CancellationToken ct) =>
             db.Users.Where(u => u.Id == userId)
                 .Select(u => new Account(u.LockoutEnd,
                     db.UserRoles.Where(ur => ur.UserId == u.Id).Join(db.Roles, ur => ur.RoleId, r => r.Id, (_, r) => r.Name!).ToList()))
-                .FirstOrDefault());
+                .FirstOrDefault()));
 
     public static bool IsLockedOut(DateTimeOffset? lockoutEnd) => lockoutEnd is { } end && end > DateTimeOffset.UtcNow;
 
