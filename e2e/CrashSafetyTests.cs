@@ -125,8 +125,8 @@ public sealed class CrashSafetyTests(CrashFixture browser) : IAsyncLifetime
     {
         var portal = await StartAsync();
         var name = await CreateModelAsync(portal);
-        // Enough transitions that the kill lands among them, however fast each one commits.
-        const int versions = 120;
+        // As many as the model page shows at once (25 a page), so the browser sees them all; the kill comes at the first answer.
+        const int versions = 24;
         for (var i = 0; i < versions; i++) await ApiAsync(portal, "model-versions/create", new { name, source = $"s3://crash/{name}/{i}" });
 
         // Every version to Production, archiving the one there: at any moment exactly one may be in Production.
@@ -140,7 +140,7 @@ public sealed class CrashSafetyTests(CrashFixture browser) : IAsyncLifetime
             }
             catch (HttpRequestException) { } // the answer the kill cut off
         }).ToList();
-        await WaitForAsync(() => Task.FromResult(acknowledged.Count >= 2 ? acknowledged : null));
+        await WaitForAsync(() => Task.FromResult(acknowledged.Count >= 1 ? acknowledged : null));
         portal.Kill();
         await Task.WhenAll(burst);
 
