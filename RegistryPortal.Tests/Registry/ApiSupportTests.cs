@@ -4,7 +4,7 @@ using RegistryPortal.Tests.TestSupport;
 
 namespace RegistryPortal.Tests.Registry;
 
-/// <summary>The service methods MLflow's API needs: latest versions, download URI, requests by stage, comments, error subjects.</summary>
+/// <summary>The service methods MLflow's API needs: latest versions, download URI, comments, error subjects (requests by stage: RequestsByNameTests).</summary>
 public class ApiSupportTests
 {
     [Fact]
@@ -57,49 +57,6 @@ public class ApiSupportTests
         await Expect.RefusalAsync(ErrorKind.NotFound, () => registry.Versions.DownloadUriAsync(owner, name, 3), "Version 3");
         var stranger = await registry.UserAsync();
         await Expect.RefusalAsync(ErrorKind.NotFound, () => registry.Versions.DownloadUriAsync(stranger, name, 1), "does not exist");
-    }
-
-    [Fact]
-    public async Task The_pending_request_is_found_by_version_and_stage()
-    {
-        await using var registry = await TestRegistry.CreateAsync();
-        var (name, owner) = await registry.ModelInStagesAsync(Stage.Staging);
-        var reader = await registry.UserAsync(Roles.Reader);
-        var request = await registry.Requests.CreateAsync(reader, name, 1, "Production", comment: "ship it");
-
-        var pending = await registry.Requests.PendingAsync(owner, name, 1, "production");
-
-        Assert.Equal(request.Id, pending.Request.Id);
-        Assert.Equal(Stage.Staging, pending.VersionStage);
-        Assert.Equal("ship it", pending.Request.Comment);
-        await Expect.RefusalAsync(ErrorKind.NotFound, () => registry.Requests.PendingAsync(owner, name, 1, "Archived"),
-            $"Version 1 of '{name}' has no pending request to move to Archived.");
-    }
-
-    [Fact]
-    public async Task A_closed_request_is_no_longer_pending()
-    {
-        await using var registry = await TestRegistry.CreateAsync();
-        var (name, owner) = await registry.ModelWithVersionsAsync(1);
-        var request = await registry.Requests.CreateAsync(owner, name, 1, "Staging");
-        await registry.Requests.RejectAsync(owner, request.Id);
-        await Expect.RefusalAsync(ErrorKind.NotFound, () => registry.Requests.PendingAsync(owner, name, 1, "Staging"), "no pending request");
-    }
-
-    [Theory]
-    [InlineData("user2@test.local")]
-    [InlineData("USER2@TEST.LOCAL")]
-    [InlineData("User 2")]
-    public async Task The_pending_request_by_a_creator_matches_user_name_email_or_display_name(string creator)
-    {
-        await using var registry = await TestRegistry.CreateAsync();
-        var (name, owner) = await registry.ModelWithVersionsAsync(1);
-        var requester = await registry.UserAsync(Roles.Reader); // user2@test.local, "User 2"
-        var request = await registry.Requests.CreateAsync(requester, name, 1, "Staging");
-
-        Assert.Equal(request.Id, (await registry.Requests.PendingAsync(owner, name, 1, "Staging", creator)).Request.Id);
-        await Expect.RefusalAsync(ErrorKind.NotFound, () => registry.Requests.PendingAsync(owner, name, 1, "Staging", "user1@test.local"),
-            "no pending request by 'user1@test.local'");
     }
 
     [Fact]

@@ -94,6 +94,24 @@ public class ConcurrencyTests
     }
 
     [Fact]
+    public async Task Two_approvals_of_the_same_request_named_by_stage_move_once_and_the_other_finds_no_pending_request()
+    {
+        await using var registry = await TestRegistry.CreateAsync();
+        var (name, _) = await registry.ModelWithVersionsAsync(1);
+        await registry.Requests.CreateAsync(await registry.UserAsync(Roles.Reader), name, 1, "Staging");
+        var approvers = new[] { await registry.UserAsync(Roles.StagingManager), await registry.UserAsync(Roles.StagingManager) };
+
+        // Finding the request and approving it are one transaction: the later approval sees it closed, never half-way.
+        var outcomes = await RaceOutcomes(2, i => registry.Requests.ApproveAsync(approvers[i], new PendingRequestName(name, 1, "Staging")));
+
+        Assert.Single(outcomes, o => o is null);
+        var refusal = Assert.Single(outcomes.OfType<RegistryError>());
+        Assert.Equal((ErrorKind.NotFound, $"Version 1 of '{name}' has no pending request to move to Staging."), (refusal.Kind, refusal.Message));
+        var transitions = await registry.QueryAsync(db => db.Activity.CountAsync(e => e.Kind == ActivityKind.Transitioned));
+        Assert.Equal(1, transitions);
+    }
+
+    [Fact]
     public async Task A_description_saved_over_a_stale_copy_is_refused_and_the_newer_text_is_kept()
     {
         await using var registry = await TestRegistry.CreateAsync();

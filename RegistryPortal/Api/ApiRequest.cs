@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.Net.Http.Headers;
+using RegistryPortal.Registry;
 
 namespace RegistryPortal.Api;
 
@@ -141,6 +142,12 @@ public sealed class ApiRequest
     public string Required(string field) =>
         Optional(field) is { Length: > 0 } value ? value : throw Missing(field);
 
+    /// <summary>A text field that must be sent but may be empty (a tag's value).</summary>
+    public string RequiredOrEmpty(string field) => Optional(field) ?? throw Missing(field);
+
+    /// <summary>The fields every MLflow search takes: filter, order_by, max_results, page_token.</summary>
+    public SearchQuery SearchQuery() => new(Optional("filter"), List("order_by"), OptionalInt("max_results"), Optional("page_token"));
+
     /// <summary>A model version number: MLflow sends it as a string ("3").</summary>
     public int RequiredVersion(string field = "version")
     {
@@ -192,6 +199,16 @@ public sealed class ApiRequest
             throw Invalid(field, "expected a list of objects");
         return element.EnumerateArray().ToList();
     }
+
+    /// <summary>
+    /// Each object of a list field (log-batch's metrics) read by <paramref name="read"/> as a request of its own, given the
+    /// prefix ("metrics[2].") its field names carry, so a refusal names the field as "metrics[2].value".
+    /// </summary>
+    public List<T> Objects<T>(string field, Func<ApiRequest, string, T> read) => Objects(field).Select((element, i) =>
+    {
+        var at = $"{field}[{i}].";
+        return read(FromObject(element, at), at);
+    }).ToList();
 
     public long? OptionalLong(string field) => Value(field, WireType.Number) switch
     {

@@ -89,6 +89,16 @@ public static class ApiResults
         _ => Error(ApiErrorCode.InternalError, error.Message),
     };
 
+    private static readonly object Empty = new { };
+
+    /// <summary>Runs one API call that answers MLflow's empty object (<c>{}</c>) when <paramref name="handle"/> succeeds: a change with nothing to read back.</summary>
+    public static Task<IResult> RunEmptyAsync(HttpContext http, Func<ApiRequest, Actor, CancellationToken, Task> handle) =>
+        RunAsync(http, async (request, actor, ct) =>
+        {
+            await handle(request, actor, ct);
+            return Empty;
+        });
+
     /// <summary>
     /// Runs one API call: reads the request's fields, calls <paramref name="handle"/> as the signed-in actor,
     /// and answers 200 with its object, or with the MLflow error for whatever refused it.

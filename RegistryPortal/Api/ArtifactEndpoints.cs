@@ -18,33 +18,38 @@ public static class ArtifactEndpoints
         foreach (var prefix in Prefixes)
         {
             var artifacts = endpoints.MapGroup(prefix).RequireAuthorization(MlflowApi.PolicyName);
-
-            artifacts.MapPut("{**path}", (string path, HttpContext http, ArtifactService service) => RunAsync(http, async (actor, ct) =>
-            {
-                path = Unencoded(path);
-                // Models can be gigabytes; the body streams to disk, so the store's file size limit is the one that applies.
-                if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit) limit.MaxRequestBodySize = null;
-                await service.UploadAsync(actor, path, http.Request.BodyReader, http.Request.ContentLength, ct);
-                return Results.Json(new { }, ApiResults.Json);
-            }));
-
-            artifacts.MapGet("{**path}", (string path, HttpContext http, ArtifactService service) => RunAsync(http, async (actor, ct) =>
-            {
-                if (await service.FileAsync(actor, path = Unencoded(path), ct) is not { } file)
-                    return ApiResults.Error(ApiErrorCode.ResourceDoesNotExist, $"File '{path}' does not exist.");
-                DirectFileBody.Use(http);
-                return Results.File(file, "application/octet-stream", Path.GetFileName(file), enableRangeProcessing: true);
-            }));
-
-            artifacts.MapGet("", (HttpContext http, ArtifactService service) => RunAsync(http, async (actor, ct) =>
-            {
-                var folder = http.Request.Query["path"].ToString();
-                var entries = await service.ListAsync(actor, folder, ct);
-                return Results.Json(new { files = entries.Select(e => new FileInfoJson(e.Path[(folder.Trim('/').Length == 0 ? 0 : folder.Trim('/').Length + 1)..], e.IsDir, e.FileSize)).ToList() }, ApiResults.Json);
-            }));
+            artifacts.MapPut("{**path}", Upload);
+            artifacts.MapGet("{**path}", Download);
+            artifacts.MapGet("", ListFolder);
         }
         return endpoints;
     }
+
+    private static Task<IResult> Upload(string path, HttpContext http, ArtifactService service) => RunAsync(http, async (actor, ct) =>
+    {
+        path = Unencoded(path);
+        // Models can be gigabytes; the body streams to disk, so the store's file size limit is the one that applies.
+        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit) limit.MaxRequestBodySize = null;
+        await service.UploadAsync(actor, path, http.Request.BodyReader, http.Request.ContentLength, ct);
+        return Results.Json(new { }, ApiResults.Json);
+    });
+
+    private static Task<IResult> Download(string path, HttpContext http, ArtifactService service) => RunAsync(http, async (actor, ct) =>
+    {
+        if (await service.FileAsync(actor, path = Unencoded(path), ct) is not { } file)
+            return ApiResults.Error(ApiErrorCode.ResourceDoesNotExist, $"File '{path}' does not exist.");
+        DirectFileBody.Use(http);
+        return Results.File(file, "application/octet-stream", Path.GetFileName(file), enableRangeProcessing: true);
+    });
+
+    /// <summary>The folder named by ?path=, its entries' paths relative to it.</summary>
+    private static Task<IResult> ListFolder(HttpContext http, ArtifactService service) => RunAsync(http, async (actor, ct) =>
+    {
+        var folder = http.Request.Query["path"].ToString();
+        var entries = await service.ListAsync(actor, folder, ct);
+        var skip = folder.Trim('/').Length == 0 ? 0 : folder.Trim('/').Length + 1;
+        return Results.Json(new { files = entries.Select(e => new FileInfoJson(e.Path[skip..], e.IsDir, e.FileSize)).ToList() }, ApiResults.Json);
+    });
 
     /// <summary>
     /// A catch-all route value keeps encoded slashes ("..%2F.."); they are turned into real ones here so the

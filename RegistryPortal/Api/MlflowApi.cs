@@ -36,11 +36,13 @@ public static class MlflowApi
             api.MapTransitionRequestEndpoints();
             api.MapTrackingEndpoints();
             api.MapLoggedModelEndpoints();
-            // Any other path or method under the prefix: MLflow's answer for an unknown endpoint.
-            api.Map("{**path}", (HttpContext http) => ApiResults.Error(ApiErrorCode.EndpointNotFound,
-                $"No API endpoint found for {http.Request.Method} {http.Request.PathBase}{http.Request.Path}"));
+            api.Map("{**path}", UnknownEndpoint);
         }
         endpoints.MapArtifactEndpoints();
         return endpoints;
     }
+
+    /// <summary>Any other path or method under the prefix: MLflow's answer for an unknown endpoint.</summary>
+    private static IResult UnknownEndpoint(HttpContext http) => ApiResults.Error(ApiErrorCode.EndpointNotFound,
+        $"No API endpoint found for {http.Request.Method} {http.Request.PathBase}{http.Request.Path}");
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using RegistryPortal.Registry;
 
 namespace RegistryPortal.Api;
@@ -11,80 +12,61 @@ public static class TransitionRequestEndpoints
 {
     public static RouteGroupBuilder MapTransitionRequestEndpoints(this RouteGroupBuilder api)
     {
-        api.MapPost("transition-requests/create", (HttpContext http, TransitionRequestService requests) =>
-            ApiResults.RunAsync(http, async (req, actor, ct) =>
-            {
-                // archive_existing_versions is the portal's addition: the approver may still change it.
-                var created = await requests.CreateAsync(actor, req.Required("name"), req.RequiredVersion(), req.Required("stage"),
-                    req.OptionalBool("archive_existing_versions") ?? false, req.Optional("comment"), ct);
-                return new { request = WireFormat.Request(created) };
-            }));
+        api.MapPost("transition-requests/create", CreateRequest);
+        api.MapGet("transition-requests/list", ListRequests);
+        api.MapPost("transition-requests/approve", ApproveRequest);
+        api.MapPost("transition-requests/reject", RejectRequest);
+        api.MapDelete("transition-requests/delete", DeleteRequest);
 
-        api.MapGet("transition-requests/list", (HttpContext http, TransitionRequestService requests, VersionService versions) =>
-            ApiResults.RunAsync(http, async (req, actor, ct) =>
-            {
-                var (name, number) = (req.Required("name"), req.RequiredVersion());
-                var version = await versions.GetAsync(actor, name, number, ct);
-                var open = await requests.ListAsync(actor, name, number, pendingOnly: true, ct);
-                return new { requests = open.Select(r => WireFormat.Requested(r, version.Stage)).ToList() };
-            }));
-
-        api.MapPost("transition-requests/approve", (HttpContext http, TransitionRequestService requests) =>
-            ApiResults.RunAsync(http, async (req, actor, ct) =>
-            {
-                var (name, number, stage) = (req.Required("name"), req.RequiredVersion(), req.Required("stage"));
-                var archiveExisting = req.RequiredBool("archive_existing_versions");
-                var pending = await requests.PendingAsync(actor, name, number, stage, ct: ct);
-                var approved = await requests.ApproveAsync(actor, pending.Request.Id, req.Optional("comment"), archiveExisting, ct);
-                return new { activity = WireFormat.Resolved(approved, pending.VersionStage, "APPROVED_REQUEST") };
-            }));
-
-        api.MapPost("transition-requests/reject", (HttpContext http, TransitionRequestService requests) =>
-            ApiResults.RunAsync(http, async (req, actor, ct) =>
-            {
-                var pending = await requests.PendingAsync(actor, req.Required("name"), req.RequiredVersion(), req.Required("stage"), ct: ct);
-                var rejected = await requests.RejectAsync(actor, pending.Request.Id, req.Optional("comment"), ct);
-                return new { activity = WireFormat.Resolved(rejected, pending.VersionStage, "REJECTED_REQUEST") };
-            }));
-
-        // Databricks deletes "the request by creator"; the portal cancels it (the requester, or a Manage holder).
-        api.MapDelete("transition-requests/delete", (HttpContext http, TransitionRequestService requests) =>
-            ApiResults.RunAsync(http, async (req, actor, ct) =>
-            {
-                var pending = await requests.PendingAsync(actor, req.Required("name"), req.RequiredVersion(), req.Required("stage"),
-                    req.Required("creator"), ct);
-                await requests.CancelAsync(actor, pending.Request.Id, req.Optional("comment"), ct);
-                return new { };
-            }));
-
-        api.MapPost("comments/create", (HttpContext http, ActivityService activity) =>
-            ApiResults.RunAsync(http, async (req, actor, ct) =>
-            {
-                var comment = await activity.AddCommentAsync(actor, req.Required("name"), req.RequiredVersion(), req.Required("comment"), ct);
-                return new { comment = WireFormat.Comment(comment) };
-            }));
-
-        api.MapPatch("comments/update", (HttpContext http, ActivityService activity) =>
-            ApiResults.RunAsync(http, async (req, actor, ct) =>
-            {
-                var comment = await activity.EditCommentAsync(actor, CommentId(req), req.Required("comment"), ct);
-                return new { comment = WireFormat.Comment(comment) };
-            }));
-
-        api.MapDelete("comments/delete", (HttpContext http, ActivityService activity) =>
-            ApiResults.RunAsync(http, async (req, actor, ct) =>
-            {
-                await activity.DeleteCommentAsync(actor, CommentId(req), ct);
-                return new { };
-            }));
-
+        api.MapPost("comments/create", CreateComment);
+        api.MapPatch("comments/update", UpdateComment);
+        api.MapDelete("comments/delete", DeleteComment);
         return api;
     }
+
+    /// <summary>archive_existing_versions is the portal's addition: the approver may still change it.</summary>
+    private static Task<IResult> CreateRequest(HttpContext http, TransitionRequestService requests) => ApiResults.RunAsync(http, async (req, actor, ct) =>
+    {
+        var created = await requests.CreateAsync(actor, req.Required("name"), req.RequiredVersion(), req.Required("stage"),
+            req.OptionalBool("archive_existing_versions") ?? false, req.Optional("comment"), ct);
+        return new { request = WireFormat.Request(created) };
+    });
+
+    private static Task<IResult> ListRequests(HttpContext http, TransitionRequestService requests) => ApiResults.RunAsync(http, async (req, actor, ct) =>
+    {
+        var open = await requests.PendingMovesAsync(actor, req.Required("name"), req.RequiredVersion(), ct);
+        return new { requests = open.Select(WireFormat.Requested).ToList() };
+    });
+
+    private static Task<IResult> ApproveRequest(HttpContext http, TransitionRequestService requests) => ApiResults.RunAsync(http, async (req, actor, ct) =>
+    {
+        var (name, archiveExisting) = (PendingName(req), req.RequiredBool("archive_existing_versions"));
+        var approved = await requests.ApproveAsync(actor, name, req.Optional("comment"), archiveExisting, ct);
+        return new { activity = WireFormat.Resolved(approved, "APPROVED_REQUEST") };
+    });
+
+    private static Task<IResult> RejectRequest(HttpContext http, TransitionRequestService requests) => ApiResults.RunAsync(http, async (req, actor, ct) =>
+        new { activity = WireFormat.Resolved(await requests.RejectAsync(actor, PendingName(req), req.Optional("comment"), ct), "REJECTED_REQUEST") });
+
+    /// <summary>Databricks deletes "the request by creator"; the portal cancels it (the requester, or a Manage holder).</summary>
+    private static Task<IResult> DeleteRequest(HttpContext http, TransitionRequestService requests) => ApiResults.RunEmptyAsync(http, (req, actor, ct) =>
+        requests.CancelAsync(actor, PendingName(req) with { Creator = req.Required("creator") }, req.Optional("comment"), ct));
+
+    private static Task<IResult> CreateComment(HttpContext http, ActivityService activity) => ApiResults.RunAsync(http, async (req, actor, ct) =>
+        new { comment = WireFormat.Comment(await activity.AddCommentAsync(actor, req.Required("name"), req.RequiredVersion(), req.Required("comment"), ct)) });
+
+    private static Task<IResult> UpdateComment(HttpContext http, ActivityService activity) => ApiResults.RunAsync(http, async (req, actor, ct) =>
+        new { comment = WireFormat.Comment(await activity.EditCommentAsync(actor, CommentId(req), req.Required("comment"), ct)) });
+
+    private static Task<IResult> DeleteComment(HttpContext http, ActivityService activity) => ApiResults.RunEmptyAsync(http, (req, actor, ct) =>
+        activity.DeleteCommentAsync(actor, CommentId(req), ct));
+
+    private static PendingRequestName PendingName(ApiRequest req) => new(req.Required("name"), req.RequiredVersion(), req.Required("stage"));
 
     private static long CommentId(ApiRequest req)
     {
         var text = req.Required("id");
-        return long.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id)
+        return long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var id)
             ? id
             : throw new ApiException(ApiErrorCode.InvalidParameterValue, $"Invalid value '{text}' for parameter 'id': a comment id is the id that comments/create answered.");
     }

@@ -15,28 +15,32 @@ public static class UploadEndpoints
 
     public static IEndpointRouteBuilder MapUploadEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapPut("/uploads/{uploadId:guid}/{**path}", async (Guid uploadId, string path, HttpContext http, ModelFileStore files) =>
-        {
-            if (Refuse(http) is { } refusal) return refusal;
-            // A model can be gigabytes; it streams to disk, so the store's file size limit is the one that applies.
-            if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit) limit.MaxRequestBodySize = null;
-            try
-            {
-                var bytes = await files.SaveUploadAsync(Actor.From(http.User)!.UserId, uploadId, path, http.Request.Body, http.RequestAborted, http.Request.ContentLength);
-                return Results.Ok(new { path, bytes });
-            }
-            catch (RegistryError e)
-            {
-                return Results.BadRequest(new { message = e.Message });
-            }
-        });
-        endpoints.MapDelete("/uploads/{uploadId:guid}", (Guid uploadId, HttpContext http, ModelFileStore files) =>
-        {
-            if (Refuse(http) is { } refusal) return refusal;
-            files.DiscardUpload(Actor.From(http.User)!.UserId, uploadId);
-            return Results.NoContent();
-        });
+        endpoints.MapPut("/uploads/{uploadId:guid}/{**path}", SaveFile);
+        endpoints.MapDelete("/uploads/{uploadId:guid}", DiscardUpload);
         return endpoints;
+    }
+
+    private static async Task<IResult> SaveFile(Guid uploadId, string path, HttpContext http, ModelFileStore files)
+    {
+        if (Refuse(http) is { } refusal) return refusal;
+        // A model can be gigabytes; it streams to disk, so the store's file size limit is the one that applies.
+        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit) limit.MaxRequestBodySize = null;
+        try
+        {
+            var bytes = await files.SaveUploadAsync(Actor.From(http.User)!.UserId, uploadId, path, http.Request.Body, http.RequestAborted, http.Request.ContentLength);
+            return Results.Ok(new { path, bytes });
+        }
+        catch (RegistryError e)
+        {
+            return Results.BadRequest(new { message = e.Message });
+        }
+    }
+
+    private static IResult DiscardUpload(Guid uploadId, HttpContext http, ModelFileStore files)
+    {
+        if (Refuse(http) is { } refusal) return refusal;
+        files.DiscardUpload(Actor.From(http.User)!.UserId, uploadId);
+        return Results.NoContent();
     }
 
     /// <summary>A custom header cannot be sent cross-site without CORS, so another site cannot post files as the user.</summary>

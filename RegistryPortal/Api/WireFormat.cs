@@ -55,13 +55,17 @@ public static class WireFormat
         new(EpochMilliseconds(r.CreatedAt), r.ToStage.ToString(), r.RequestedBy, r.Comment);
 
     /// <summary>An open request as Databricks lists it: a REQUESTED_TRANSITION activity from the version's current stage.</summary>
-    public static ActivityJson Requested(RequestView r, Stage from) => new(
-        Text(r.Id), "REQUESTED_TRANSITION", EpochMilliseconds(r.CreatedAt), EpochMilliseconds(r.CreatedAt), r.RequestedBy,
-        from.ToString(), r.ToStage.ToString(), r.Comment);
+    public static ActivityJson Requested(RequestMove open)
+    {
+        var (r, from) = open;
+        var at = EpochMilliseconds(r.CreatedAt);
+        return new(Text(r.Id), "REQUESTED_TRANSITION", at, at, r.RequestedBy, from.ToString(), r.ToStage.ToString(), r.Comment);
+    }
 
     /// <summary>A closed request: who approved, rejected or cancelled it, when, and with what comment.</summary>
-    public static ActivityJson Resolved(RequestView r, Stage from, string activityType)
+    public static ActivityJson Resolved(RequestMove closed, string activityType)
     {
+        var (r, from) = closed;
         var at = EpochMilliseconds(r.ResolvedAt ?? r.CreatedAt);
         return new(Text(r.Id), activityType, at, at, r.ResolvedBy, from.ToString(), r.ToStage.ToString(), r.ResolutionComment);
     }

@@ -18,9 +18,7 @@ public sealed class TransitionRequestService(RegistryStore store)
             var (model, version) = await VersionService.FindAsync(op, modelName, number);
             await op.DemandAsync(model, PermissionLevel.Read, "request a transition");
             Transitions.CheckMovable(model, version, target, archiveExisting);
-            var existing = await op.Db.TransitionRequests.FirstOrDefaultAsync(
-                r => r.VersionId == version.Id && r.ToStage == target && r.Status == RequestStatus.Pending, op.Ct);
-            if (existing is not null)
+            if (await PendingOfAsync(op, version, target) is { } existing)
                 throw RegistryError.AlreadyExists(
                     $"Version {number} of '{model.Name}' already has a pending request (#{existing.Id}) to move to {target}. Comment on it instead.");
             var request = new TransitionRequest
@@ -37,39 +35,73 @@ public sealed class TransitionRequestService(RegistryStore store)
     /// <summary>Makes the requested move and closes the request, in one transaction.</summary>
     /// <param name="archiveExisting">The approver's choice; null keeps the requester's.</param>
     public Task<RequestView> ApproveAsync(Actor actor, int requestId, string? comment = null, bool? archiveExisting = null, CancellationToken ct = default) =>
-        store.WriteModelAsync(actor, async op =>
-        {
-            var (model, version, request) = await FindPendingAsync(op, requestId, "approved");
-            var from = version.Stage;
-            await Transitions.MoveAsync(op, model, version, request.ToStage, archiveExisting ?? request.ArchiveExisting, comment ?? "", request);
-            Close(op, request, RequestStatus.Approved, comment);
-            op.Record(ActivityKind.Approved, model, version, comment ?? "", from: from, to: request.ToStage, requestId: request.Id);
-            return await ViewAsync(op, model, version, request);
-        }, ct);
+        store.WriteModelAsync(actor, async op => await ApproveAsync(op, await FindPendingAsync(op, requestId, "approved"), comment, archiveExisting), ct);
 
     public Task<RequestView> RejectAsync(Actor actor, int requestId, string? comment = null, CancellationToken ct = default) =>
-        store.WriteModelAsync(actor, async op =>
-        {
-            var (model, version, request) = await FindPendingAsync(op, requestId, "rejected");
-            await op.DemandAsync(model, PermissionLevels.RequiredToMove(version.Stage, request.ToStage),
-                $"reject a request to move version {version.Number} to {request.ToStage}");
-            Close(op, request, RequestStatus.Rejected, comment);
-            op.Record(ActivityKind.Rejected, model, version, comment ?? "", from: version.Stage, to: request.ToStage, requestId: request.Id);
-            return await ViewAsync(op, model, version, request);
-        }, ct);
+        store.WriteModelAsync(actor, async op => await RejectAsync(op, await FindPendingAsync(op, requestId, "rejected"), comment), ct);
 
     public Task<RequestView> CancelAsync(Actor actor, int requestId, string? comment = null, CancellationToken ct = default) =>
+        store.WriteModelAsync(actor, async op => await CancelAsync(op, await FindPendingAsync(op, requestId, "cancelled"), comment), ct);
+
+    /// <summary>
+    /// Approves the pending request named by version and stage (Databricks' way): finding it and the move are one
+    /// transaction, so the request approved is the one that was pending, and the stage answered is the one it left.
+    /// </summary>
+    public Task<RequestMove> ApproveAsync(Actor actor, PendingRequestName name, string? comment = null, bool? archiveExisting = null, CancellationToken ct = default) =>
         store.WriteModelAsync(actor, async op =>
         {
-            var (model, version, request) = await FindPendingAsync(op, requestId, "cancelled");
-            if (request.RequestedById != op.Actor.UserId)
-                await op.DemandAsync(model, PermissionLevel.Manage, "cancel someone else's request");
-            else
-                await op.DemandAsync(model, PermissionLevel.Read, "cancel your request");
-            Close(op, request, RequestStatus.Cancelled, comment);
-            op.Record(ActivityKind.Cancelled, model, version, comment ?? "", to: request.ToStage, requestId: request.Id);
-            return await ViewAsync(op, model, version, request);
+            var found = await FindPendingAsync(op, name);
+            var from = found.Version.Stage;
+            return new RequestMove(await ApproveAsync(op, found, comment, archiveExisting), from);
         }, ct);
+
+    /// <summary>Rejects the pending request named by version and stage, in one transaction with finding it.</summary>
+    public Task<RequestMove> RejectAsync(Actor actor, PendingRequestName name, string? comment = null, CancellationToken ct = default) =>
+        store.WriteModelAsync(actor, async op =>
+        {
+            var found = await FindPendingAsync(op, name);
+            return new RequestMove(await RejectAsync(op, found, comment), found.Version.Stage);
+        }, ct);
+
+    /// <summary>Cancels the pending request named by version, stage and (with <see cref="PendingRequestName.Creator"/>) its requester, in one transaction.</summary>
+    public Task<RequestMove> CancelAsync(Actor actor, PendingRequestName name, string? comment = null, CancellationToken ct = default) =>
+        store.WriteModelAsync(actor, async op =>
+        {
+            var found = await FindPendingAsync(op, name);
+            return new RequestMove(await CancelAsync(op, found, comment), found.Version.Stage);
+        }, ct);
+
+    private static async Task<RequestView> ApproveAsync(OperationContext op, Found found, string? comment, bool? archiveExisting)
+    {
+        var (model, version, request) = found;
+        var from = version.Stage;
+        await Transitions.MoveAsync(op, model, version, request.ToStage, archiveExisting ?? request.ArchiveExisting, comment ?? "", request);
+        Close(op, request, RequestStatus.Approved, comment);
+        op.Record(ActivityKind.Approved, model, version, comment ?? "", from: from, to: request.ToStage, requestId: request.Id);
+        return await ViewAsync(op, model, version, request);
+    }
+
+    private static async Task<RequestView> RejectAsync(OperationContext op, Found found, string? comment)
+    {
+        var (model, version, request) = found;
+        await op.DemandAsync(model, PermissionLevels.RequiredToMove(version.Stage, request.ToStage),
+            $"reject a request to move version {version.Number} to {request.ToStage}");
+        Close(op, request, RequestStatus.Rejected, comment);
+        op.Record(ActivityKind.Rejected, model, version, comment ?? "", from: version.Stage, to: request.ToStage, requestId: request.Id);
+        return await ViewAsync(op, model, version, request);
+    }
+
+    private static async Task<RequestView> CancelAsync(OperationContext op, Found found, string? comment)
+    {
+        var (model, version, request) = found;
+        if (request.RequestedById != op.Actor.UserId)
+            await op.DemandAsync(model, PermissionLevel.Manage, "cancel someone else's request");
+        else
+            await op.DemandAsync(model, PermissionLevel.Read, "cancel your request");
+        Close(op, request, RequestStatus.Cancelled, comment);
+        op.Record(ActivityKind.Cancelled, model, version, comment ?? "", to: request.ToStage, requestId: request.Id);
+        return await ViewAsync(op, model, version, request);
+    }
 
     /// <summary>Requests of one version (or of every version of the model when <paramref name="number"/> is null), newest first.</summary>
     public Task<IReadOnlyList<RequestView>> ListAsync(Actor actor, string modelName, int? number = null, bool pendingOnly = true, CancellationToken ct = default) =>
@@ -85,7 +117,20 @@ public sealed class TransitionRequestService(RegistryStore store)
             return list.Select(r => ToView(model, r.Version!, r, names)).ToList();
         }, ct);
 
-    private static async Task<(RegisteredModel, ModelVersion, TransitionRequest)> FindPendingAsync(OperationContext op, int requestId, string verb)
+    /// <summary>The pending requests of one version, newest first, each with the stage its move starts from (the version's stage now).</summary>
+    public Task<IReadOnlyList<RequestMove>> PendingMovesAsync(Actor actor, string modelName, int number, CancellationToken ct = default) =>
+        store.ReadAsync<IReadOnlyList<RequestMove>>(actor, async op =>
+        {
+            var (model, version) = await VersionService.FindAsync(op, modelName, number);
+            var pending = await op.Db.TransitionRequests.Where(r => r.VersionId == version.Id && r.Status == RequestStatus.Pending)
+                .OrderByDescending(r => r.Id).ToListAsync(op.Ct);
+            var names = await op.Db.UserNamesAsync(pending.Select(r => r.RequestedById), op.Ct);
+            return pending.Select(r => new RequestMove(ToView(model, version, r, names), version.Stage)).ToList();
+        }, ct);
+
+    private sealed record Found(RegisteredModel Model, ModelVersion Version, TransitionRequest Request);
+
+    private static async Task<Found> FindPendingAsync(OperationContext op, int requestId, string verb)
     {
         // The model first, locked, then what its other writers may be changing.
         var modelId = await op.Db.TransitionRequests.Where(r => r.Id == requestId).Select(r => (int?)r.ModelId).FirstOrDefaultAsync(op.Ct);
@@ -98,7 +143,33 @@ public sealed class TransitionRequestService(RegistryStore store)
         if (request.Status != RequestStatus.Pending)
             throw RegistryError.Conflict(
                 $"Request #{requestId} to move version {version.Number} of '{model.Name}' to {request.ToStage} is already {request.Status.ToString().ToLowerInvariant()}; it can no longer be {verb}. Reload to see its state.");
-        return (model, version, request);
+        return new Found(model, version, request);
+    }
+
+    /// <summary>
+    /// The pending request to move a version to a stage (there is at most one), named as Databricks' API names it; with a
+    /// creator (a user name, email or display name), only a request by that user counts. The model is locked first.
+    /// </summary>
+    private static async Task<Found> FindPendingAsync(OperationContext op, PendingRequestName name)
+    {
+        var target = Stages.Parse(name.Stage);
+        var (model, version) = await VersionService.FindAsync(op, name.ModelName, name.Version);
+        var request = await PendingOfAsync(op, version, target)
+            ?? throw RegistryError.NotFound($"Version {version.Number} of '{model.Name}' has no pending request to move to {target}.");
+        if (name.Creator is { } creator && !await IsRequesterAsync(op, request, creator))
+            throw RegistryError.NotFound($"Version {version.Number} of '{model.Name}' has no pending request by '{creator}' to move to {target}.");
+        return new Found(model, version, request);
+    }
+
+    private static Task<TransitionRequest?> PendingOfAsync(OperationContext op, ModelVersion version, Stage target) =>
+        op.Db.TransitionRequests.FirstOrDefaultAsync(r => r.VersionId == version.Id && r.ToStage == target && r.Status == RequestStatus.Pending, op.Ct);
+
+    private static async Task<bool> IsRequesterAsync(OperationContext op, TransitionRequest request, string user)
+    {
+        var requester = await op.Db.Users.Where(u => u.Id == request.RequestedById)
+            .Select(u => new { u.UserName, u.Email, u.DisplayName }).FirstOrDefaultAsync(op.Ct);
+        string?[] namesOfRequester = [requester?.UserName, requester?.Email, requester?.DisplayName];
+        return namesOfRequester.Any(n => !string.IsNullOrEmpty(n) && string.Equals(n, user.Trim(), StringComparison.OrdinalIgnoreCase));
     }
 
     private static void Close(OperationContext op, TransitionRequest request, RequestStatus status, string? comment)
@@ -115,33 +186,13 @@ public sealed class TransitionRequestService(RegistryStore store)
     private static RequestView ToView(RegisteredModel model, ModelVersion version, TransitionRequest r, Func<string?, string> names) =>
         new(r.Id, model.Name, version.Number, r.ToStage, r.ArchiveExisting, r.Comment, names(r.RequestedById), r.RequestedById,
             r.CreatedAt, r.Status, names(r.ResolvedById), r.ResolvedAt, r.ResolutionComment);
-
-    /// <summary>
-    /// The pending request to move a version to <paramref name="stage"/> (there is at most one), for callers that
-    /// name requests by version and stage rather than by id (Databricks' API). With <paramref name="creator"/>
-    /// (a user name, email or display name), only a request by that user counts.
-    /// </summary>
-    public Task<PendingRequest> PendingAsync(Actor actor, string modelName, int number, string stage, string? creator = null, CancellationToken ct = default) =>
-        store.ReadAsync(actor, async op =>
-        {
-            var target = Stages.Parse(stage);
-            var (model, version) = await VersionService.FindAsync(op, modelName, number);
-            await op.DemandAsync(model, PermissionLevel.Read, "see its transition requests");
-            var request = await op.Db.TransitionRequests.FirstOrDefaultAsync(
-                    r => r.VersionId == version.Id && r.ToStage == target && r.Status == RequestStatus.Pending, op.Ct)
-                ?? throw RegistryError.NotFound($"Version {number} of '{model.Name}' has no pending request to move to {target}.");
-            if (creator is not null)
-            {
-                var requester = await op.Db.Users.Where(u => u.Id == request.RequestedById)
-                    .Select(u => new { u.UserName, u.Email, u.DisplayName }).FirstOrDefaultAsync(op.Ct);
-                string?[] namesOfRequester = [requester?.UserName, requester?.Email, requester?.DisplayName];
-                if (!namesOfRequester.Any(n => !string.IsNullOrEmpty(n) && string.Equals(n, creator.Trim(), StringComparison.OrdinalIgnoreCase)))
-                    throw RegistryError.NotFound(
-                        $"Version {number} of '{model.Name}' has no pending request by '{creator}' to move to {target}.");
-            }
-            return new PendingRequest(await ViewAsync(op, model, version, request), version.Stage);
-        }, ct);
 }
 
-/// <summary>A pending request and the stage its version is in now (the stage the requested move starts from).</summary>
-public sealed record PendingRequest(RequestView Request, Stage VersionStage);
+/// <summary>
+/// A pending request named as Databricks names it: by model, version and target stage (a version has at most one
+/// pending request per stage) and, where the caller says so, by its requester (user name, email or display name).
+/// </summary>
+public sealed record PendingRequestName(string ModelName, int Version, string Stage, string? Creator = null);
+
+/// <summary>A request and the stage its move starts from: the version's stage while the request was pending.</summary>
+public sealed record RequestMove(RequestView Request, Stage From);
