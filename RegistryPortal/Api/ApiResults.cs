@@ -91,7 +91,10 @@ public static class ApiResults
 
     private static readonly object Empty = new { };
 
-    /// <summary>Runs one API call that answers MLflow's empty object (<c>{}</c>) when <paramref name="handle"/> succeeds: a change with nothing to read back.</summary>
+    /// <summary>
+    /// Runs one API call like <see cref="RunAsync"/>, answering MLflow's empty object (<c>{}</c>) when <paramref name="handle"/>
+    /// succeeds: a change with nothing to read back.
+    /// </summary>
     public static Task<IResult> RunEmptyAsync(HttpContext http, Func<ApiRequest, Actor, CancellationToken, Task> handle) =>
         RunAsync(http, async (request, actor, ct) =>
         {

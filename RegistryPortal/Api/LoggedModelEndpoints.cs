@@ -35,17 +35,19 @@ public static class LoggedModelEndpoints
         return new { models = page.Items.Select(LoggedModel).ToList(), next_page_token = page.NextPageToken };
     });
 
-    private static Task<IResult> GetLoggedModel(string modelId, HttpContext http, LoggedModelService models) => ApiResults.RunAsync(http, async (req, actor, ct) =>
-        new { model = LoggedModel(await models.GetAsync(actor, modelId, req.OptionalBool("allow_deleted") ?? false, ct)) });
+    private static Task<IResult> GetLoggedModel(string modelId, HttpContext http, LoggedModelService models) =>
+        ApiResults.RunAsync(http, async (req, actor, ct) =>
+            new { model = LoggedModel(await models.GetAsync(actor, modelId, req.OptionalBool("allow_deleted") ?? false, ct)) });
 
-    private static Task<IResult> FinalizeLoggedModel(string modelId, HttpContext http, LoggedModelService models) => ApiResults.RunAsync(http, async (req, actor, ct) =>
-        new { model = LoggedModel(await models.FinalizeAsync(actor, modelId, Status(req.RequiredEnum("status")), ct)) });
+    private static Task<IResult> FinalizeLoggedModel(string modelId, HttpContext http, LoggedModelService models) =>
+        ApiResults.RunAsync(http, async (req, actor, ct) =>
+            new { model = LoggedModel(await models.FinalizeAsync(actor, modelId, Status(req.RequiredEnum("status")), ct)) });
 
-    private static Task<IResult> DeleteLoggedModel(string modelId, HttpContext http, LoggedModelService models) => ApiResults.RunEmptyAsync(http, (_, actor, ct) =>
-        models.DeleteAsync(actor, modelId, ct));
+    private static Task<IResult> DeleteLoggedModel(string modelId, HttpContext http, LoggedModelService models) =>
+        ApiResults.RunEmptyAsync(http, (_, actor, ct) => models.DeleteAsync(actor, modelId, ct));
 
-    private static Task<IResult> SetLoggedModelTags(string modelId, HttpContext http, LoggedModelService models) => ApiResults.RunEmptyAsync(http, (req, actor, ct) =>
-        models.SetTagsAsync(actor, modelId, req.Tags(), ct));
+    private static Task<IResult> SetLoggedModelTags(string modelId, HttpContext http, LoggedModelService models) =>
+        ApiResults.RunEmptyAsync(http, (req, actor, ct) => models.SetTagsAsync(actor, modelId, req.Tags(), ct));
 
     private static Task<IResult> DeleteLoggedModelTag(string modelId, string tagKey, HttpContext http, LoggedModelService models) =>
         ApiResults.RunEmptyAsync(http, (_, actor, ct) => models.DeleteTagAsync(actor, modelId, tagKey, ct));

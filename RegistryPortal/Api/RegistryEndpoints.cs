@@ -89,7 +89,8 @@ public static class RegistryEndpoints
             req.Optional("description"), req.Tags(), LoggedModelId: req.Optional("model_id") is { Length: > 0 } id ? id : null), ct)));
 
     private static Task<IResult> UpdateVersion(HttpContext http, VersionService versions) => ApiResults.RunAsync(http, async (req, actor, ct) =>
-        VersionAnswer(await versions.UpdateDescriptionAsync(actor, req.Required("name"), req.RequiredVersion(), req.Optional("description") ?? "", ct: ct)));
+        VersionAnswer(await versions.UpdateDescriptionAsync(actor, req.Required("name"), req.RequiredVersion(),
+            req.Optional("description") ?? "", ct: ct)));
 
     private static Task<IResult> TransitionStage(HttpContext http, StageService stages) => ApiResults.RunAsync(http, async (req, actor, ct) =>
         VersionAnswer(await stages.TransitionAsync(actor, req.Required("name"), req.RequiredVersion(), req.Required("stage"),

@@ -30,8 +30,9 @@ public static class TrackingEndpoints
 
     // experiments/*
 
-    private static Task<IResult> GetExperimentByName(HttpContext http, ExperimentService experiments) => ApiResults.RunAsync(http, async (req, actor, ct) =>
-        new { experiment = Experiment(await experiments.GetByNameAsync(actor, req.Required("experiment_name"), ct)) });
+    private static Task<IResult> GetExperimentByName(HttpContext http, ExperimentService experiments) =>
+        ApiResults.RunAsync(http, async (req, actor, ct) =>
+            new { experiment = Experiment(await experiments.GetByNameAsync(actor, req.Required("experiment_name"), ct)) });
 
     private static Task<IResult> GetExperiment(HttpContext http, ExperimentService experiments) => ApiResults.RunAsync(http, async (req, actor, ct) =>
         new { experiment = Experiment(await experiments.GetAsync(actor, ExperimentId(req), ct)) });

@@ -53,7 +53,10 @@ public static class TransitionRequestEndpoints
         requests.CancelAsync(actor, PendingName(req) with { Creator = req.Required("creator") }, req.Optional("comment"), ct));
 
     private static Task<IResult> CreateComment(HttpContext http, ActivityService activity) => ApiResults.RunAsync(http, async (req, actor, ct) =>
-        new { comment = WireFormat.Comment(await activity.AddCommentAsync(actor, req.Required("name"), req.RequiredVersion(), req.Required("comment"), ct)) });
+    {
+        var comment = await activity.AddCommentAsync(actor, req.Required("name"), req.RequiredVersion(), req.Required("comment"), ct);
+        return new { comment = WireFormat.Comment(comment) };
+    });
 
     private static Task<IResult> UpdateComment(HttpContext http, ActivityService activity) => ApiResults.RunAsync(http, async (req, actor, ct) =>
         new { comment = WireFormat.Comment(await activity.EditCommentAsync(actor, CommentId(req), req.Required("comment"), ct)) });
