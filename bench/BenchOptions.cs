@@ -56,7 +56,7 @@ public sealed record BenchOptions
           --artifact-mb N           size of the uploaded and downloaded artifact (1024)
           --sessions N              idle browser sessions for the memory figure (100)
           --clients N               concurrent writers (32)
-          --concurrent-seconds N    how long the writers run (30)
+          --concurrent-seconds N    how long the writers are measured (30), after a warm-up until the JIT settles
           --json PATH               where the results go as JSON (bench-results/bench.json)
           --only GROUPS             measure only these, comma-separated: api, sessions, pages, writers, artifacts, registration
           --scales N,N,...          only the API figures, at each of these model counts (20 versions each, the big model as

@@ -46,6 +46,7 @@ public static class BenchRunner
             log.WriteLine("Concurrent writers:");
             (var written, concurrency) = await ConcurrencyFigure.RunAsync(host, options, log);
             figures.AddRange(written);
+            figures.Add(await ServiceWriteFigure.RunAsync(host, options, log));
         }
         if (options.Runs("artifacts"))
         {
