@@ -34,9 +34,10 @@ public sealed partial class ExperimentService(RegistryStore store)
         store.ReadAsync(actor, async op =>
         {
             TrackingRules.DemandRead(op);
-            return await op.Db.Experiments.Include(e => e.Tags).FirstOrDefaultAsync(e => e.Id == id, op.Ct)
-                ?? throw RegistryError.NotFound($"No Experiment with id={id} exists");
+            return await op.Db.Experiments.Include(e => e.Tags).FirstOrDefaultAsync(e => e.Id == id, op.Ct) ?? throw NotFound(id);
         }, ct);
+
+    internal static RegistryError NotFound(int id) => RegistryError.NotFound($"No Experiment with id={id} exists");
 
     public Task<Experiment> GetByNameAsync(Actor actor, string name, CancellationToken ct = default) =>
         store.ReadAsync(actor, async op =>
