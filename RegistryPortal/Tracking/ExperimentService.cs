@@ -37,7 +37,10 @@ public sealed partial class ExperimentService(RegistryStore store)
             return await op.Db.Experiments.Include(e => e.Tags).FirstOrDefaultAsync(e => e.Id == id, op.Ct) ?? throw NotFound(id);
         }, ct);
 
-    internal static RegistryError NotFound(int id) => RegistryError.NotFound($"No Experiment with id={id} exists");
+    private static RegistryError NotFound(int id) => RegistryError.NotFound($"No Experiment with id={id} exists");
+
+    internal static async Task<string> NameAsync(OperationContext op, int id) =>
+        await op.Db.Experiments.Where(e => e.Id == id).Select(e => e.Name).FirstOrDefaultAsync(op.Ct) ?? throw NotFound(id);
 
     public Task<Experiment> GetByNameAsync(Actor actor, string name, CancellationToken ct = default) =>
         store.ReadAsync(actor, async op =>

@@ -23,8 +23,7 @@ public sealed partial class LoggedModelService
             TrackingRules.DemandRead(op);
             var model = await FindDetailsAsync(op, modelId, allowDeleted: false);
             var info = model.Info;
-            var experiment = await op.Db.Experiments.Where(e => e.Id == info.ExperimentId).Select(e => e.Name).FirstOrDefaultAsync(op.Ct)
-                ?? throw ExperimentService.NotFound(info.ExperimentId);
+            var experiment = await ExperimentService.NameAsync(op, info.ExperimentId);
             var runName = info.SourceRunId.Length == 0 ? null
                 : await op.Db.Runs.Where(r => r.Id == info.SourceRunId).Select(r => r.Name).FirstOrDefaultAsync(op.Ct);
             return new LoggedModelOverview(model, experiment, runName, await VersionService.FromLoggedModelAsync(op, modelId),
