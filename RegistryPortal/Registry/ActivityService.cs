@@ -14,13 +14,18 @@ public sealed class ActivityService(RegistryStore store)
         {
             var model = await op.Db.ModelAsync(modelName, op.Ct);
             await op.DemandAsync(model, PermissionLevel.Read, "see its activity");
-            var events = op.Db.Activity.Where(e => e.ModelId == model.Id);
-            if (number is { } n) events = events.Where(e => e.VersionNumber == n);
-            var list = await events.OrderByDescending(e => e.Id).Take(Math.Clamp(limit, 1, 1000)).ToListAsync(op.Ct);
-            var names = await op.Db.UserNamesAsync(list.Select(e => e.UserId), op.Ct);
-            return list.Select(e => new ActivityView(e.Id, e.At, names(e.UserId), e.Kind, e.ModelName, e.VersionNumber,
-                e.FromStage, e.ToStage, e.Comment, e.Detail)).ToList();
+            return await ListAsync(op, model, number, limit);
         }, ct);
+
+    /// <summary>The same, inside an operation that has found the model and checked Read.</summary>
+    internal static async Task<IReadOnlyList<ActivityView>> ListAsync(OperationContext op, RegisteredModel model, int? number, int limit = 200)
+    {
+        var events = op.Db.Activity.Where(e => e.ModelId == model.Id);
+        if (number is { } n) events = events.Where(e => e.VersionNumber == n);
+        var list = await events.OrderByDescending(e => e.Id).Take(Math.Clamp(limit, 1, 1000)).ToListAsync(op.Ct);
+        var names = await op.Db.UserNamesAsync(list.Select(e => e.UserId), op.Ct);
+        return list.Select(e => ToView(e, names)).ToList();
+    }
 
     public Task CommentAsync(Actor actor, string modelName, int number, string text, CancellationToken ct = default) =>
         AddCommentAsync(actor, modelName, number, text, ct);
@@ -70,15 +75,15 @@ public sealed class ActivityService(RegistryStore store)
     {
         var comment = await op.Db.Activity.FirstOrDefaultAsync(e => e.Id == commentId && e.Kind == ActivityKind.Commented, op.Ct);
         var model = comment?.ModelId is { } modelId ? await op.Db.Models.FirstOrDefaultAsync(m => m.Id == modelId, op.Ct) : null;
-        if (comment is null || model is null || await op.LevelOnAsync(model) < PermissionLevel.Read)
+        if (comment is null || model is null || !(await op.LevelOnAsync(model)).Allows(Ability.Read))
             throw RegistryError.NotFound($"Comment {commentId} does not exist. List the version's activity to find its comments.");
         await op.DemandAsync(model, needed, toDoWhat);
         return (comment, model);
     }
 
-    private static async Task<ActivityView> ViewAsync(OperationContext op, ActivityEvent e)
-    {
-        var names = await op.Db.UserNamesAsync([e.UserId], op.Ct);
-        return new ActivityView(e.Id, e.At, names(e.UserId), e.Kind, e.ModelName, e.VersionNumber, e.FromStage, e.ToStage, e.Comment, e.Detail);
-    }
+    private static async Task<ActivityView> ViewAsync(OperationContext op, ActivityEvent e) =>
+        ToView(e, await op.Db.UserNamesAsync([e.UserId], op.Ct));
+
+    private static ActivityView ToView(ActivityEvent e, Func<string?, string> names) =>
+        new(e.Id, e.At, names(e.UserId), e.Kind, e.ModelName, e.VersionNumber, e.FromStage, e.ToStage, e.Comment, e.Detail);
 }

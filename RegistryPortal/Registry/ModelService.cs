@@ -13,7 +13,7 @@ public sealed class ModelService(RegistryStore store)
         IReadOnlyDictionary<string, string>? tags = null, CancellationToken ct = default) =>
         store.WriteAsync(actor, async op =>
         {
-            if (op.Access.RoleLevel < PermissionLevel.Edit)
+            if (!op.Access.RoleLevel.Allows(Ability.Edit))
                 throw RegistryError.PermissionDenied("You need the Editor role (or higher) to create a model. Ask an admin.");
             ModelName.Validate(name);
             Descriptions.Validate(description);
@@ -70,7 +70,8 @@ public sealed class ModelService(RegistryStore store)
                 model.Name, model.Description, names(model.CreatedById), model.CreatedById, model.CreatedAt, model.UpdatedAt,
                 stages.Sum(s => s.Count), stages.Count == 0 ? null : stages.Max(s => s.Max), model.OneVersionPerStage,
                 model.ConcurrencyStamp, tags, aliases, level,
-                live > 0 ? RenameGuard(model) : null, live > 0 ? DeleteGuard(model) : null);
+                !level.Allows(Ability.Manage) ? "Renaming a model takes the Manage permission." : live > 0 ? RenameGuard(model) : null,
+                !level.Allows(Ability.Manage) ? "Deleting a model takes the Manage permission." : live > 0 ? DeleteGuard(model) : null);
         }, ct);
 
     public Task<Page<ModelSummary>> ListAsync(Actor actor, ModelQuery query, CancellationToken ct = default) =>

@@ -109,13 +109,19 @@ public sealed class TransitionRequestService(RegistryStore store)
         {
             var model = await op.Db.ModelAsync(modelName, op.Ct);
             await op.DemandAsync(model, PermissionLevel.Read, "see its transition requests");
-            var requests = op.Db.TransitionRequests.Include(r => r.Version).Where(r => r.ModelId == model.Id);
-            if (number is { } n) requests = requests.Where(r => r.Version!.Number == n);
-            if (pendingOnly) requests = requests.Where(r => r.Status == RequestStatus.Pending);
-            var list = await requests.OrderByDescending(r => r.Id).ToListAsync(op.Ct);
-            var names = await op.Db.UserNamesAsync(list.SelectMany(r => new[] { r.RequestedById, r.ResolvedById }), op.Ct);
-            return list.Select(r => ToView(model, r.Version!, r, names)).ToList();
+            return await ListAsync(op, model, number, pendingOnly);
         }, ct);
+
+    /// <summary>The same, inside an operation that has found the model and checked Read.</summary>
+    internal static async Task<IReadOnlyList<RequestView>> ListAsync(OperationContext op, RegisteredModel model, int? number, bool pendingOnly)
+    {
+        var requests = op.Db.TransitionRequests.Include(r => r.Version).Where(r => r.ModelId == model.Id);
+        if (number is { } n) requests = requests.Where(r => r.Version!.Number == n);
+        if (pendingOnly) requests = requests.Where(r => r.Status == RequestStatus.Pending);
+        var list = await requests.OrderByDescending(r => r.Id).ToListAsync(op.Ct);
+        var names = await op.Db.UserNamesAsync(list.SelectMany(r => new[] { r.RequestedById, r.ResolvedById }), op.Ct);
+        return list.Select(r => ToView(model, r.Version!, r, names)).ToList();
+    }
 
     /// <summary>The pending requests of one version, newest first, each with the stage its move starts from (the version's stage now).</summary>
     public Task<IReadOnlyList<RequestMove>> PendingMovesAsync(Actor actor, string modelName, int number, CancellationToken ct = default) =>
@@ -137,7 +143,7 @@ public sealed class TransitionRequestService(RegistryStore store)
         if (modelId is { } id) await op.LockModelAsync(id);
         var request = await op.Db.TransitionRequests.FirstOrDefaultAsync(r => r.Id == requestId, op.Ct);
         var model = request is null ? null : await op.Db.Models.FirstAsync(m => m.Id == request.ModelId, op.Ct);
-        if (request is null || model is null || await op.LevelOnAsync(model) < PermissionLevel.Read)
+        if (request is null || model is null || !(await op.LevelOnAsync(model)).Allows(Ability.Read))
             throw RegistryError.NotFound($"Transition request #{requestId} does not exist.");
         var version = await op.Db.Versions.FirstAsync(v => v.Id == request.VersionId, op.Ct);
         if (request.Status != RequestStatus.Pending)

@@ -142,6 +142,18 @@ public sealed class VersionService(RegistryStore store, IConfiguration configura
             return await ViewAsync(op, model, version);
         }, ct);
 
+    /// <summary>
+    /// What the version page shows, in one read: the version, the caller's level and the moves it allows, why delete
+    /// is refused, pending requests with what the caller may do with each, activity, and the run or logged model it came from.
+    /// </summary>
+    public Task<VersionDetails> DetailsAsync(Actor actor, string modelName, int number, CancellationToken ct = default) =>
+        store.ReadAsync(actor, async op =>
+        {
+            var (model, version) = await FindAsync(op, modelName, number);
+            var level = await op.DemandAsync(model, PermissionLevel.Read, "see its versions");
+            return await VersionDetailsRead.BuildAsync(op, model, version, level);
+        }, ct);
+
     /// <summary>A model's versions, newest first; <paramref name="activeOnly"/> keeps Staging and Production.</summary>
     public Task<Page<VersionView>> ListAsync(Actor actor, string modelName, bool activeOnly = false, int pageIndex = 0, int pageSize = 25, CancellationToken ct = default) =>
         store.ReadAsync(actor, async op =>
@@ -207,20 +219,24 @@ public sealed class VersionService(RegistryStore store, IConfiguration configura
         {
             var (model, version) = await FindAsync(op, modelName, number);
             await op.DemandAsync(model, PermissionLevel.Manage, "delete a version");
-            if (version.Stage.IsLive())
-                throw RegistryError.InvalidValue(
-                    $"Version {number} of '{model.Name}' is in {version.Stage}: move it to None or Archived before deleting it.");
+            if (LiveGuard(model, version) is { } blocked) throw RegistryError.InvalidValue(blocked);
             op.Record(ActivityKind.VersionDeleted, model, version);
             model.UpdatedAt = op.Now;
             op.Db.Versions.Remove(version); // its tags, aliases and requests go with it; the counter keeps its number
         }, ct);
+
+    /// <summary>Why a version cannot be deleted while it is where it is (Staging or Production), or null.</summary>
+    internal static string? LiveGuard(RegisteredModel model, ModelVersion version) =>
+        version.Stage.IsLive()
+            ? $"Version {version.Number} of '{model.Name}' is in {version.Stage}: move it to None or Archived before deleting it."
+            : null;
 
     internal static async Task<(RegisteredModel, ModelVersion)> FindAsync(OperationContext op, string modelName, int number)
     {
         var model = await op.Db.ModelAsync(modelName, op.Ct);
         await op.LockModelAsync(model);
         // Checked before the version lookup: "version 99 does not exist" would tell a user without Read that the model exists.
-        if (await op.LevelOnAsync(model) < PermissionLevel.Read) throw Lookups.ModelNotFound(model.Name);
+        if (!(await op.LevelOnAsync(model)).Allows(Ability.Read)) throw Lookups.ModelNotFound(model.Name);
         return (model, await op.Db.VersionAsync(model, number, op.Ct));
     }
 
@@ -272,12 +288,14 @@ public sealed class VersionService(RegistryStore store, IConfiguration configura
 
     /// <summary>The versions registered from an MLflow 3 logged model that the caller may see, newest first.</summary>
     public Task<IReadOnlyList<VersionView>> FromLoggedModelAsync(Actor actor, string loggedModelId, CancellationToken ct = default) =>
-        store.ReadAsync<IReadOnlyList<VersionView>>(actor, async op =>
-        {
-            var rows = await PermissionResolver.ReadableVersions(op.Db, op.Access).Include(v => v.Model)
-                .Where(v => v.LoggedModelId == loggedModelId).OrderByDescending(v => v.CreatedAt).ThenBy(v => v.Id).ToListAsync(op.Ct);
-            return await ViewsAsync(op, rows, v => v.Model!);
-        }, ct);
+        store.ReadAsync(actor, op => FromLoggedModelAsync(op, loggedModelId), ct);
+
+    internal static async Task<IReadOnlyList<VersionView>> FromLoggedModelAsync(OperationContext op, string loggedModelId)
+    {
+        var rows = await PermissionResolver.ReadableVersions(op.Db, op.Access).Include(v => v.Model)
+            .Where(v => v.LoggedModelId == loggedModelId).OrderByDescending(v => v.CreatedAt).ThenBy(v => v.Id).ToListAsync(op.Ct);
+        return await ViewsAsync(op, rows, v => v.Model!);
+    }
 
     /// <summary>Where the version's files are: the registry's own copy when it has one (uploads, runs), else the source URI.</summary>
     public Task<string> DownloadUriAsync(Actor actor, string modelName, int number, CancellationToken ct = default) =>

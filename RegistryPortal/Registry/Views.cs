@@ -18,7 +18,7 @@ public sealed record ModelDetails(
     IReadOnlyDictionary<string, string> Tags, IReadOnlyList<AliasView> Aliases,
     /// <summary>The caller's effective level on this model, for showing only what they may do.</summary>
     PermissionLevel YourLevel,
-    /// <summary>Why rename and delete are refused right now, or null when they are allowed.</summary>
+    /// <summary>Why rename and delete are refused to the caller right now (their level, or live versions), or null when they are allowed.</summary>
     string? RenameBlockedBecause, string? DeleteBlockedBecause);
 
 public sealed record VersionView(
@@ -30,6 +30,37 @@ public sealed record VersionView(
     IReadOnlyDictionary<string, string> Tags, IReadOnlyList<string> Aliases,
     /// <summary>The MLflow 3 logged model it was registered from; empty for other sources.</summary>
     string LoggedModelId = "");
+
+/// <summary>
+/// Everything the version page shows, read in one operation: the version, what the caller may do with it (and why
+/// not), its open requests, its activity and where it came from.
+/// </summary>
+public sealed record VersionDetails(
+    VersionView Version,
+    /// <summary>The caller's effective level on the model: ask it <c>Allows(Ability.X)</c>.</summary>
+    PermissionLevel YourLevel,
+    /// <summary>Every stage the version may go to, and whether the caller moves it or asks a reviewer to.</summary>
+    IReadOnlyList<StageMove> StageMoves,
+    /// <summary>Why deleting the version is refused right now, or null when it is allowed.</summary>
+    string? DeleteBlockedBecause,
+    /// <summary>Pending transition requests, newest first.</summary>
+    IReadOnlyList<OpenRequest> Requests,
+    /// <summary>The version's history, newest first.</summary>
+    IReadOnlyList<ActivityView> Activity,
+    /// <summary>The run the version came from, when it is in the portal and the caller may see it.</summary>
+    SourceRun? Run,
+    /// <summary>The logged model the version was registered from, when it still exists and the caller may see it.</summary>
+    SourceLoggedModel? LoggedModel);
+
+/// <summary>A stage a version may go to: <see cref="Direct"/> when the caller may make the move, else they may request it.</summary>
+public sealed record StageMove(Stage Target, bool Direct);
+
+/// <summary>A pending request and what the caller may do with it.</summary>
+public sealed record OpenRequest(RequestView Request, bool MayReview, bool MayCancel);
+
+public sealed record SourceRun(int ExperimentId, string RunId);
+
+public sealed record SourceLoggedModel(int ExperimentId, string Id, string Name);
 
 public sealed record RequestView(
     int Id, string ModelName, int Version, Stage ToStage, bool ArchiveExisting, string Comment,

@@ -34,9 +34,13 @@ public sealed partial class ExperimentService(RegistryStore store)
         store.ReadAsync(actor, async op =>
         {
             TrackingRules.DemandRead(op);
-            return await op.Db.Experiments.Include(e => e.Tags).FirstOrDefaultAsync(e => e.Id == id, op.Ct)
-                ?? throw RegistryError.NotFound($"No Experiment with id={id} exists");
+            return await op.Db.Experiments.Include(e => e.Tags).FirstOrDefaultAsync(e => e.Id == id, op.Ct) ?? throw NotFound(id);
         }, ct);
+
+    private static RegistryError NotFound(int id) => RegistryError.NotFound($"No Experiment with id={id} exists");
+
+    internal static async Task<string> NameAsync(OperationContext op, int id) =>
+        await op.Db.Experiments.Where(e => e.Id == id).Select(e => e.Name).FirstOrDefaultAsync(op.Ct) ?? throw NotFound(id);
 
     public Task<Experiment> GetByNameAsync(Actor actor, string name, CancellationToken ct = default) =>
         store.ReadAsync(actor, async op =>

@@ -74,10 +74,15 @@ public sealed partial class LoggedModelService(RegistryStore store)
         store.ReadAsync(actor, async op =>
         {
             TrackingRules.DemandRead(op);
-            var found = await DetailsAsync(op, op.Db.LoggedModels.Where(m => m.Id == modelId
-                && (allowDeleted || m.LifecycleStage == LifecycleStages.Active)));
-            return found.SingleOrDefault() ?? throw NotFound(modelId);
+            return await FindDetailsAsync(op, modelId, allowDeleted);
         }, ct);
+
+    private static async Task<LoggedModelDetails> FindDetailsAsync(OperationContext op, string modelId, bool allowDeleted)
+    {
+        var found = await DetailsAsync(op, op.Db.LoggedModels.Where(m => m.Id == modelId
+            && (allowDeleted || m.LifecycleStage == LifecycleStages.Active)));
+        return found.SingleOrDefault() ?? throw NotFound(modelId);
+    }
 
     /// <summary>Ends the upload: READY when every file arrived, UPLOAD_FAILED when not. Finalizing twice is refused.</summary>
     public Task<LoggedModelDetails> FinalizeAsync(Actor actor, string modelId, string status, CancellationToken ct = default) =>

@@ -91,12 +91,10 @@ public sealed partial class RunService
     /// The display names of the users who started runs, by user id. A user id the portal does not know
     /// (a name an MLflow client sent) is left out: show it as it is.
     /// </summary>
-    public Task<IReadOnlyDictionary<string, string>> UserNamesAsync(Actor actor, IEnumerable<string> userIds, CancellationToken ct = default) =>
-        store.ReadAsync<IReadOnlyDictionary<string, string>>(actor, async op =>
-        {
-            TrackingRules.DemandRead(op);
-            var wanted = userIds.Where(id => !string.IsNullOrEmpty(id)).Distinct().ToList();
-            return await op.Db.Users.Where(u => wanted.Contains(u.Id))
-                .ToDictionaryAsync(u => u.Id, u => string.IsNullOrWhiteSpace(u.DisplayName) ? u.UserName ?? u.Id : u.DisplayName, op.Ct);
-        }, ct);
+    internal static async Task<IReadOnlyDictionary<string, string>> UserNamesAsync(OperationContext op, IEnumerable<string> userIds)
+    {
+        var wanted = userIds.Where(id => !string.IsNullOrEmpty(id)).Distinct().ToList();
+        return await op.Db.Users.Where(u => wanted.Contains(u.Id))
+            .ToDictionaryAsync(u => u.Id, u => string.IsNullOrWhiteSpace(u.DisplayName) ? u.UserName ?? u.Id : u.DisplayName, op.Ct);
+    }
 }

@@ -152,9 +152,12 @@ public sealed partial class RunService(RegistryStore store)
         {
             TrackingRules.DemandRead(op);
             var run = await FindAsync(op, runId);
-            return await op.Db.RunMetrics.Where(m => m.RunId == run.Id && m.Key == key)
-                .OrderBy(m => m.Step).ThenBy(m => m.Timestamp).ThenBy(m => m.Id).ToListAsync(op.Ct);
+            return await InHistoryOrder(op.Db.RunMetrics.Where(m => m.RunId == run.Id && m.Key == key)).ToListAsync(op.Ct);
         }, ct);
+
+    /// <summary>A metric's values as its history shows them: by step, then time.</summary>
+    private static IQueryable<RunMetric> InHistoryOrder(IQueryable<RunMetric> metrics) =>
+        metrics.OrderBy(m => m.Step).ThenBy(m => m.Timestamp).ThenBy(m => m.Id);
 
     /// <summary>The active runs of some experiments, newest first, with their params, tags and latest metrics.</summary>
     public Task<Page<RunDetails>> SearchAsync(Actor actor, IReadOnlyList<int> experimentIds, int pageIndex = 0, int pageSize = 100, CancellationToken ct = default) =>

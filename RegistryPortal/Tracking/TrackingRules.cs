@@ -27,13 +27,15 @@ public static class TrackingRules
     /// <summary>Logging needs the Editor role (or higher); reading needs Reader.</summary>
     public static void DemandLog(OperationContext op)
     {
-        if (op.Access.RoleLevel < PermissionLevel.Edit)
+        if (!op.Access.RoleLevel.Allows(Ability.Edit))
             throw RegistryError.PermissionDenied("You need the Editor role (or higher) to create experiments and log runs. Ask an admin.");
     }
 
+    public static bool MayRead(OperationContext op) => op.Access.RoleLevel.Allows(Ability.Read);
+
     public static void DemandRead(OperationContext op)
     {
-        if (op.Access.RoleLevel < PermissionLevel.Read)
+        if (!MayRead(op))
             throw RegistryError.PermissionDenied("You need the Reader role (or higher) to see experiments and runs. Ask an admin.");
     }
 
