@@ -5,6 +5,7 @@ using Microsoft.Playwright;
 using RegistryPortal.Domain;
 using RegistryPortal.Registry;
 using static Microsoft.Playwright.Assertions;
+using RegistryPortal.Storage;
 
 namespace RegistryPortal.E2E;
 

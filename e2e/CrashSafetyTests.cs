@@ -6,6 +6,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.Playwright;
 using RegistryPortal.Registry;
 using static Microsoft.Playwright.Assertions;
+using RegistryPortal.Storage;
 
 namespace RegistryPortal.E2E;
 

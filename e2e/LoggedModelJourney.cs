@@ -6,6 +6,7 @@ using RegistryPortal.Components.Shared;
 using RegistryPortal.Domain;
 using RegistryPortal.Registry;
 using static Microsoft.Playwright.Assertions;
+using RegistryPortal.Storage;
 
 namespace RegistryPortal.E2E;
 
