@@ -22,7 +22,7 @@ public static class Settings
     /// <summary>A group with nothing to check beyond its values' types (a yes/no that is neither is still refused).</summary>
     public static IServiceCollection AddSettings<TOptions>(this IServiceCollection services, string section) where TOptions : class
     {
-        services.AddOptions<TOptions>().BindConfiguration(section).ValidateOnStart();
+        services.AddOptions<TOptions>().Configure<IConfiguration>((options, configuration) => Bind(configuration, section, options)).ValidateOnStart();
         return services;
     }
 
@@ -32,7 +32,7 @@ public static class Settings
     /// </summary>
     public static TOptions Read<TOptions>(IConfiguration configuration, string section, IValidateOptions<TOptions> validator) where TOptions : class, new()
     {
-        var options = Refusing(() => configuration.GetSection(section).Get<TOptions>() ?? new TOptions());
+        var options = Refusing(() => Bind(configuration, section, new TOptions()));
         var result = validator.Validate(Options.DefaultName, options);
         if (result.Failed) throw new InvalidSettingsException(result.Failures);
         return options;
@@ -41,6 +41,17 @@ public static class Settings
     /// <summary>Binds and checks every group registered with <c>ValidateOnStart</c>; the host would do so only after the migrations.</summary>
     public static void Check(IServiceProvider services) =>
         Refusing(() => { services.GetService<IStartupValidator>()?.Validate(); return true; });
+
+    /// <summary>
+    /// Binds the values under <paramref name="section"/> that are not empty: an empty value means the default, as it
+    /// always has (<c>Registry__RecoverAfterMinutes=</c> in an environment is no number, and not meant as one).
+    /// </summary>
+    private static TOptions Bind<TOptions>(IConfiguration configuration, string section, TOptions options) where TOptions : class
+    {
+        var given = configuration.GetSection(section).AsEnumerable().Where(setting => !string.IsNullOrEmpty(setting.Value));
+        new ConfigurationBuilder().AddInMemoryCollection(given).Build().GetSection(section).Bind(options);
+        return options;
+    }
 
     private static T Refusing<T>(Func<T> bind)
     {

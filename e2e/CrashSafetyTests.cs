@@ -5,8 +5,8 @@ using System.Text.RegularExpressions;
 using Microsoft.Data.Sqlite;
 using Microsoft.Playwright;
 using RegistryPortal.Registry;
-using static Microsoft.Playwright.Assertions;
 using RegistryPortal.Storage;
+using static Microsoft.Playwright.Assertions;
 
 namespace RegistryPortal.E2E;
 

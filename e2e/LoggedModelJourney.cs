@@ -5,8 +5,8 @@ using Microsoft.Playwright;
 using RegistryPortal.Components.Shared;
 using RegistryPortal.Domain;
 using RegistryPortal.Registry;
-using static Microsoft.Playwright.Assertions;
 using RegistryPortal.Storage;
+using static Microsoft.Playwright.Assertions;
 
 namespace RegistryPortal.E2E;
 

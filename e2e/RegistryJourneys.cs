@@ -3,8 +3,8 @@ using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using RegistryPortal.Domain;
 using RegistryPortal.Registry;
-using static Microsoft.Playwright.Assertions;
 using RegistryPortal.Storage;
+using static Microsoft.Playwright.Assertions;
 
 namespace RegistryPortal.E2E;
 

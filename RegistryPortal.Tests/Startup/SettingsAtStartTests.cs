@@ -1,18 +1,26 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using RegistryPortal.Api;
 using RegistryPortal.Backup;
+using RegistryPortal.Registry;
+using RegistryPortal.Security;
+using RegistryPortal.Storage;
 
 namespace RegistryPortal.Tests.Startup;
 
 /// <summary>
-/// The real app (Program) refuses to start on a wrong setting, before it touches the database, with one line that names
-/// the setting; the backup command refuses the same way.
+/// The real app (Program) reads its settings once at start: it refuses a wrong one before it touches the database, with
+/// one line that names the setting (the backup command refuses the same way), and takes an empty one as the default.
 /// </summary>
-public class WrongSettingsTests
+public sealed class SettingsAtStartTests : IDisposable
 {
+    private readonly string folder = Directory.CreateTempSubdirectory("registryportal-settings-").FullName;
+
     /// <summary>Program over a temporary data folder with one setting of the test's.</summary>
-    private sealed class App(string folder, IReadOnlyDictionary<string, string> settings) : WebApplicationFactory<Program>
+    private sealed class App(string folder, Dictionary<string, string> settings) : WebApplicationFactory<Program>
     {
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
@@ -43,45 +51,44 @@ public class WrongSettingsTests
     [MemberData(nameof(WrongValues))]
     public async Task A_wrong_value_stops_the_start_with_one_line_naming_the_setting(string key, string value, string expected)
     {
-        var folder = Directory.CreateTempSubdirectory("registryportal-settings-").FullName;
-        try
-        {
-            await using var app = new App(folder, new Dictionary<string, string> { [key] = value });
+        await using var app = new App(folder, new Dictionary<string, string> { [key] = value });
 
-            var refused = Assert.Throws<InvalidSettingsException>(() => app.Server);
+        var refused = Assert.Throws<InvalidSettingsException>(() => app.Server);
 
-            Assert.StartsWith(expected, refused.Message);
-            Assert.DoesNotContain('\n', refused.Message);
-            Assert.False(File.Exists(Path.Combine(folder, "registry.db")), "the database was made before the settings were checked");
-        }
-        finally
-        {
-            SqliteConnection.ClearAllPools();
-            Directory.Delete(folder, recursive: true);
-        }
+        Assert.StartsWith(expected, refused.Message);
+        Assert.DoesNotContain('\n', refused.Message);
+        Assert.False(File.Exists(Path.Combine(folder, "registry.db")), "the database was made before the settings were checked");
     }
 
     [Fact]
     public async Task Several_wrong_values_give_a_line_each()
     {
-        var folder = Directory.CreateTempSubdirectory("registryportal-settings-").FullName;
-        try
+        await using var app = new App(folder, new Dictionary<string, string>
         {
-            await using var app = new App(folder, new Dictionary<string, string>
-            {
-                ["Registry:RegistrationWaitSeconds"] = "-1", ["Registry:RecoverAfterMinutes"] = "-1",
-            });
+            ["Registry:RegistrationWaitSeconds"] = "-1", ["Registry:RecoverAfterMinutes"] = "-1",
+        });
 
-            var refused = Assert.Throws<InvalidSettingsException>(() => app.Server);
+        var refused = Assert.Throws<InvalidSettingsException>(() => app.Server);
 
-            Assert.Collection(refused.Message.Split(Environment.NewLine),
-                line => Assert.StartsWith("Registry:RegistrationWaitSeconds is -1: ", line),
-                line => Assert.StartsWith("Registry:RecoverAfterMinutes is -1: ", line));
-        }
-        finally
+        Assert.Collection(refused.Message.Split(Environment.NewLine),
+            line => Assert.StartsWith("Registry:RegistrationWaitSeconds is -1: ", line),
+            line => Assert.StartsWith("Registry:RecoverAfterMinutes is -1: ", line));
+    }
+
+    [Fact]
+    public async Task An_empty_value_means_the_default()
+    {
+        await using var app = new App(folder, new Dictionary<string, string>
         {
-            Directory.Delete(folder, recursive: true);
-        }
+            ["Registry:RecoverAfterMinutes"] = "", ["Artifacts:MaxFileSizeMB"] = "", ["Api:FailedSignInsPerMinute"] = "", ["Admin:Email"] = "",
+        });
+
+        _ = app.Server;
+
+        Assert.Equal(30, app.Services.GetRequiredService<IOptions<RegistryOptions>>().Value.RecoverAfterMinutes);
+        Assert.Equal(20 * 1024 * 1024 * 1024L, app.Services.GetRequiredService<FileSizeLimit>().MaxBytes);
+        Assert.Equal(60, app.Services.GetRequiredService<IOptions<ApiOptions>>().Value.FailedSignInsPerMinute);
+        Assert.Equal("admin@registry.local", app.Services.GetRequiredService<IOptions<AdminOptions>>().Value.Email);
     }
 
     [Fact]
@@ -94,5 +101,11 @@ public class WrongSettingsTests
         Assert.Equal(1, exit);
         Assert.Equal("", output.ToString());
         Assert.Equal("Database:Provider is 'Oracle': give one of Sqlite, Postgres." + Environment.NewLine, error.ToString());
+    }
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(folder, recursive: true);
     }
 }
