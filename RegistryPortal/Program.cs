@@ -22,7 +22,7 @@ builder.Services.AddMudServices();
 builder.Services.AddRegistryDatabase(builder.Configuration);
 builder.Services.AddRegistryDataProtection();
 builder.Services.AddRegistryHealthChecks();
-builder.Services.AddRegistryIdentity(builder.Configuration);
+builder.Services.AddRegistryIdentity();
 builder.Services.AddRegistry();
 builder.Services.AddMlflowApi();
 builder.Services.AddLargeBlockMemoryPool();

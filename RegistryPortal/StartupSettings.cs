@@ -16,9 +16,14 @@ public static class StartupSettings
     /// <summary>The arguments without the bare flags that ASP.NET Core's command-line parser does not understand.</summary>
     public static string[] WithoutFlags(string[] args) => args.Where(a => a != SeedDemoFlag).ToArray();
 
-    /// <summary>The portal's builder, with its settings read from every source in order (see <see cref="AddRepositorySettings"/>).</summary>
+    /// <summary>
+    /// The portal's builder, with its settings read from every source in order (see <see cref="AddRepositorySettings"/>).
+    /// A wrong setting found while the portal starts ends the process with the lines that name it (exit code 1), not a
+    /// stack trace. (Hosted in a test, the exception reaches the test instead: it is not unhandled there.)
+    /// </summary>
     public static WebApplicationBuilder CreateBuilder(string[] args)
     {
+        if (Interlocked.Exchange(ref refusingWrongSettings, 1) == 0) AppDomain.CurrentDomain.UnhandledException += RefuseWrongSettings;
         var builder = WebApplication.CreateBuilder(WithoutFlags(args));
         AddRepositorySettings(builder.Configuration, args);
         return builder;
@@ -36,13 +41,26 @@ public static class StartupSettings
         if (args.Contains(SeedDemoFlag)) configuration["Demo:Seed"] = "true";
     }
 
-    /// <summary>Migrates the database, makes sure there is an admin, seeds demo data when asked, and says how to sign in.</summary>
+    private static int refusingWrongSettings;
+
+    private static void RefuseWrongSettings(object sender, UnhandledExceptionEventArgs e)
+    {
+        if (e.ExceptionObject is not InvalidSettingsException wrong) return;
+        Console.Error.WriteLine(wrong.Message);
+        Environment.Exit(1);
+    }
+
+    /// <summary>
+    /// Checks every setting, then migrates the database, makes sure there is an admin, seeds demo data when asked, and
+    /// says how to sign in.
+    /// </summary>
     public static async Task PrepareFirstStartAsync(WebApplication app)
     {
+        Settings.Check(app.Services);
         await app.Services.MigrateRegistryDatabaseAsync();
         var generatedPassword = await AdminBootstrapper.EnsureRolesAndAdminAsync(app.Services);
         var adminEmail = app.Services.GetRequiredService<IOptions<AdminOptions>>().Value.Email;
-        if (app.Configuration.GetValue<bool>("Demo:Seed")) await DemoData.SeedAsync(app.Services, adminEmail);
+        if (app.Services.GetRequiredService<IOptions<DemoOptions>>().Value.Seed) await DemoData.SeedAsync(app.Services, adminEmail);
         app.Lifetime.ApplicationStarted.Register(() => PrintWelcome(app, adminEmail, generatedPassword));
     }
 

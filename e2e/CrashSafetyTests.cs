@@ -5,6 +5,7 @@ using System.Text.RegularExpressions;
 using Microsoft.Data.Sqlite;
 using Microsoft.Playwright;
 using RegistryPortal.Registry;
+using RegistryPortal.Storage;
 using static Microsoft.Playwright.Assertions;
 
 namespace RegistryPortal.E2E;

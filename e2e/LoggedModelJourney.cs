@@ -5,6 +5,7 @@ using Microsoft.Playwright;
 using RegistryPortal.Components.Shared;
 using RegistryPortal.Domain;
 using RegistryPortal.Registry;
+using RegistryPortal.Storage;
 using static Microsoft.Playwright.Assertions;
 
 namespace RegistryPortal.E2E;

@@ -35,6 +35,38 @@ public sealed partial class PortalProcess : IAsyncDisposable
     /// <param name="settings">Settings of the app's beyond the data folder and the admin, as command-line flags.</param>
     public static async Task<PortalProcess> StartAsync(string dataFolder, params (string Key, string Value)[] settings)
     {
+        var info = StartInfo(dataFolder, settings);
+        var portal = new PortalProcess(dataFolder, Process.Start(info)!);
+        portal.process.OutputDataReceived += (_, e) => portal.Heard(e.Data);
+        portal.process.ErrorDataReceived += (_, e) => portal.Heard(e.Data);
+        portal.process.BeginOutputReadLine();
+        portal.process.BeginErrorReadLine();
+        var welcome = await portal.WaitForOutputAsync("RegistryPortal is running at ", StartTimeout);
+        portal.BaseUrl = Address().Match(welcome).Value;
+        return portal;
+    }
+
+    /// <summary>Starts the portal on <paramref name="dataFolder"/> with settings it refuses, and waits for it to exit.</summary>
+    public static async Task<(int ExitCode, string Output, string Error)> RefusedAsync(string dataFolder, params (string Key, string Value)[] settings)
+    {
+        using var process = Process.Start(StartInfo(dataFolder, settings))!;
+        var (output, error) = (process.StandardOutput.ReadToEndAsync(), process.StandardError.ReadToEndAsync());
+        using var timeout = new CancellationTokenSource(StartTimeout);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill();
+            throw new TimeoutException($"The portal did not exit within {StartTimeout}:\n{await output}\n{await error}");
+        }
+        return (process.ExitCode, await output, await error);
+    }
+
+    /// <summary><c>dotnet RegistryPortal.dll</c> on 127.0.0.1 at a free port, with the data folder, the admin and <paramref name="settings"/> as flags.</summary>
+    private static ProcessStartInfo StartInfo(string dataFolder, (string Key, string Value)[] settings)
+    {
         var info = new ProcessStartInfo("dotnet")
         {
             WorkingDirectory = dataFolder,
@@ -52,14 +84,7 @@ public sealed partial class PortalProcess : IAsyncDisposable
             info.ArgumentList.Add($"--{key}");
             info.ArgumentList.Add(value);
         }
-        var portal = new PortalProcess(dataFolder, Process.Start(info)!);
-        portal.process.OutputDataReceived += (_, e) => portal.Heard(e.Data);
-        portal.process.ErrorDataReceived += (_, e) => portal.Heard(e.Data);
-        portal.process.BeginOutputReadLine();
-        portal.process.BeginErrorReadLine();
-        var welcome = await portal.WaitForOutputAsync("RegistryPortal is running at ", StartTimeout);
-        portal.BaseUrl = Address().Match(welcome).Value;
-        return portal;
+        return info;
     }
 
     /// <summary>The same data folder and settings again, after <see cref="Kill"/>.</summary>

@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using RegistryPortal.Domain;
 using RegistryPortal.Registry;
+using RegistryPortal.Storage;
 using static Microsoft.Playwright.Assertions;
 
 namespace RegistryPortal.E2E;

@@ -1,7 +1,7 @@
 using System.Net;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using RegistryPortal.Api;
 using RegistryPortal.Data;
 using RegistryPortal.Domain;
@@ -18,8 +18,8 @@ public class BasicCredentialCacheTests
         public override DateTimeOffset GetUtcNow() => Now;
     }
 
-    private static BasicCredentialCache Cache(ManualClock clock, string minutes = "5") =>
-        new(clock, new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Api:CredentialCacheMinutes"] = minutes }).Build());
+    private static BasicCredentialCache Cache(ManualClock clock, double minutes = 5) =>
+        new(clock, Options.Create(new ApiOptions { CredentialCacheMinutes = minutes }));
 
     [Fact]
     public void A_key_is_an_HMAC_that_holds_neither_the_password_nor_the_same_value_in_another_process()
@@ -60,7 +60,7 @@ public class BasicCredentialCacheTests
     public void A_lifetime_of_zero_remembers_nothing()
     {
         var clock = new ManualClock();
-        var cache = Cache(clock, "0");
+        var cache = Cache(clock, 0);
         var key = cache.KeyOf("ann", "pw");
 
         cache.Remember(key, "user-1", "ann", "stamp-1");

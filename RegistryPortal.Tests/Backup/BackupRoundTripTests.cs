@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using RegistryPortal.Backup;
 using RegistryPortal.Domain;
 using RegistryPortal.Security;
+using RegistryPortal.Storage;
 using RegistryPortal.Tests.TestSupport;
 using RegistryPortal.Tracking;
 

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using RegistryPortal.Domain;
 using RegistryPortal.Registry;
 using RegistryPortal.Security;
+using RegistryPortal.Storage;
 using RegistryPortal.Tests.TestSupport;
 using RegistryPortal.Tracking;
 

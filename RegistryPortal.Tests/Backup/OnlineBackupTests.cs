@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using RegistryPortal.Backup;
 using RegistryPortal.Domain;
 using RegistryPortal.Registry;
+using RegistryPortal.Storage;
 using RegistryPortal.Tests.TestSupport;
 using RegistryPortal.Tracking;
 

@@ -1,5 +1,6 @@
 using RegistryPortal.Domain;
 using RegistryPortal.Registry;
+using RegistryPortal.Storage;
 using RegistryPortal.Tests.Api;
 using RegistryPortal.Tracking;
 

@@ -6,6 +6,7 @@ using RegistryPortal.Components.Pages.Models;
 using RegistryPortal.Domain;
 using RegistryPortal.Registry;
 using RegistryPortal.Security;
+using RegistryPortal.Storage;
 using RegistryPortal.Tests.TestSupport;
 using RegistryPortal.Tracking;
 

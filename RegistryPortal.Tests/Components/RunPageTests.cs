@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using RegistryPortal.Components.Pages.Experiments;
 using RegistryPortal.Domain;
 using RegistryPortal.Security;
+using RegistryPortal.Storage;
 using RegistryPortal.Tests.TestSupport;
 
 namespace RegistryPortal.Tests.Components;
@@ -145,7 +146,7 @@ public class RunPageTests : PageTestContext
         await Registry.Services.GetRequiredService<RegistryPortal.Tracking.ModelRegistration>().WhenIdleAsync();
         var version = await Registry.Versions.GetAsync(editor, "fraud-model", 1);
         Assert.Equal((VersionStatus.Ready, $"runs:/{runId}/model", runId), (version.Status, version.Source, version.RunId));
-        Assert.StartsWith(RegistryPortal.Registry.ModelFileStore.RegistryUriPrefix, version.DownloadUri); // copied, not pointing at the run
+        Assert.StartsWith(ModelFileStore.RegistryUriPrefix, version.DownloadUri); // copied, not pointing at the run
     }
 
     [Fact]

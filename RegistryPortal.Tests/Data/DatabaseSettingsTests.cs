@@ -5,11 +5,14 @@ using RegistryPortal.Data;
 
 namespace RegistryPortal.Tests.Data;
 
-/// <summary>Database:Provider and Database:ConnectionString as the app reads them at start.</summary>
+/// <summary>Database:* as the app reads them at start (<see cref="DatabaseOptions"/>).</summary>
 public class DatabaseSettingsTests
 {
     private static IConfiguration Settings(params (string Key, string Value)[] values) =>
         new ConfigurationBuilder().AddInMemoryCollection(values.Select(v => KeyValuePair.Create(v.Key, (string?)v.Value))).Build();
+
+    private static DatabaseOptions Read(params (string Key, string Value)[] values) =>
+        RegistryPortal.Settings.Read(Settings(values), DatabaseOptions.Section, new ValidateDatabaseOptions());
 
     [Theory]
     [InlineData(null, DatabaseProvider.Sqlite)]
@@ -19,25 +22,39 @@ public class DatabaseSettingsTests
     [InlineData("Postgres", DatabaseProvider.Postgres)]
     public void The_provider_is_SQLite_unless_PostgreSQL_is_named_in_any_case(string? setting, DatabaseProvider expected)
     {
-        var settings = setting is null ? Settings() : Settings(("Database:Provider", setting));
-        Assert.Equal(expected, DatabaseSetup.Provider(settings));
+        var connection = expected == DatabaseProvider.Postgres ? "Host=db;Database=registry" : "";
+        var options = setting is null ? Read() : Read(("Database:Provider", setting), ("Database:ConnectionString", connection));
+
+        Assert.Equal(expected, options.Kind);
     }
 
     [Theory]
     [InlineData("MySql")]
     [InlineData("2")]
+    [InlineData("1")]
     public void An_unknown_provider_is_refused_naming_the_known_ones(string setting)
     {
-        var e = Assert.Throws<InvalidOperationException>(() => DatabaseSetup.Provider(Settings(("Database:Provider", setting))));
-        Assert.Contains("Sqlite, Postgres", e.Message);
+        var e = Assert.Throws<InvalidSettingsException>(() => Read(("Database:Provider", setting)));
+
+        Assert.Equal($"Database:Provider is '{setting}': give one of Sqlite, Postgres.", e.Message);
     }
 
     [Fact]
     public void PostgreSQL_without_a_connection_string_is_refused_at_start()
     {
-        var e = Assert.Throws<InvalidOperationException>(() =>
+        var e = Assert.Throws<InvalidSettingsException>(() =>
             new ServiceCollection().AddRegistryDatabase(Settings(("Database:Provider", "Postgres"))));
-        Assert.Contains("Database:ConnectionString", e.Message);
+
+        Assert.StartsWith("Database:ConnectionString is empty, but Database:Provider is Postgres", e.Message);
+    }
+
+    [Fact]
+    public void The_SQLite_file_is_the_file_name_in_the_data_folder_or_the_connection_string_s()
+    {
+        Assert.Equal(Path.GetFullPath(Path.Combine("data", "registry.db")), Read().SqliteFile);
+        Assert.Equal("/srv/r/x.db", Read(("Database:DataFolder", "/srv/r"), ("Database:FileName", "x.db")).SqliteFile);
+        Assert.Equal("/srv/other.db", Read(("Database:DataFolder", "/srv/r"), ("Database:ConnectionString", "Data Source=/srv/other.db")).SqliteFile);
+        Assert.Equal(Path.GetFullPath(Path.Combine("data", "registry.db")), Read(("Database:DataFolder", ""), ("Database:FileName", "")).SqliteFile);
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using RegistryPortal.Domain;
 using RegistryPortal.Registry;
 using RegistryPortal.Security;
+using RegistryPortal.Storage;
 using RegistryPortal.Tests.TestSupport;
 using RegistryPortal.Tests.Tracking;
 using RegistryPortal.Tracking;

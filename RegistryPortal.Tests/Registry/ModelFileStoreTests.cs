@@ -1,8 +1,8 @@
 using System.IO.Compression;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using RegistryPortal.Domain;
 using RegistryPortal.Registry;
+using RegistryPortal.Storage;
 using RegistryPortal.Tests.TestSupport;
 
 namespace RegistryPortal.Tests.Registry;
@@ -110,11 +110,8 @@ public class ModelFileStoreTests
         var root = Directory.CreateTempSubdirectory("registry-limit-").FullName;
         try
         {
-            var settings = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-            {
-                ["Artifacts:Root"] = root, ["Artifacts:MaxFileSizeMB"] = "1",
-            }).Build();
-            var files = new ModelFileStore(settings);
+            var settings = new ArtifactOptions { Root = root, MaxFileSizeMB = 1 };
+            var files = new ModelFileStore(StorageLayout.From(settings), FileSizeLimit.From(settings));
             var tooBig = new byte[1024 * 1024 + 1];
 
             var declared = await Assert.ThrowsAsync<RegistryError>(() =>

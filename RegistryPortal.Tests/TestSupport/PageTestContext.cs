@@ -7,6 +7,7 @@ using MudBlazor;
 using MudBlazor.Services;
 using RegistryPortal.Registry;
 using RegistryPortal.Security;
+using RegistryPortal.Storage;
 using RegistryPortal.Tracking;
 
 namespace RegistryPortal.Tests.TestSupport;

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using RegistryPortal.Security;
+using RegistryPortal.Storage;
 using RegistryPortal.Tracking;
 
 namespace RegistryPortal.Tests.TestSupport;

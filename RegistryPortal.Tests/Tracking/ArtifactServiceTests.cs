@@ -2,6 +2,7 @@ using System.IO.Pipelines;
 using Microsoft.Extensions.DependencyInjection;
 using RegistryPortal.Domain;
 using RegistryPortal.Security;
+using RegistryPortal.Storage;
 using RegistryPortal.Tests.TestSupport;
 using RegistryPortal.Tracking;
 

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using RegistryPortal.Domain;
 using RegistryPortal.Registry;
+using RegistryPortal.Storage;
 using RegistryPortal.Tests.TestSupport;
 using RegistryPortal.Tracking;
 

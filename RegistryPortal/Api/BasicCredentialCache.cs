@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
+using Microsoft.Extensions.Options;
 
 namespace RegistryPortal.Api;
 
@@ -11,10 +12,8 @@ namespace RegistryPortal.Api;
 /// the caller drops it as soon as the stamp in the database differs (password change, lock, delete). A wrong
 /// password never matches an entry, so it always costs a full check and counts toward lockout.
 /// </summary>
-public sealed class BasicCredentialCache(TimeProvider clock, IConfiguration configuration)
+public sealed class BasicCredentialCache(TimeProvider clock, IOptions<ApiOptions> settings)
 {
-    public const double DefaultMinutes = 5;
-
     /// <summary>Above this many entries the expired ones are swept; a flood of distinct credentials cannot grow it without bound.</summary>
     private const int MaxEntries = 10_000;
 
@@ -23,8 +22,7 @@ public sealed class BasicCredentialCache(TimeProvider clock, IConfiguration conf
     private readonly byte[] secret = RandomNumberGenerator.GetBytes(32);
     private readonly ConcurrentDictionary<string, Entry> entries = new(StringComparer.Ordinal);
 
-    private readonly TimeSpan lifetime = TimeSpan.FromMinutes(
-        configuration.GetValue<double?>("Api:CredentialCacheMinutes") is { } minutes && minutes >= 0 ? minutes : DefaultMinutes);
+    private readonly TimeSpan lifetime = TimeSpan.FromMinutes(settings.Value.CredentialCacheMinutes);
 
     /// <summary>The key of a user name and password: HMAC-SHA256 with this process's secret, the name's length first so no two pairs share a text.</summary>
     public string KeyOf(string login, string password) =>

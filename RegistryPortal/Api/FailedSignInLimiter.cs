@@ -1,5 +1,6 @@
 using System.Net;
 using System.Threading.RateLimiting;
+using Microsoft.Extensions.Options;
 
 namespace RegistryPortal.Api;
 
@@ -10,13 +11,11 @@ namespace RegistryPortal.Api;
 /// </summary>
 public sealed class FailedSignInLimiter : IDisposable
 {
-    public const int DefaultPerMinute = 60;
-
     private readonly PartitionedRateLimiter<string> failures;
 
-    public FailedSignInLimiter(IConfiguration configuration)
+    public FailedSignInLimiter(IOptions<ApiOptions> settings)
     {
-        var perMinute = configuration.GetValue<int?>("Api:FailedSignInsPerMinute") is { } n && n > 0 ? n : DefaultPerMinute;
+        var perMinute = settings.Value.FailedSignInsPerMinute;
         failures = PartitionedRateLimiter.Create<string, string>(address => RateLimitPartition.GetFixedWindowLimiter(address,
             _ => new FixedWindowRateLimiterOptions { PermitLimit = perMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
     }

@@ -16,6 +16,7 @@ public static class MlflowApi
     public static IServiceCollection AddMlflowApi(this IServiceCollection services)
     {
         services.AddSingleton<IApiTokenAuthenticator, AccessTokenAuthenticator>();
+        services.AddSettings<ApiOptions, ValidateApiOptions>(ApiOptions.Section);
         services.AddSingleton<BasicCredentialCache>();
         services.AddSingleton<FailedSignInLimiter>();
         services.AddAuthentication()

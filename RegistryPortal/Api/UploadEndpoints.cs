@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.Features;
 using RegistryPortal.Domain;
 using RegistryPortal.Registry;
 using RegistryPortal.Security;
+using RegistryPortal.Storage;
 
 namespace RegistryPortal.Api;
 

@@ -1,17 +1,16 @@
 using System.Security.Cryptography;
-using RegistryPortal.Registry;
+using RegistryPortal.Storage;
 
 namespace RegistryPortal.Backup;
 
 /// <summary>
 /// Copies the artifact folder into a backup and back, hashing every file on the way. Every file of the store is
 /// written by a rename when complete, so a copy sees a whole file or none; temporary <c>.partial</c> files and
-/// folders (a write or a registration copy still running) and <c>uploads/</c> (browsers' private staging, which
-/// no row refers to until it is registered) are left out.
+/// folders (a write or a registration copy still running) and the staging folder (browsers' uploads, which no row
+/// refers to until they are registered) are left out (see <see cref="StorageLayout"/>).
 /// </summary>
 public static class ArtifactCopy
 {
-    private const string StagingFolder = "uploads";
     private const int BufferSize = 1 << 20;
 
     /// <summary>Copies what is under <paramref name="root"/> into <paramref name="target"/>; returns every folder and file copied.</summary>
@@ -46,7 +45,7 @@ public static class ArtifactCopy
     {
         foreach (var path in manifest.Folders.Concat(manifest.Files.Select(f => f.Path)))
         {
-            ModelFileStore.Confined(backupArtifacts, path); // a manifest is input too: no '..' and no absolute paths
+            StorageLayout.Confined(backupArtifacts, path); // a manifest is input too: no '..' and no absolute paths
         }
         foreach (var file in manifest.Files)
         {
@@ -70,7 +69,7 @@ public static class ArtifactCopy
         {
             return; // removed since it was listed: nothing the snapshot can need (see RegistryBackup)
         }
-        foreach (var file in children.Where(f => !f.EndsWith(AtomicFile.PartialSuffix, StringComparison.Ordinal)).Order(StringComparer.Ordinal))
+        foreach (var file in children.Where(f => !StorageLayout.IsPartial(f)).Order(StringComparer.Ordinal))
         {
             var path = Join(relative, Path.GetFileName(file));
             var copy = Path.Combine(target, path);
@@ -87,9 +86,8 @@ public static class ArtifactCopy
         }
         foreach (var sub in subfolders.Order(StringComparer.Ordinal))
         {
-            var name = Path.GetFileName(sub);
-            if (name.EndsWith(AtomicFile.PartialSuffix, StringComparison.Ordinal) || (relative.Length == 0 && name == StagingFolder)) continue;
-            var path = Join(relative, name);
+            var path = Join(relative, Path.GetFileName(sub));
+            if (StorageLayout.IsPartial(path) || StorageLayout.IsStaging(path)) continue;
             folders.Add(path);
             Directory.CreateDirectory(Path.Combine(target, path));
             await CopyFolderAsync(sub, path, target, folders, files, ct);

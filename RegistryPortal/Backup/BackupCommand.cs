@@ -38,14 +38,14 @@ public static class BackupCommand
         var folder = settings[at + 1];
         settings.RemoveRange(at, 2);
 
-        var backup = new RegistryBackup(StartupSettings.CreateBuilder([.. settings]).Configuration);
         try
         {
+            var backup = new RegistryBackup(StartupSettings.CreateBuilder([.. settings]).Configuration);
             if (verb == "backup") await BackUpAsync(backup, folder, output, error, ct);
             else await RestoreAsync(backup, folder, output, ct);
             return 0;
         }
-        catch (BackupException e)
+        catch (Exception e) when (e is BackupException or InvalidSettingsException)
         {
             error.WriteLine(e.Message);
             return 1;

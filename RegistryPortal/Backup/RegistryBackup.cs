@@ -1,8 +1,7 @@
 using System.Reflection;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using RegistryPortal.Data;
-using RegistryPortal.Tracking;
+using RegistryPortal.Storage;
 
 namespace RegistryPortal.Backup;
 
@@ -11,13 +10,13 @@ public sealed record DataLocations(DatabaseProvider Provider, string DatabaseFil
 {
     public string DataFolder => Path.GetDirectoryName(DatabaseFile)!;
 
+    /// <summary>The locations the settings name, checked as the portal checks them at start.</summary>
     public static DataLocations From(IConfiguration configuration)
     {
-        var provider = DatabaseSetup.Provider(configuration);
-        var file = provider == DatabaseProvider.Sqlite
-            ? Path.GetFullPath(new SqliteConnectionStringBuilder(DatabaseSetup.SqliteConnectionString(configuration)).DataSource)
-            : "";
-        return new DataLocations(provider, file, ArtifactStore.RootFrom(configuration));
+        var database = Settings.Read(configuration, DatabaseOptions.Section, new ValidateDatabaseOptions());
+        var artifacts = Settings.Read(configuration, ArtifactOptions.Section, new ValidateArtifactOptions());
+        var provider = database.Kind!.Value;
+        return new DataLocations(provider, provider == DatabaseProvider.Sqlite ? database.SqliteFile : "", artifacts.FullRoot);
     }
 }
 

@@ -2,6 +2,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using RegistryPortal.Data;
 using RegistryPortal.Domain;
+using RegistryPortal.Storage;
 using RegistryPortal.Tracking;
 
 namespace RegistryPortal.Backup;

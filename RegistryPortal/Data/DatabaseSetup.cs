@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.DataProtection;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using RegistryPortal.Registry;
 
 namespace RegistryPortal.Data;
@@ -16,34 +16,17 @@ public enum DatabaseProvider
 
 public static class DatabaseSetup
 {
-    /// <summary>The provider from Database:Provider (Sqlite when empty); anything else is refused at start.</summary>
-    public static DatabaseProvider Provider(IConfiguration configuration) =>
-        configuration["Database:Provider"] is not { Length: > 0 } name ? DatabaseProvider.Sqlite
-        : Enum.TryParse<DatabaseProvider>(name, ignoreCase: true, out var provider) && Enum.IsDefined(provider) ? provider
-        : throw new InvalidOperationException($"Database:Provider '{name}' is not one of: {string.Join(", ", Enum.GetNames<DatabaseProvider>())}.");
-
     /// <summary>
-    /// The SQLite connection string from settings: Database:ConnectionString when given, else a file
-    /// Database:FileName inside Database:DataFolder (relative paths resolve against the working directory).
+    /// The database the settings name (<see cref="DatabaseOptions"/>), read and checked now: it decides which services
+    /// there are. A relative SQLite data folder resolves against the working directory, and is made when missing.
     /// </summary>
-    public static string SqliteConnectionString(IConfiguration configuration)
+    public static IServiceCollection AddRegistryDatabase(this IServiceCollection services, IConfiguration configuration)
     {
-        if (configuration["Database:ConnectionString"] is { Length: > 0 } explicitConnection) return explicitConnection;
-        var folder = Path.GetFullPath(configuration["Database:DataFolder"] is { Length: > 0 } f ? f : "data");
-        var file = configuration["Database:FileName"] is { Length: > 0 } n ? n : "registry.db";
-        Directory.CreateDirectory(folder);
-        return new SqliteConnectionStringBuilder { DataSource = Path.Combine(folder, file), DefaultTimeout = 30 }.ToString();
+        var database = Settings.Read(configuration, DatabaseOptions.Section, new ValidateDatabaseOptions());
+        if (database.Kind == DatabaseProvider.Postgres) return services.AddRegistryDatabase(DatabaseProvider.Postgres, database.ConnectionString!);
+        if (string.IsNullOrEmpty(database.ConnectionString)) Directory.CreateDirectory(Path.GetDirectoryName(database.SqliteFile)!);
+        return services.AddRegistryDatabase(database.SqliteConnectionString);
     }
-
-    /// <summary>The database the settings name: Database:Provider, and its connection string (required for PostgreSQL).</summary>
-    public static IServiceCollection AddRegistryDatabase(this IServiceCollection services, IConfiguration configuration) =>
-        Provider(configuration) switch
-        {
-            DatabaseProvider.Postgres => services.AddRegistryDatabase(DatabaseProvider.Postgres,
-                configuration["Database:ConnectionString"] is { Length: > 0 } connection ? connection
-                : throw new InvalidOperationException("Database:Provider is Postgres, so Database:ConnectionString must name the server (Host=…;Database=…;Username=…;Password=…).")),
-            _ => services.AddRegistryDatabase(SqliteConnectionString(configuration)),
-        };
 
     public static IServiceCollection AddRegistryDatabase(this IServiceCollection services, string sqliteConnectionString) =>
         services.AddRegistryDatabase(DatabaseProvider.Sqlite, sqliteConnectionString);
@@ -59,6 +42,8 @@ public static class DatabaseSetup
     /// </summary>
     public static IServiceCollection AddRegistryDatabase(this IServiceCollection services, DatabaseProvider provider, string connectionString)
     {
+        // What the services run on, for those that behave differently on a shared database (crash recovery).
+        services.AddSingleton(Options.Create(new DatabaseOptions { Provider = provider.ToString(), ConnectionString = connectionString }));
         if (provider == DatabaseProvider.Sqlite)
         {
             services.AddPooledDbContextFactory<RegistryDbContext>(options =>

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using RegistryPortal.Data;
 using RegistryPortal.Domain;
 using RegistryPortal.Security;
+using RegistryPortal.Storage;
 using RegistryPortal.Tracking;
 
 namespace RegistryPortal.Registry;
@@ -30,15 +31,15 @@ public sealed record RecoveryReport(int UploadsRemoved, int PartialsRemoved, int
 /// invisible, it only takes space, like the files of deleted versions.
 /// </summary>
 public sealed class CrashRecovery(IDbContextFactory<RegistryDbContext> factory, RegistryStore store, VersionService versions,
-    ArtifactStore artifacts, ModelRegistration registration, ILogger<CrashRecovery> logger)
+    StorageLayout layout, LeftoverFiles leftovers, ModelRegistration registration, ILogger<CrashRecovery> logger)
 {
     /// <summary>A pending version as a recovery pass read it.</summary>
     internal sealed record PendingCopy(int Id, string ModelName, int Number, string CreatedById, string Source, string StorageLocation, DateTime UpdatedAt);
 
     public async Task<RecoveryReport> RecoverAsync(DateTime cutoff, CancellationToken ct = default)
     {
-        var uploads = RemoveStaleUploads(cutoff);
-        var partials = RemoveStalePartials(cutoff);
+        var uploads = leftovers.RemoveStaleUploads(cutoff);
+        var partials = leftovers.RemoveStalePartials(cutoff);
         int completed = 0, resumed = 0, failed = 0, running = 0;
         foreach (var pending in await StalePendingAsync(cutoff, ct))
         {
@@ -60,7 +61,7 @@ public sealed class CrashRecovery(IDbContextFactory<RegistryDbContext> factory, 
     {
         var creator = new Actor(pending.CreatedById);
         var planned = RegistryIdOf(pending.StorageLocation);
-        if (planned is not null && Directory.Exists(artifacts.RegistryFolder(planned)))
+        if (planned is not null && Directory.Exists(layout.RegistryFolder(planned)))
         {
             // The copy was renamed into place; only the write that said READY was lost.
             try
@@ -76,7 +77,7 @@ public sealed class CrashRecovery(IDbContextFactory<RegistryDbContext> factory, 
             }
         }
         // Stale temporary folders were removed before this: one still there is being written.
-        if (planned is not null && Directory.Exists(artifacts.RegistryFolder(planned) + AtomicFile.PartialSuffix)) return Outcome.Running;
+        if (planned is not null && Directory.Exists(layout.RegistryFolder(planned) + AtomicFile.PartialSuffix)) return Outcome.Running;
 
         // A fresh folder, so a copy thought dead that wakes up again never writes into the one resumed here.
         var id = ArtifactStore.NewRegistryId();
@@ -113,54 +114,6 @@ public sealed class CrashRecovery(IDbContextFactory<RegistryDbContext> factory, 
             version.UpdatedAt = op.Now;
             return true;
         }, ct);
-
-    /// <summary>Browser uploads (uploads/&lt;user&gt;/&lt;upload&gt;) untouched since the cutoff: their page is gone, so they can never be registered.</summary>
-    private int RemoveStaleUploads(DateTime cutoff)
-    {
-        var uploads = Path.Combine(artifacts.Root, "uploads");
-        if (!Directory.Exists(uploads)) return 0;
-        var stale = Directory.GetDirectories(uploads).SelectMany(Directory.GetDirectories).Where(d => LastWrite(d) < cutoff).ToList();
-        return stale.Count(Delete);
-    }
-
-    /// <summary>Temporary files of artifact writes and temporary folders of registry copies, untouched since the cutoff.</summary>
-    private int RemoveStalePartials(DateTime cutoff)
-    {
-        if (!Directory.Exists(artifacts.Root)) return 0;
-        var pattern = "*" + AtomicFile.PartialSuffix;
-        // The temporary files start with '.', which .NET counts as hidden: no attribute is skipped.
-        var everywhere = new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0, IgnoreInaccessible = true };
-        var folders = Directory.GetDirectories(artifacts.Root, pattern, everywhere);
-        var files = Directory.GetFiles(artifacts.Root, pattern, everywhere)
-            .Where(f => !folders.Any(d => f.StartsWith(d + Path.DirectorySeparatorChar, StringComparison.Ordinal)));
-        return folders.Concat(files).Where(p => LastWrite(p) < cutoff).Count(Delete);
-    }
-
-    /// <summary>The latest write to a file, or to a folder and anything in it.</summary>
-    private static DateTime LastWrite(string path)
-    {
-        if (!Directory.Exists(path)) return File.GetLastWriteTimeUtc(path);
-        var everything = new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0, IgnoreInaccessible = true };
-        return new DirectoryInfo(path).EnumerateFileSystemInfos("*", everything)
-            .Select(i => i.LastWriteTimeUtc).Append(Directory.GetLastWriteTimeUtc(path)).Max();
-    }
-
-    /// <returns>Whether this call removed it (another instance, or the user cancelling, may have been first).</returns>
-    private bool Delete(string path)
-    {
-        try
-        {
-            if (Directory.Exists(path)) Directory.Delete(path, recursive: true);
-            else if (File.Exists(path)) File.Delete(path);
-            else return false;
-            return true;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            logger.LogWarning(e, "Could not remove {Path} left by a stopped portal.", path);
-            return false;
-        }
-    }
 
     private static string? RegistryIdOf(string location) =>
         location.StartsWith(ModelFileStore.RegistryUriPrefix, StringComparison.Ordinal) ? location[ModelFileStore.RegistryUriPrefix.Length..] : null;

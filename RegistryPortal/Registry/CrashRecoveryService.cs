@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using RegistryPortal.Data;
 
 namespace RegistryPortal.Registry;
@@ -16,24 +17,17 @@ namespace RegistryPortal.Registry;
 /// interval on every instance; the claim in <see cref="CrashRecovery"/> makes sure only one of them takes each version.</item>
 /// </list>
 /// </summary>
-public sealed class CrashRecoveryService(CrashRecovery recovery, IConfiguration configuration, TimeProvider clock, ILogger<CrashRecoveryService> logger)
-    : BackgroundService
+public sealed class CrashRecoveryService(CrashRecovery recovery, IOptions<RegistryOptions> settings, IOptions<DatabaseOptions> database,
+    TimeProvider clock, ILogger<CrashRecoveryService> logger) : BackgroundService
 {
-    public const double DefaultRecoverAfterMinutes = 30;
-
     /// <summary>Taken when the host builds its services, before it serves anything.</summary>
     private readonly DateTime started = clock.GetUtcNow().UtcDateTime;
 
-    private readonly TimeSpan quiet = TimeSpan.FromMinutes(configuration.GetValue<double?>("Registry:RecoverAfterMinutes") switch
-    {
-        null => DefaultRecoverAfterMinutes,
-        > 0 and var minutes => minutes,
-        var minutes => throw new InvalidOperationException($"Registry:RecoverAfterMinutes is {minutes}: give a number of minutes above 0 (default {DefaultRecoverAfterMinutes})."),
-    });
+    private readonly TimeSpan quiet = TimeSpan.FromMinutes(settings.Value.RecoverAfterMinutes);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var shared = DatabaseSetup.Provider(configuration) == DatabaseProvider.Postgres;
+        var shared = database.Value.Kind == DatabaseProvider.Postgres;
         await RunOnceAsync(shared ? clock.GetUtcNow().UtcDateTime - quiet : started, "Startup recovery", stoppingToken);
         if (!shared) return;
         while (!stoppingToken.IsCancellationRequested)

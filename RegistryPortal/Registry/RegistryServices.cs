@@ -1,4 +1,5 @@
 using RegistryPortal.Security;
+using RegistryPortal.Storage;
 using RegistryPortal.Tracking;
 
 namespace RegistryPortal.Registry;
@@ -7,10 +8,12 @@ public static class RegistryServices
 {
     /// <summary>
     /// The service layer: stateless singletons over the DbContext factory. The registry's own, then those of
-    /// the folders beside it (<see cref="SecurityServices"/>, <see cref="TrackingServices"/>), which it uses.
+    /// the folders beside it (<see cref="SecurityServices"/>, <see cref="TrackingServices"/>, <see cref="StorageServices"/>), which it uses.
     /// </summary>
     public static IServiceCollection AddRegistry(this IServiceCollection services)
     {
+        services.AddSettings<RegistryOptions, ValidateRegistryOptions>(RegistryOptions.Section);
+        services.AddSettings<DemoOptions>(DemoOptions.Section);
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<RegistryChanges>();
         services.AddSingleton<RegistryStore>();
@@ -20,11 +23,10 @@ public static class RegistryServices
         services.AddSingleton<TransitionRequestService>();
         services.AddSingleton<AliasService>();
         services.AddSingleton<ActivityService>();
-        services.AddSingleton<ModelFileStore>();
         services.AddSingleton<UploadRegistration>();
         services.AddSingleton<RegistrySearchService>();
         services.AddSingleton<CrashRecovery>();
         services.AddHostedService<CrashRecoveryService>();
-        return services.AddSecurity().AddTracking();
+        return services.AddSecurity().AddTracking().AddStorage();
     }
 }

@@ -1,4 +1,5 @@
 using RegistryPortal.Security;
+using RegistryPortal.Storage;
 
 namespace RegistryPortal.Registry;
 

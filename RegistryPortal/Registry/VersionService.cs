@@ -1,6 +1,7 @@
 using System.Linq.Expressions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Query;
+using Microsoft.Extensions.Options;
 using RegistryPortal.Data;
 using RegistryPortal.Domain;
 using RegistryPortal.Security;
@@ -18,10 +19,10 @@ public sealed record NewVersion(
     string? LoggedModelId = null);
 
 /// <summary>Model versions: register, read, list, description, tags, delete.</summary>
-public sealed class VersionService(RegistryStore store, IConfiguration configuration)
+public sealed class VersionService(RegistryStore store, IOptions<RegistryOptions> settings)
 {
     /// <summary>Registry:AllowLocalSources: an admin's choice to let versions point at any path on the server.</summary>
-    private readonly bool allowLocalSources = configuration.GetValue<bool>("Registry:AllowLocalSources");
+    private readonly bool allowLocalSources = settings.Value.AllowLocalSources;
 
     public Task<VersionView> RegisterAsync(Actor actor, NewVersion request, CancellationToken ct = default)
     {

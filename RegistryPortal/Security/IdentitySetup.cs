@@ -9,10 +9,10 @@ namespace RegistryPortal.Security;
 public static class IdentitySetup
 {
     /// <summary>Cookie sign-in with ASP.NET Core Identity; every endpoint needs a signed-in user unless it says otherwise.</summary>
-    public static IServiceCollection AddRegistryIdentity(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddRegistryIdentity(this IServiceCollection services)
     {
-        services.Configure<AccountOptions>(configuration.GetSection("Accounts"));
-        services.Configure<AdminOptions>(configuration.GetSection("Admin"));
+        services.AddSettings<AccountOptions>(AccountOptions.Section);
+        services.AddSettings<AdminOptions, ValidateAdminOptions>(AdminOptions.Section);
 
         services.AddCascadingAuthenticationState();
         services.AddScoped<IdentityRedirectManager>();

@@ -1,6 +1,7 @@
 using System.IO.Pipelines;
 using RegistryPortal.Registry;
 using RegistryPortal.Security;
+using RegistryPortal.Storage;
 
 namespace RegistryPortal.Tracking;
 

@@ -1,7 +1,9 @@
 using System.Collections.Concurrent;
+using Microsoft.Extensions.Options;
 using RegistryPortal.Domain;
 using RegistryPortal.Registry;
 using RegistryPortal.Security;
+using RegistryPortal.Storage;
 
 namespace RegistryPortal.Tracking;
 
@@ -14,14 +16,11 @@ namespace RegistryPortal.Tracking;
 /// a large one PENDING_REGISTRATION, finishing in the background. Other URIs are registered READY as they are.
 /// </summary>
 public sealed class ModelRegistration(VersionService versions, RunService runs, LoggedModelService loggedModels, ArtifactStore artifacts,
-    IConfiguration configuration, ILogger<ModelRegistration> logger)
+    StorageLayout layout, IOptions<RegistryOptions> settings, ILogger<ModelRegistration> logger)
 {
-    public const double DefaultWaitSeconds = 5;
-
     private readonly ConcurrentDictionary<Task, bool> copying = new();
 
-    private readonly TimeSpan wait = TimeSpan.FromSeconds(
-        configuration.GetValue<double?>("Registry:RegistrationWaitSeconds") is { } seconds && seconds >= 0 ? seconds : DefaultWaitSeconds);
+    private readonly TimeSpan wait = TimeSpan.FromSeconds(settings.Value.RegistrationWaitSeconds);
 
     public async Task<VersionView> RegisterAsync(Actor actor, NewVersion request, CancellationToken ct = default)
     {
@@ -139,7 +138,7 @@ public sealed class ModelRegistration(VersionService versions, RunService runs, 
         catch
         {
             // The version was deleted, or finished by another instance's recovery: this copy belongs to nothing.
-            if (location is not null) Directory.Delete(artifacts.RegistryFolder(id), recursive: true);
+            if (location is not null) Directory.Delete(layout.RegistryFolder(id), recursive: true);
             throw;
         }
     }

@@ -1,6 +1,7 @@
 using System.Text;
 using RegistryPortal.Domain;
 using RegistryPortal.Security;
+using RegistryPortal.Storage;
 
 namespace RegistryPortal.Tracking;
 

@@ -8,7 +8,6 @@ public static class TrackingServices
         services.AddSingleton<ExperimentService>();
         services.AddSingleton<RunService>();
         services.AddSingleton<LoggedModelService>();
-        services.AddSingleton<ArtifactStore>();
         services.AddSingleton<ArtifactService>();
         services.AddSingleton<ModelRegistration>();
         services.AddSingleton<RunArtifacts>();

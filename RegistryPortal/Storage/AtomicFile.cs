@@ -2,7 +2,7 @@ using System.Buffers;
 using System.IO.Pipelines;
 using Microsoft.Win32.SafeHandles;
 
-namespace RegistryPortal.Registry;
+namespace RegistryPortal.Storage;
 
 /// <summary>Writes a stream to a file so that readers only ever see a complete file, or none.</summary>
 public static class AtomicFile

@@ -1,7 +1,7 @@
 using System.Globalization;
 using RegistryPortal.Domain;
 
-namespace RegistryPortal.Registry;
+namespace RegistryPortal.Storage;
 
 /// <summary>
 /// The largest single file an upload may write (Artifacts:MaxFileSizeMB, default 20 GiB; 0 means no limit).
@@ -9,14 +9,10 @@ namespace RegistryPortal.Registry;
 /// </summary>
 public sealed record FileSizeLimit(long? MaxBytes)
 {
-    public const string Setting = "Artifacts:MaxFileSizeMB";
-    private const long DefaultMegabytes = 20 * 1024;
+    public const string Setting = $"{ArtifactOptions.Section}:{nameof(ArtifactOptions.MaxFileSizeMB)}";
 
-    public static FileSizeLimit From(IConfiguration configuration)
-    {
-        var megabytes = configuration.GetValue<long?>(Setting) ?? DefaultMegabytes;
-        return new FileSizeLimit(megabytes > 0 ? megabytes * 1024 * 1024 : null);
-    }
+    public static FileSizeLimit From(ArtifactOptions options) =>
+        new(options.MaxFileSizeMB > 0 ? options.MaxFileSizeMB * 1024 * 1024 : null);
 
     /// <summary>Refuses a size over the limit, before or while the file is written.</summary>
     public void Check(long? bytes, string fileName)

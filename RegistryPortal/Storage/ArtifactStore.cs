@@ -1,40 +1,33 @@
 using System.IO.Pipelines;
 using RegistryPortal.Domain;
-using RegistryPortal.Registry;
 
-namespace RegistryPortal.Tracking;
+namespace RegistryPortal.Storage;
 
 public sealed record ArtifactEntry(string Path, bool IsDir, long? FileSize);
 
 /// <summary>
-/// The file-system artifact store behind <c>mlflow-artifacts:/</c> URIs, rooted at Artifacts:Root. Writes
-/// land under a temporary name and are renamed when complete; every path is confined to the root.
+/// The file-system artifact store behind <c>mlflow-artifacts:/</c> URIs, rooted at Artifacts:Root (see
+/// <see cref="StorageLayout"/>). Writes land under a temporary name and are renamed when complete; every path is
+/// confined to the root.
 /// </summary>
-public sealed class ArtifactStore(IConfiguration configuration)
+public sealed class ArtifactStore(StorageLayout layout, FileSizeLimit limit)
 {
     public const string Scheme = "mlflow-artifacts:";
 
-    public string Root { get; } = RootFrom(configuration);
-
-    /// <summary>The folder Artifacts:Root names (data/artifacts when unset), as a full path.</summary>
-    public static string RootFrom(IConfiguration configuration) =>
-        Path.GetFullPath(configuration["Artifacts:Root"] is { Length: > 0 } root ? root : Path.Combine("data", "artifacts"));
+    public string Root => layout.Root;
 
     /// <summary>The file-system path of an artifact path (relative to the root); refuses '..', absolute paths and the like.</summary>
     public string PhysicalPath(string artifactPath)
     {
         var path = artifactPath.TrimEnd('/');
         // The browser's staging area shares the root but is private to each uploader.
-        if (path == "uploads" || path.StartsWith("uploads/", StringComparison.Ordinal))
-            throw RegistryError.InvalidValue($"'{artifactPath}' is not an artifact path.");
-        return path.Length == 0 ? Root : ModelFileStore.Confined(Root, path);
+        if (StorageLayout.IsStaging(path)) throw RegistryError.InvalidValue($"'{artifactPath}' is not an artifact path.");
+        return path.Length == 0 ? Root : StorageLayout.Confined(Root, path);
     }
 
     /// <summary>The artifact path of a <c>mlflow-artifacts:/a/b</c> URI ("a/b"), or null for any other URI.</summary>
     public static string? PathOf(string uri) =>
         uri.StartsWith(Scheme, StringComparison.Ordinal) ? uri[Scheme.Length..].TrimStart('/') : null;
-
-    private FileSizeLimit Limit { get; } = FileSizeLimit.From(configuration);
 
     public Task<long> SaveAsync(string artifactPath, Stream content, CancellationToken ct) =>
         AtomicFile.ReadAsPipeAsync(content, reader => SaveAsync(artifactPath, reader, ct));
@@ -47,15 +40,15 @@ public sealed class ArtifactStore(IConfiguration configuration)
     {
         var target = PhysicalPath(artifactPath);
         if (Directory.Exists(target)) throw RegistryError.InvalidValue($"'{artifactPath}' is a folder; upload files into it instead.");
-        Limit.Check(declaredLength, artifactPath);
-        return await AtomicFile.WriteAsync(target, content, Limit, declaredLength, ct);
+        limit.Check(declaredLength, artifactPath);
+        return await AtomicFile.WriteAsync(target, content, limit, declaredLength, ct);
     }
 
     /// <summary>The physical file of an artifact, or null when there is no such file.</summary>
     public string? FileOrNull(string artifactPath)
     {
         var path = PhysicalPath(artifactPath);
-        return File.Exists(path) && !Path.GetFileName(path).EndsWith(AtomicFile.PartialSuffix, StringComparison.Ordinal) ? path : null;
+        return File.Exists(path) && !StorageLayout.IsPartial(path) ? path : null;
     }
 
     /// <summary>The entries directly inside a folder, with paths relative to it (MLflow's list-artifacts).</summary>
@@ -66,16 +59,13 @@ public sealed class ArtifactStore(IConfiguration configuration)
         var prefix = folderPath.Trim('/');
         string Relative(string full) => (prefix.Length == 0 ? "" : prefix + "/") + Path.GetFileName(full);
         return Directory.GetDirectories(folder).Select(d => new ArtifactEntry(Relative(d), true, null))
-            .Concat(Directory.GetFiles(folder).Where(f => !f.EndsWith(AtomicFile.PartialSuffix, StringComparison.Ordinal))
+            .Concat(Directory.GetFiles(folder).Where(f => !StorageLayout.IsPartial(f))
                 .Select(f => new ArtifactEntry(Relative(f), false, new FileInfo(f).Length)))
             .OrderBy(e => e.Path, StringComparer.Ordinal).ToList();
     }
 
     /// <summary>A fresh folder name under registry/ for a copy (the version records it while it is pending).</summary>
     public static string NewRegistryId() => Guid.NewGuid().ToString("N");
-
-    /// <summary>The physical folder a copy under registry/ ends in; its temporary twin ends with <see cref="AtomicFile.PartialSuffix"/>.</summary>
-    public string RegistryFolder(string id) => ModelFileStore.Confined(Path.Combine(Root, "registry"), id);
 
     /// <summary>
     /// Copies a folder into registry/<paramref name="id"/>, all or nothing: it fills a temporary folder first and renames
@@ -85,7 +75,7 @@ public sealed class ArtifactStore(IConfiguration configuration)
     {
         var source = PhysicalPath(sourceFolderPath);
         if (!Directory.Exists(source)) throw RegistryError.NotFound($"There are no artifacts at '{sourceFolderPath}' to register.");
-        var final = RegistryFolder(id);
+        var final = layout.RegistryFolder(id);
         var temporary = final + AtomicFile.PartialSuffix;
         try
         {
