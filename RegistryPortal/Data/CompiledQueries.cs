@@ -6,6 +6,12 @@ namespace RegistryPortal.Data;
 /// </summary>
 internal static class CompiledQueries
 {
+    public static Func<RegistryDbContext, T1, TResult> PerContextKind<T1, TResult>(Func<Func<RegistryDbContext, T1, TResult>> compile)
+    {
+        var (sqlite, postgres) = (compile(), compile());
+        return (db, a) => (db is PostgresRegistryDbContext ? postgres : sqlite)(db, a);
+    }
+
     public static Func<RegistryDbContext, T1, T2, TResult> PerContextKind<T1, T2, TResult>(
         Func<Func<RegistryDbContext, T1, T2, TResult>> compile)
     {

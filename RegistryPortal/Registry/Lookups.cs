@@ -53,9 +53,15 @@ internal static class Lookups
     public static async Task<Func<string?, string>> UserNamesAsync(this RegistryDbContext db, IEnumerable<string?> ids, CancellationToken ct)
     {
         var wanted = ids.OfType<string>().Distinct().ToList();
-        var names = await db.Users.Where(u => EF.Parameter(wanted).Contains(u.Id))
-            .Select(u => new { u.Id, u.DisplayName, u.UserName })
-            .ToDictionaryAsync(u => u.Id, u => string.IsNullOrWhiteSpace(u.DisplayName) ? u.UserName ?? u.Id : u.DisplayName, ct);
+        var names = (await NamesOf(db, wanted).ToListAsync(ct))
+            .ToDictionary(u => u.Id, u => string.IsNullOrWhiteSpace(u.DisplayName) ? u.UserName ?? u.Id : u.DisplayName);
         return id => id is null ? "" : names.GetValueOrDefault(id, "deleted user");
     }
+
+    private sealed record NamedUser(string Id, string? DisplayName, string? UserName);
+
+    // Nearly every answer names users: compiled once.
+    private static readonly Func<RegistryDbContext, List<string>, IAsyncEnumerable<NamedUser>> NamesOf =
+        CompiledQueries.PerContextKind(() => EF.CompileAsyncQuery((RegistryDbContext db, List<string> ids) =>
+            db.Users.Where(u => ids.Contains(u.Id)).Select(u => new NamedUser(u.Id, u.DisplayName, u.UserName))));
 }

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using RegistryPortal.Data;
 using RegistryPortal.Domain;
 using RegistryPortal.Registry.Search;
 using RegistryPortal.Security;
@@ -137,13 +138,24 @@ public sealed class RegistrySearchService(RegistryStore store)
 /// <summary>Builds <see cref="RegisteredModelView"/>s for a page of models with a few set-based queries.</summary>
 internal static class RegisteredModelViews
 {
+    // Compiled once: every search and get reads them.
+    private sealed record TagRow(int ModelId, string Key, string Value);
+
+    private static readonly Func<RegistryDbContext, List<int>, IAsyncEnumerable<TagRow>> TagsOf =
+        CompiledQueries.PerContextKind(() => EF.CompileAsyncQuery((RegistryDbContext db, List<int> ids) =>
+            db.ModelTags.Where(t => ids.Contains(t.ModelId)).Select(t => new TagRow(t.ModelId, t.Key, t.Value))));
+
+    private sealed record AliasRow(int ModelId, string Alias, int Number);
+
+    private static readonly Func<RegistryDbContext, List<int>, IAsyncEnumerable<AliasRow>> AliasesOf =
+        CompiledQueries.PerContextKind(() => EF.CompileAsyncQuery((RegistryDbContext db, List<int> ids) =>
+            db.Aliases.Where(a => ids.Contains(a.ModelId)).Select(a => new AliasRow(a.ModelId, a.Alias, a.Version!.Number))));
+
     public static async Task<IReadOnlyList<RegisteredModelView>> BuildAsync(OperationContext op, IReadOnlyList<RegisteredModel> models)
     {
         var ids = models.Select(m => m.Id).ToList();
-        // The ids go as one array parameter (see VersionService.LatestReadyAsync).
-        var tags = (await op.Db.ModelTags.Where(t => EF.Parameter(ids).Contains(t.ModelId)).ToListAsync(op.Ct)).ToLookup(t => t.ModelId);
-        var aliases = (await op.Db.Aliases.Where(a => EF.Parameter(ids).Contains(a.ModelId))
-            .Select(a => new { a.ModelId, a.Alias, a.Version!.Number }).ToListAsync(op.Ct)).ToLookup(a => a.ModelId);
+        var tags = (await TagsOf(op.Db, ids).ToListAsync(op.Ct)).ToLookup(t => t.ModelId);
+        var aliases = (await AliasesOf(op.Db, ids).ToListAsync(op.Ct)).ToLookup(a => a.ModelId);
         var rows = await VersionService.LatestReadyRowsAsync(op, models, Stages.All);
         // One lookup of the creators of the models and of their versions.
         var names = await op.Db.UserNamesAsync(models.Select(m => m.CreatedById).Concat(rows.Select(v => v.CreatedById)), op.Ct);

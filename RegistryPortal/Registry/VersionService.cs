@@ -383,15 +383,30 @@ public sealed class VersionService(RegistryStore store, IOptions<RegistryOptions
     }
 
     /// <summary>Views of many versions with a few set-based queries (tags, aliases, creators), in the given order.</summary>
+    // Every answer with versions reads their tags and aliases: compiled once.
+    private static readonly Func<RegistryDbContext, List<int>, IAsyncEnumerable<VersionTag>> TrackedTagsOf =
+        CompiledQueries.PerContextKind(() => EF.CompileAsyncQuery((RegistryDbContext db, List<int> ids) =>
+            db.VersionTags.AsTracking().Where(t => ids.Contains(t.VersionId))));
+
+    private static readonly Func<RegistryDbContext, List<int>, IAsyncEnumerable<VersionTag>> UntrackedTagsOf =
+        CompiledQueries.PerContextKind(() => EF.CompileAsyncQuery((RegistryDbContext db, List<int> ids) =>
+            db.VersionTags.AsNoTracking().Where(t => ids.Contains(t.VersionId))));
+
+    private sealed record VersionAlias(int VersionId, string Alias);
+
+    private static readonly Func<RegistryDbContext, List<int>, IAsyncEnumerable<VersionAlias>> AliasesOf =
+        CompiledQueries.PerContextKind(() => EF.CompileAsyncQuery((RegistryDbContext db, List<int> ids) =>
+            db.Aliases.Where(a => ids.Contains(a.VersionId)).Select(a => new VersionAlias(a.VersionId, a.Alias))));
+
     internal static async Task<List<VersionView>> ViewsAsync(OperationContext op, IReadOnlyList<ModelVersion> versions, Func<ModelVersion, RegisteredModel> modelOf,
         Func<string?, string>? names = null)
     {
         if (versions.Count == 0) return [];
         var ids = versions.Select(v => v.Id).ToList();
-        // One array parameter for the ids (see LatestReadyAsync).
-        var tags = (await op.Db.VersionTags.Where(t => EF.Parameter(ids).Contains(t.VersionId)).ToListAsync(op.Ct)).ToLookup(t => t.VersionId);
-        var aliases = (await op.Db.Aliases.Where(a => EF.Parameter(ids).Contains(a.VersionId)).Select(a => new { a.VersionId, a.Alias })
-            .ToListAsync(op.Ct)).ToLookup(a => a.VersionId, a => a.Alias);
+        // The tags become the versions' own collections: tracked in a write, as the versions are.
+        var tagsOf = op.Db.ChangeTracker.QueryTrackingBehavior == QueryTrackingBehavior.TrackAll ? TrackedTagsOf : UntrackedTagsOf;
+        var tags = (await tagsOf(op.Db, ids).ToListAsync(op.Ct)).ToLookup(t => t.VersionId);
+        var aliases = (await AliasesOf(op.Db, ids).ToListAsync(op.Ct)).ToLookup(a => a.VersionId, a => a.Alias);
         names ??= await op.Db.UserNamesAsync(versions.Select(v => v.CreatedById), op.Ct);
         return versions.Select(v =>
         {
