@@ -1,5 +1,6 @@
 using RegistryPortal.Security;
 using RegistryPortal.Tracking;
+using RegistryPortal.Webhooks;
 
 namespace RegistryPortal.Registry;
 
@@ -25,6 +26,6 @@ public static class RegistryServices
         services.AddSingleton<RegistrySearchService>();
         services.AddSingleton<CrashRecovery>();
         services.AddHostedService<CrashRecoveryService>();
-        return services.AddSecurity().AddTracking();
+        return services.AddSecurity().AddTracking().AddWebhooks();
     }
 }

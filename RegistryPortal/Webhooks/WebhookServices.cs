@@ -1,0 +1,20 @@
+using Microsoft.Extensions.Options;
+
+namespace RegistryPortal.Webhooks;
+
+public static class WebhookServices
+{
+    /// <summary>Webhooks: the service, the sender, and the worker that delivers the outbox (a hosted service).</summary>
+    public static IServiceCollection AddWebhooks(this IServiceCollection services)
+    {
+        services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<WebhookOptions>, ValidateWebhookOptions>();
+        services.AddDataProtection();
+        services.AddSingleton<WebhookSender>();
+        services.AddSingleton<WebhookClaims>();
+        services.AddSingleton<WebhookService>();
+        services.AddSingleton<WebhookDeliveryWorker>();
+        services.AddHostedService(provider => provider.GetRequiredService<WebhookDeliveryWorker>());
+        return services;
+    }
+}
