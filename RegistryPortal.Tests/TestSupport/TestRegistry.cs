@@ -64,8 +64,7 @@ public sealed class TestRegistry : IAsyncDisposable
             .AddInMemoryCollection(extraSettings ?? new Dictionary<string, string?>())
             .Build();
         var postgresDatabase = Postgres is null ? null : await Postgres.CreateMigratedSchemaAsync();
-        var provider = BuildServices(settings, postgresDatabase
-            ?? new SqliteConnectionStringBuilder { DataSource = LocationsIn(folder).DatabaseFile, DefaultTimeout = 30 }.ToString());
+        var provider = BuildServices(settings, postgresDatabase ?? SqliteConnectionString(folder));
         await provider.MigrateRegistryDatabaseAsync();
         await AdminBootstrapper.EnsureRolesAndAdminAsync(provider);
         return new TestRegistry(folder, postgresDatabase, provider, settings);
@@ -84,11 +83,14 @@ public sealed class TestRegistry : IAsyncDisposable
     }
 
     /// <summary>
-    /// The services of a second portal instance on this registry's PostgreSQL database, with the same settings (its
-    /// own singletons, workers and connections); the caller disposes them.
+    /// The services of another portal process on this registry's database, with the same settings (its own singletons,
+    /// workers and connections): a second instance on PostgreSQL, or on SQLite the app started again (once this one's
+    /// background work is stopped: one process uses a SQLite file). The caller disposes them.
     /// </summary>
-    public ServiceProvider OtherInstance() =>
-        BuildServices(settings, postgresDatabase ?? throw new InvalidOperationException("Several instances share a PostgreSQL database only."));
+    public ServiceProvider OtherInstance() => BuildServices(settings, postgresDatabase ?? SqliteConnectionString(folder));
+
+    private static string SqliteConnectionString(string folder) =>
+        new SqliteConnectionStringBuilder { DataSource = LocationsIn(folder).DatabaseFile, DefaultTimeout = 30 }.ToString();
 
     /// <summary>Where this registry's SQLite file and artifacts are (the layout of the app's data folder).</summary>
     public DataLocations Locations => LocationsIn(folder);

@@ -32,7 +32,8 @@ public class WebhookDeliveryTests
         string[] stages = ["Staging", "Production", "Archived", "None", "Staging", "Production"];
         foreach (var stage in stages) await registry.Stages.TransitionAsync(owner, name, 1, stage);
 
-        Assert.True(await WebhookReceiver.EventuallyAsync(() => Task.FromResult(receiver.Requests.Count >= stages.Length)));
+        // The receiver hears of an event before the worker records its answer: wait for the records.
+        Assert.True(await WebhookReceiver.EventuallyAsync(async () => (await registry.OutboxAsync(hook.Id)).All(d => d.Status == DeliveryStatus.Delivered)));
         var got = receiver.Requests.ToList();
         Assert.Equal(stages, got.Select(r => JsonDocument.Parse(r.Body).RootElement.GetProperty("to_stage").GetString()));
         foreach (var request in got)
@@ -120,28 +121,22 @@ public class WebhookDeliveryTests
             http.Response.StatusCode = n == 1 ? 500 : 200;
             return Task.CompletedTask;
         };
-        var folder = TestRegistry.NewFolder();
         var settings = WebhookTestSupport.FastSettings();
         settings["Webhooks:FirstRetryDelaySeconds"] = settings["Webhooks:MaxRetryDelaySeconds"] = "2"; // the retry comes after the restart
-        int hookId;
-        string deliveryId;
-        var first = await TestRegistry.OpenAsync(folder, settings);
-        {
-            var (name, owner) = await first.ModelInStagesAsync(Stage.None);
-            hookId = (await first.HookAsync(owner, name, receiver.Url(), Transitioned)).Id;
-            var worker = await StartWorkerAsync(first);
-            await first.Stages.TransitionAsync(owner, name, 1, "Staging");
-            Assert.True(await WebhookReceiver.EventuallyAsync(async () => (await first.OutboxAsync(hookId)).Single().Attempts == 1));
-            await worker.StopAsync(CancellationToken.None);
-            deliveryId = (await first.OutboxAsync(hookId)).Single().DeliveryId;
-            await first.Services.DisposeAsync(); // the process ends; its files stay
-        }
+        await using var registry = await TestRegistry.CreateAsync(settings);
+        var (name, owner) = await registry.ModelInStagesAsync(Stage.None);
+        var hookId = (await registry.HookAsync(owner, name, receiver.Url(), Transitioned)).Id;
+        var worker = await StartWorkerAsync(registry);
+        await registry.Stages.TransitionAsync(owner, name, 1, "Staging");
+        Assert.True(await WebhookReceiver.EventuallyAsync(async () => (await registry.OutboxAsync(hookId)).Single().Attempts == 1));
+        await worker.StopAsync(CancellationToken.None);
+        var deliveryId = (await registry.OutboxAsync(hookId)).Single().DeliveryId;
 
-        await using var second = await TestRegistry.OpenAsync(folder, settings);
-        await StartWorkerAsync(second);
+        await using var restarted = registry.OtherInstance();
+        await restarted.GetRequiredService<WebhookDeliveryWorker>().StartAsync(CancellationToken.None);
 
-        Assert.True(await WebhookReceiver.EventuallyAsync(async () => (await second.OutboxAsync(hookId)).Single().Status == DeliveryStatus.Delivered));
-        Assert.Equal(2, (await second.OutboxAsync(hookId)).Single().Attempts);
+        Assert.True(await WebhookReceiver.EventuallyAsync(async () => (await registry.OutboxAsync(hookId)).Single().Status == DeliveryStatus.Delivered));
+        Assert.Equal(2, (await registry.OutboxAsync(hookId)).Single().Attempts);
         Assert.Equal([deliveryId, deliveryId], receiver.Requests.Select(r => r.DeliveryId));
     }
 
