@@ -127,7 +127,8 @@ internal sealed class PortalFactory(string dataFolder) : WebApplicationFactory<P
         .UseSetting("Artifacts:Root", Path.Combine(dataFolder, "artifacts"))
         .UseSetting("Admin:Email", PortalFixture.AdminEmail)
         .UseSetting("Admin:Password", PortalFixture.AdminPassword)
-        .UseSetting("Demo:Seed", "true");
+        .UseSetting("Demo:Seed", "true")
+        .UseSetting("Webhooks:AllowHttpHosts:0", "127.0.0.1"); // the journeys' webhook receivers
 
     /// <summary>The fixture's UseKestrel registers Kestrel's own memory pool again; the app's goes back on top, so journeys run as deployed.</summary>
     protected override IHost CreateHost(IHostBuilder builder)

@@ -39,6 +39,7 @@ public abstract class PageTestContext : BunitContext, IAsyncLifetime
         Services.AddSingleton(Registry.UserAdmin);
         Services.AddSingleton(Registry.Audit);
         Services.AddSingleton(Registry.Tokens);
+        Services.AddSingleton(Registry.Webhooks);
         Services.AddSingleton(Registry.Services.GetRequiredService<RegistryChanges>());
         Services.AddSingleton(Registry.Services.GetRequiredService<UploadRegistration>());
         Services.AddSingleton(Registry.Services.GetRequiredService<ExperimentService>());

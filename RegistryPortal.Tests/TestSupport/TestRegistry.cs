@@ -8,6 +8,7 @@ using RegistryPortal.Data;
 using RegistryPortal.Domain;
 using RegistryPortal.Registry;
 using RegistryPortal.Security;
+using RegistryPortal.Webhooks;
 
 namespace RegistryPortal.Tests.TestSupport;
 
@@ -25,10 +26,13 @@ public sealed class TestRegistry : IAsyncDisposable
 
     public ServiceProvider Services { get; }
 
-    private TestRegistry(string folder, string? postgresDatabase, ServiceProvider services)
+    private readonly IConfiguration settings;
+
+    private TestRegistry(string folder, string? postgresDatabase, ServiceProvider services, IConfiguration settings)
     {
         this.folder = folder;
         this.postgresDatabase = postgresDatabase;
+        this.settings = settings;
         Services = services;
     }
 
@@ -60,19 +64,33 @@ public sealed class TestRegistry : IAsyncDisposable
             .AddInMemoryCollection(extraSettings ?? new Dictionary<string, string?>())
             .Build();
         var postgresDatabase = Postgres is null ? null : await Postgres.CreateMigratedSchemaAsync();
+        var provider = BuildServices(settings, postgresDatabase ?? SqliteConnectionString(folder));
+        await provider.MigrateRegistryDatabaseAsync();
+        await AdminBootstrapper.EnsureRolesAndAdminAsync(provider);
+        return new TestRegistry(folder, postgresDatabase, provider, settings);
+    }
+
+    private static ServiceProvider BuildServices(IConfiguration settings, string connectionString)
+    {
         var services = new ServiceCollection()
             .AddLogging()
             .AddSingleton<IConfiguration>(settings)
-            .AddRegistryDatabase(Provider, postgresDatabase
-                ?? new SqliteConnectionStringBuilder { DataSource = LocationsIn(folder).DatabaseFile, DefaultTimeout = 30 }.ToString())
+            .AddRegistryDatabase(Provider, connectionString)
             .AddRegistry();
         // The app's own account rules (unique email, lockout), so admin operations behave as in the app.
         services.AddIdentityCore<ApplicationUser>(IdentitySetup.ConfigureIdentity).AddRoles<IdentityRole>().AddEntityFrameworkStores<RegistryDbContext>();
-        var provider = services.BuildServiceProvider();
-        await provider.MigrateRegistryDatabaseAsync();
-        await AdminBootstrapper.EnsureRolesAndAdminAsync(provider);
-        return new TestRegistry(folder, postgresDatabase, provider);
+        return services.BuildServiceProvider();
     }
+
+    /// <summary>
+    /// The services of another portal process on this registry's database, with the same settings (its own singletons,
+    /// workers and connections): a second instance on PostgreSQL, or on SQLite the app started again (once this one's
+    /// background work is stopped: one process uses a SQLite file). The caller disposes them.
+    /// </summary>
+    public ServiceProvider OtherInstance() => BuildServices(settings, postgresDatabase ?? SqliteConnectionString(folder));
+
+    private static string SqliteConnectionString(string folder) =>
+        new SqliteConnectionStringBuilder { DataSource = LocationsIn(folder).DatabaseFile, DefaultTimeout = 30 }.ToString();
 
     /// <summary>Where this registry's SQLite file and artifacts are (the layout of the app's data folder).</summary>
     public DataLocations Locations => LocationsIn(folder);
@@ -91,6 +109,7 @@ public sealed class TestRegistry : IAsyncDisposable
     public UserAdminService UserAdmin => Services.GetRequiredService<UserAdminService>();
     public AuditService Audit => Services.GetRequiredService<AuditService>();
     public AccessTokenService Tokens => Services.GetRequiredService<AccessTokenService>();
+    public WebhookService Webhooks => Services.GetRequiredService<WebhookService>();
 
     /// <summary>A new user with the given roles (none: a user who may see nothing until granted).</summary>
     public async Task<Actor> UserAsync(params string[] roles)

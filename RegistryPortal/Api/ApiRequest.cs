@@ -200,6 +200,13 @@ public sealed class ApiRequest
         return element.EnumerateArray().ToList();
     }
 
+    /// <summary>A JSON object field (registry-webhooks' http_url_spec) as a request of its own, its fields named "field.name"; null when absent.</summary>
+    public ApiRequest? Object(string field)
+    {
+        if (!body.TryGetValue(field, out var element) || element.ValueKind == JsonValueKind.Null) return null;
+        return element.ValueKind == JsonValueKind.Object ? FromObject(element, field + ".") : throw Invalid(field, "expected a JSON object");
+    }
+
     /// <summary>
     /// Each object of a list field (log-batch's metrics) read by <paramref name="read"/> as a request of its own, given the
     /// prefix ("metrics[2].") its field names carry, so a refusal names the field as "metrics[2].value".

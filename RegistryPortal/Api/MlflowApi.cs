@@ -35,6 +35,7 @@ public static class MlflowApi
             var api = endpoints.MapGroup(prefix).RequireAuthorization(PolicyName);
             api.MapRegistryEndpoints();
             api.MapTransitionRequestEndpoints();
+            api.MapWebhookEndpoints();
             api.MapTrackingEndpoints();
             api.MapLoggedModelEndpoints();
             api.Map("{**path}", UnknownEndpoint);

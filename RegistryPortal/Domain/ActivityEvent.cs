@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations.Schema;
+
 namespace RegistryPortal.Domain;
 
 /// <summary>
@@ -21,4 +23,17 @@ public class ActivityEvent
     public int? RequestId { get; set; }
     /// <summary>The user an admin action or a grant was about (no foreign key: the event outlives the account).</summary>
     public string? SubjectUserId { get; set; }
+
+    /// <summary>The tag key or alias the event set, for webhook payloads; not stored (<see cref="Detail"/> says it in words).</summary>
+    [NotMapped] public string? Key { get; set; }
+
+    /// <summary>The tag value the event set, for webhook payloads; not stored.</summary>
+    [NotMapped] public string? Value { get; set; }
+
+    public ActivityEvent With(string key, string? value = null)
+    {
+        Key = key;
+        Value = value;
+        return this;
+    }
 }

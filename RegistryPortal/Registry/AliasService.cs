@@ -18,7 +18,7 @@ public sealed class AliasService(RegistryStore store)
             if (existing is null) op.Db.Aliases.Add(new ModelAlias { ModelId = model.Id, Alias = alias, VersionId = version.Id });
             else existing.VersionId = version.Id;
             model.UpdatedAt = op.Now;
-            op.Record(ActivityKind.AliasSet, model, version, detail: detail);
+            op.Record(ActivityKind.AliasSet, model, version, detail: detail).With(alias);
         }, ct);
 
     public Task DeleteAsync(Actor actor, string modelName, string alias, CancellationToken ct = default) =>
@@ -31,7 +31,7 @@ public sealed class AliasService(RegistryStore store)
                 ?? throw RegistryError.NotFound($"Model '{model.Name}' has no alias '{alias}'.");
             op.Db.Aliases.Remove(existing);
             model.UpdatedAt = op.Now;
-            op.Record(ActivityKind.AliasDeleted, model, existing.Version, detail: alias);
+            op.Record(ActivityKind.AliasDeleted, model, existing.Version, detail: alias).With(alias);
         }, ct);
 
     public Task<VersionView> GetVersionAsync(Actor actor, string modelName, string alias, CancellationToken ct = default) =>

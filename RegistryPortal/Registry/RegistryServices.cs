@@ -1,6 +1,7 @@
 using RegistryPortal.Security;
 using RegistryPortal.Storage;
 using RegistryPortal.Tracking;
+using RegistryPortal.Webhooks;
 
 namespace RegistryPortal.Registry;
 
@@ -27,6 +28,6 @@ public static class RegistryServices
         services.AddSingleton<RegistrySearchService>();
         services.AddSingleton<CrashRecovery>();
         services.AddHostedService<CrashRecoveryService>();
-        return services.AddSecurity().AddTracking().AddStorage();
+        return services.AddSecurity().AddTracking().AddStorage().AddWebhooks();
     }
 }

@@ -5,6 +5,7 @@ using Npgsql;
 using RegistryPortal.Data;
 using RegistryPortal.Domain;
 using RegistryPortal.Security;
+using RegistryPortal.Webhooks;
 
 namespace RegistryPortal.Registry;
 
@@ -118,10 +119,11 @@ public sealed class RegistryStore(IDbContextFactory<RegistryDbContext> factory, 
         }
     }
 
-    /// <summary>Saves and commits an operation, telling other instances (at commit) and then this one's open pages.</summary>
+    /// <summary>Saves and commits an operation with its webhook deliveries, telling other instances (at commit) and then this one's open pages.</summary>
     internal async Task CommitAsync(OperationContext operation, WriteTransaction transaction)
     {
         if (operation.Scope == WriteScope.OneModel) operation.EnsureOnlyLockedModelsChanged();
+        await WebhookOutbox.AddAsync(operation);
         await operation.Db.SaveChangesAsync(operation.Ct);
         var committed = operation.Recorded.Select(e => new RegistryChange(e.ModelName, e.VersionNumber, e.Kind)).ToList();
         if (committed.Count > 0) await operation.Db.AnnounceAsync(changes.InstanceId, committed, operation.Ct);

@@ -200,7 +200,7 @@ public sealed class VersionService(RegistryStore store, IOptions<RegistryOptions
             if (tag is null) op.Db.VersionTags.Add(new VersionTag { VersionId = version.Id, Key = key, Value = value });
             else tag.Value = value;
             version.UpdatedAt = op.Now;
-            op.Record(ActivityKind.VersionTagged, model, version, detail: $"{key} = {value}");
+            op.Record(ActivityKind.VersionTagged, model, version, detail: $"{key} = {value}").With(key, value);
         }, ct);
 
     public Task DeleteTagAsync(Actor actor, string modelName, int number, string key, CancellationToken ct = default) =>

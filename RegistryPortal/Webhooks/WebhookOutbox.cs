@@ -1,0 +1,36 @@
+using Microsoft.EntityFrameworkCore;
+using RegistryPortal.Registry;
+
+namespace RegistryPortal.Webhooks;
+
+/// <summary>
+/// Writes the deliveries of an operation's events, in its own transaction just before it commits: a change and the
+/// news of it are saved together or not at all, so a crash can lose neither (the worker sends them afterwards).
+/// </summary>
+internal static class WebhookOutbox
+{
+    public static async Task AddAsync(OperationContext op)
+    {
+        var raised = op.Recorded.Select(activity => (activity, names: WebhookEvents.Of(activity))).Where(e => e.names.Count > 0).ToList();
+        if (raised.Count == 0) return;
+        var modelIds = raised.Select(e => e.activity.ModelId).OfType<int>().Distinct().ToList();
+        var hooks = await op.Db.Webhooks().AsNoTracking()
+            .Where(w => w.Status == WebhookStatus.Active && (w.ModelId == null || modelIds.Contains(w.ModelId.Value)))
+            .Select(w => new { w.Id, w.ModelId, w.Events })
+            .ToListAsync(op.Ct);
+        if (hooks.Count == 0) return;
+
+        var who = await op.Db.Users.Where(u => u.Id == op.Actor.UserId).Select(u => u.Email ?? u.UserName).FirstOrDefaultAsync(op.Ct) ?? "A user";
+        foreach (var (activity, names) in raised)
+        foreach (var name in names)
+        foreach (var hook in hooks.Where(h => (h.ModelId is null || h.ModelId == activity.ModelId) && h.Events.Contains(name)))
+        {
+            op.Db.WebhookDeliveries().Add(new WebhookDelivery
+            {
+                WebhookId = hook.Id, Event = name, DeliveryId = Guid.NewGuid().ToString(),
+                Payload = WebhookEvents.Payload(name, hook.Id, activity, who),
+                CreatedAt = op.Now, QueuedAt = op.Now, NextAttemptAt = op.Now,
+            });
+        }
+    }
+}
