@@ -24,9 +24,7 @@ public sealed class AliasService(RegistryStore store)
     public Task DeleteAsync(Actor actor, string modelName, string alias, CancellationToken ct = default) =>
         store.WriteModelAsync(actor, async op =>
         {
-            var model = await op.Db.ModelAsync(modelName, op.Ct);
-            await op.LockModelAsync(model);
-            await op.DemandAsync(model, PermissionLevel.Edit, "delete aliases");
+            var model = await op.ModelToChangeAsync(modelName, PermissionLevel.Edit, "delete aliases");
             var existing = await op.Db.Aliases.Include(a => a.Version).FirstOrDefaultAsync(a => a.ModelId == model.Id && a.Alias == alias, op.Ct)
                 ?? throw RegistryError.NotFound($"Model '{model.Name}' has no alias '{alias}'.");
             op.Db.Aliases.Remove(existing);

@@ -134,9 +134,7 @@ public sealed class ModelService(RegistryStore store)
     public Task<RegisteredModelView> UpdateDescriptionAsync(Actor actor, string name, string description, string? editedFrom = null, CancellationToken ct = default) =>
         store.WriteModelAsync(actor, async op =>
         {
-            var model = await op.Db.ModelAsync(name, op.Ct);
-            await op.LockModelAsync(model);
-            await op.DemandAsync(model, PermissionLevel.Edit, "edit its description");
+            var model = await op.ModelToChangeAsync(name, PermissionLevel.Edit, "edit its description");
             Descriptions.Validate(description);
             Descriptions.EnsureNotStale(model.Description, editedFrom, $"'{model.Name}'");
             model.Description = description;
@@ -148,9 +146,7 @@ public sealed class ModelService(RegistryStore store)
     public Task SetTagAsync(Actor actor, string name, string key, string value, CancellationToken ct = default) =>
         store.WriteModelAsync(actor, async op =>
         {
-            var model = await op.Db.ModelAsync(name, op.Ct);
-            await op.LockModelAsync(model);
-            await op.DemandAsync(model, PermissionLevel.Edit, "edit its tags");
+            var model = await op.ModelToChangeAsync(name, PermissionLevel.Edit, "edit its tags");
             TagRules.Validate(key, value);
             var tag = await op.Db.ModelTags.FindAsync([model.Id, key], op.Ct);
             if (tag is null) op.Db.ModelTags.Add(new ModelTag { ModelId = model.Id, Key = key, Value = value });
@@ -162,9 +158,7 @@ public sealed class ModelService(RegistryStore store)
     public Task DeleteTagAsync(Actor actor, string name, string key, CancellationToken ct = default) =>
         store.WriteModelAsync(actor, async op =>
         {
-            var model = await op.Db.ModelAsync(name, op.Ct);
-            await op.LockModelAsync(model);
-            await op.DemandAsync(model, PermissionLevel.Edit, "edit its tags");
+            var model = await op.ModelToChangeAsync(name, PermissionLevel.Edit, "edit its tags");
             var tag = await op.Db.ModelTags.FindAsync([model.Id, key], op.Ct)
                 ?? throw RegistryError.NotFound($"Model '{model.Name}' has no tag '{key}'.");
             op.Db.ModelTags.Remove(tag);
@@ -176,9 +170,7 @@ public sealed class ModelService(RegistryStore store)
     public Task SetOneVersionPerStageAsync(Actor actor, string name, bool enabled, CancellationToken ct = default) =>
         store.WriteModelAsync(actor, async op =>
         {
-            var model = await op.Db.ModelAsync(name, op.Ct);
-            await op.LockModelAsync(model);
-            await op.DemandAsync(model, PermissionLevel.Manage, "change its settings");
+            var model = await op.ModelToChangeAsync(name, PermissionLevel.Manage, "change its settings");
             model.OneVersionPerStage = enabled;
             model.UpdatedAt = op.Now;
             op.Record(ActivityKind.ModelSettingsChanged, model, detail: $"one version per stage {(enabled ? "on" : "off")}");

@@ -216,6 +216,15 @@ public sealed record OperationContext(
     /// <summary>The events this operation appended, published to open pages once it commits.</summary>
     public List<ActivityEvent> Recorded { get; } = [];
 
+    /// <summary>The model a write of one model changes: found by name, locked, and the caller's level on it checked.</summary>
+    public async Task<RegisteredModel> ModelToChangeAsync(string? name, PermissionLevel needed, string toDoWhat)
+    {
+        var model = await Db.ModelAsync(name, Ct);
+        await LockModelAsync(model);
+        await DemandAsync(model, needed, toDoWhat);
+        return model;
+    }
+
     public Task<PermissionLevel> DemandAsync(RegisteredModel model, PermissionLevel needed, string toDoWhat) =>
         PermissionResolver.DemandAsync(Db, Access, model, needed, toDoWhat, Ct);
 

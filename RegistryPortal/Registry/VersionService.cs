@@ -28,9 +28,7 @@ public sealed class VersionService(RegistryStore store, IOptions<RegistryOptions
     {
         async Task<VersionView> Register(OperationContext op)
         {
-            var model = await op.Db.ModelAsync(request.ModelName, op.Ct);
-            await op.LockModelAsync(model);
-            await op.DemandAsync(model, PermissionLevel.Edit, "register a version of it");
+            var model = await op.ModelToChangeAsync(request.ModelName, PermissionLevel.Edit, "register a version of it");
             var source = await ValidSourceAsync(op, request);
             Descriptions.Validate(request.Description);
             foreach (var (key, value) in request.Tags ?? new Dictionary<string, string>()) TagRules.Validate(key, value);
