@@ -1,6 +1,3 @@
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using RegistryPortal.Api;
@@ -8,6 +5,7 @@ using RegistryPortal.Backup;
 using RegistryPortal.Registry;
 using RegistryPortal.Security;
 using RegistryPortal.Storage;
+using RegistryPortal.Tests.TestSupport;
 
 namespace RegistryPortal.Tests;
 
@@ -15,19 +13,10 @@ namespace RegistryPortal.Tests;
 /// The real app (Program) reads its settings once at start: it refuses a wrong one before it touches the database, with
 /// one line that names the setting (the backup command refuses the same way), and takes an empty one as the default.
 /// </summary>
-public sealed class SettingsAtStartTests : IDisposable
+public sealed class SettingsAtStartTests
 {
-    private readonly string folder = Directory.CreateTempSubdirectory("registryportal-settings-").FullName;
-
-    /// <summary>Program over a temporary data folder with one setting of the test's.</summary>
-    private sealed class App(string folder, Dictionary<string, string> settings) : WebApplicationFactory<Program>
-    {
-        protected override void ConfigureWebHost(IWebHostBuilder builder)
-        {
-            builder.UseSetting("Database:DataFolder", folder).UseSetting("Artifacts:Root", Path.Combine(folder, "artifacts"));
-            foreach (var (key, value) in settings) builder.UseSetting(key, value);
-        }
-    }
+    /// <summary>The app over a temporary data folder with settings of the test's.</summary>
+    private static PortalHost App(Dictionary<string, string?> settings) => new() { Settings = settings };
 
     public static TheoryData<string, string, string> WrongValues => new()
     {
@@ -51,24 +40,24 @@ public sealed class SettingsAtStartTests : IDisposable
     [MemberData(nameof(WrongValues))]
     public async Task A_wrong_value_stops_the_start_with_one_line_naming_the_setting(string key, string value, string expected)
     {
-        await using var app = new App(folder, new Dictionary<string, string> { [key] = value });
+        await using var app = App(new() { [key] = value });
 
-        var refused = Assert.Throws<InvalidSettingsException>(() => app.Server);
+        var refused = Assert.Throws<InvalidSettingsException>(() => app.Start());
 
         Assert.StartsWith(expected, refused.Message);
         Assert.DoesNotContain('\n', refused.Message);
-        Assert.False(File.Exists(Path.Combine(folder, "registry.db")), "the database was made before the settings were checked");
+        Assert.False(File.Exists(Path.Combine(app.DataFolder, "registry.db")), "the database was made before the settings were checked");
     }
 
     [Fact]
     public async Task Several_wrong_values_give_a_line_each()
     {
-        await using var app = new App(folder, new Dictionary<string, string>
+        await using var app = App(new()
         {
             ["Registry:RegistrationWaitSeconds"] = "-1", ["Registry:RecoverAfterMinutes"] = "-1",
         });
 
-        var refused = Assert.Throws<InvalidSettingsException>(() => app.Server);
+        var refused = Assert.Throws<InvalidSettingsException>(() => app.Start());
 
         Assert.Collection(refused.Message.Split(Environment.NewLine),
             line => Assert.StartsWith("Registry:RegistrationWaitSeconds is -1: ", line),
@@ -78,12 +67,12 @@ public sealed class SettingsAtStartTests : IDisposable
     [Fact]
     public async Task An_empty_value_means_the_default()
     {
-        await using var app = new App(folder, new Dictionary<string, string>
+        await using var app = App(new()
         {
             ["Registry:RecoverAfterMinutes"] = "", ["Artifacts:MaxFileSizeMB"] = "", ["Api:FailedSignInsPerMinute"] = "", ["Admin:Email"] = "",
         });
 
-        _ = app.Server;
+        app.Start();
 
         Assert.Equal(30, app.Services.GetRequiredService<IOptions<RegistryOptions>>().Value.RecoverAfterMinutes);
         Assert.Equal(20 * 1024 * 1024 * 1024L, app.Services.GetRequiredService<FileSizeLimit>().MaxBytes);
@@ -101,11 +90,5 @@ public sealed class SettingsAtStartTests : IDisposable
         Assert.Equal(1, exit);
         Assert.Equal("", output.ToString());
         Assert.Equal("Database:Provider is 'Oracle': give one of Sqlite, Postgres." + Environment.NewLine, error.ToString());
-    }
-
-    public void Dispose()
-    {
-        SqliteConnection.ClearAllPools();
-        Directory.Delete(folder, recursive: true);
     }
 }

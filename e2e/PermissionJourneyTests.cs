@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
+using RegistryPortal.Tests.TestSupport;
 using static Microsoft.Playwright.Assertions;
 
 namespace RegistryPortal.E2E;
@@ -35,7 +36,7 @@ public sealed class PermissionJourneyTests(PortalFixture portal) : IAsyncLifetim
     {
         // The admin creates the user in the browser; the generated password is shown once.
         var admin = await adminContext.NewPageAsync();
-        await SignInAsync(admin, PortalFixture.AdminEmail, PortalFixture.AdminPassword);
+        await SignInAsync(admin, PortalHost.AdminEmail, PortalHost.AdminPassword);
         await WaitForCircuitAsync(admin);
         await admin.GetByRole(AriaRole.Link, new() { Name = "Admin", Exact = true }).ClickAsync();
         await Expect(admin).ToHaveURLAsync(new Regex("/admin/users$"));

@@ -95,7 +95,7 @@ public sealed class BackupRoundTripTests : IAsyncLifetime
     public async Task The_app_started_on_the_restored_folder_signs_the_user_in_and_serves_the_files_to_the_token()
     {
         var (target, _) = await BackUpAndRestoreAsync();
-        await using var app = PortalApp.Over(target);
+        await using var app = new PortalHost { DataFolder = target };
 
         var signIn = await app.Browser().SignInAsync(scenario.UserEmail, scenario.UserPassword);
         Assert.Equal(HttpStatusCode.Redirect, signIn.StatusCode);

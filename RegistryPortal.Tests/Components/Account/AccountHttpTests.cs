@@ -16,7 +16,7 @@ using RegistryPortal.Tests.TestSupport;
 namespace RegistryPortal.Tests.Components.Account;
 
 /// <summary>Sign-in, lockout, antiforgery and access tokens as a browser meets them: real HTTP requests to the real app.</summary>
-public class AccountHttpTests(PortalApp app) : IClassFixture<PortalApp>
+public class AccountHttpTests(PortalHost app) : IClassFixture<PortalHost>
 {
     private async Task<HttpClient> SignedInAsync(string email, string password)
     {
