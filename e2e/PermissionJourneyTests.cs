@@ -6,7 +6,7 @@ using static Microsoft.Playwright.Assertions;
 namespace RegistryPortal.E2E;
 
 /// <summary>
-/// Issue 4's journey, in two browsers at once: an admin creates a Reader in the Admin area; the Reader signs in
+/// Permissions changing under an open page, in two browsers at once: an admin creates a Reader in the Admin area; the Reader signs in
 /// elsewhere and may only request transitions; the admin grants Manage Production Versions on one model; the
 /// Reader's open page, without signing out or reloading, now offers Transition to Production on that model only.
 /// Uses the demo models read-only (fraud-detector version 4 and churn-predictor version 2 are in None).

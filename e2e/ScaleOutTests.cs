@@ -18,7 +18,7 @@ using static Microsoft.Playwright.Assertions;
 namespace RegistryPortal.E2E;
 
 /// <summary>
-/// The scale-out issue's journeys: two instances of the app on one PostgreSQL database. A change made
+/// Scaling out: two instances of the app on one PostgreSQL database. A change made
 /// through one is seen through the other's API at once and on a page open on the other without a reload;
 /// a sign-in on one is a sign-in on the other; both report healthy.
 /// </summary>

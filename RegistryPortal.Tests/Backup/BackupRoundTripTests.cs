@@ -51,7 +51,7 @@ public sealed class BackupRoundTripTests : IAsyncLifetime
             var actualRows = await RegistryContents.RowsAsync(TestRegistry.LocationsIn(target).DatabaseFile);
             Assert.Equal(expectedRows.Keys, actualRows.Keys);
             foreach (var (table, rows) in expectedRows) Assert.Equal(rows, actualRows[table]);
-            // The scenario reached every kind of row the brief names, so the comparison above compared them.
+            // The scenario reached every kind of row a backup must carry, so the comparison above compared them.
             foreach (var table in new[] { "Models", "Versions", "VersionTags", "ModelTags", "Aliases", "TransitionRequests", "Activity",
                          "AspNetUsers", "AspNetUserRoles", "Grants", "AccessTokens", "Experiments", "Runs", "RunMetrics", "LoggedModels" })
                 Assert.True(expectedRows[table].Count > 0, $"the scenario left {table} empty");

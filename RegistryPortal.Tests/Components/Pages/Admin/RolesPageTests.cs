@@ -4,10 +4,10 @@ using RegistryPortal.Tests.TestSupport;
 
 namespace RegistryPortal.Tests.Components.Pages.Admin;
 
-/// <summary>The Roles page against DESIGN.md's table, written out here independently of the code's.</summary>
+/// <summary>The Roles page against the permission table, written out here independently of the code's.</summary>
 public class RolesPageTests : PageTestContext
 {
-    // DESIGN.md's rows and, for each, the roles that may do it.
+    // The table's rows (what a user may do) and, for each, the lowest level and the roles that may do it.
     private static readonly (string Row, string Lowest, string[] Roles)[] Table =
     [
         ("See models, versions, requests, activity; download artifacts; request a transition; comment", "Read",
