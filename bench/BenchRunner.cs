@@ -14,8 +14,7 @@ public static class BenchRunner
                 started, 0, await ScaleFigures.RunAsync(options, log), null), options, log);
         }
         log.WriteLine($"RegistryPortal benchmark{(options.Smoke ? " (smoke scale)" : "")}: {options.Scale}");
-        await using var host = await BenchHost.StartAsync(options.DataFolder);
-        host.KeepData |= options.KeepData;
+        await using var host = await BenchHost.StartAsync(options.DataFolder, options.KeepData);
         log.WriteLine($"App at {host.BaseUrl}, data in {host.DataFolder}.");
         var registry = await DataGenerator.ExistingAsync(host.Db, log) ?? await DataGenerator.GenerateAsync(host.Db, host.AdminId, options, log);
 

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
+using RegistryPortal.Tests.TestSupport;
 
 namespace RegistryPortal.Bench;
 
@@ -30,8 +31,8 @@ public sealed class Browser : IAsyncDisposable
         await using var context = await browser.NewContextAsync(new() { BaseURL = baseUrl });
         var page = await context.NewPageAsync();
         await page.GotoAsync("/Account/Login?ReturnUrl=%2Fmodels");
-        await page.GetByLabel("Email", new() { Exact = true }).FillAsync(BenchHost.AdminEmail);
-        await page.GetByLabel("Password", new() { Exact = true }).FillAsync(BenchHost.AdminPassword);
+        await page.GetByLabel("Email", new() { Exact = true }).FillAsync(PortalHost.AdminEmail);
+        await page.GetByLabel("Password", new() { Exact = true }).FillAsync(PortalHost.AdminPassword);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
         await page.WaitForURLAsync(new Regex("/models$"), new() { Timeout = 60_000 });
         storageState = await context.StorageStateAsync();

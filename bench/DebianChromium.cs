@@ -3,8 +3,9 @@ using Microsoft.Playwright;
 namespace RegistryPortal.Bench;
 
 /// <summary>
-/// Debian's headless Chromium at /usr/bin/chromium, never Playwright's own download, with the flags STACK.md
-/// lists for this machine. The benchmark and the e2e journeys both launch it through here.
+/// Debian's headless Chromium at /usr/bin/chromium, never Playwright's own download, with the flags a container without
+/// a GPU, a sandbox or much /dev/shm needs, and no background traffic to skew a measure. The benchmark and the e2e
+/// journeys both launch it through here.
 /// </summary>
 public static class DebianChromium
 {

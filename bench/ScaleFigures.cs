@@ -28,8 +28,7 @@ public static class ScaleFigures
             var scale = At(options, models);
             log.WriteLine($"Scale {models:N0} models: {scale.Scale}");
             // A kept --data folder holds one registry per scale, so a later run measures them without generating.
-            await using var host = await BenchHost.StartAsync(options.DataFolder is { } data ? Path.Combine(data, $"scale-{models}") : null);
-            host.KeepData |= options.KeepData;
+            await using var host = await BenchHost.StartAsync(options.DataFolder is { } data ? Path.Combine(data, $"scale-{models}") : null, options.KeepData);
             log.WriteLine($"  app at {host.BaseUrl}, data in {host.DataFolder}");
             var registry = await DataGenerator.ExistingAsync(host.Db, log) ?? await DataGenerator.GenerateAsync(host.Db, host.AdminId, scale, log);
             perScale.Add((models, (await ApiFigures.RunAsync(host, registry, scale, log)).Where(f => f.P95 is not null).ToList()));

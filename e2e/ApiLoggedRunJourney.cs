@@ -10,7 +10,7 @@ using static Microsoft.Playwright.Assertions;
 namespace RegistryPortal.E2E;
 
 /// <summary>
-/// Issue 5's journey from the MLflow side: a training script logs a run and its model over the HTTP API
+/// The lineage journey from the MLflow side: a training script logs a run and its model over the HTTP API
 /// (as MLflow's Python client does, request by request), then a person finds the run in the portal,
 /// registers its model folder from the run page, and follows the version's lineage back to the run.
 /// </summary>

@@ -1,11 +1,12 @@
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
+using RegistryPortal.Tests.TestSupport;
 using static Microsoft.Playwright.Assertions;
 
 namespace RegistryPortal.E2E;
 
 /// <summary>
-/// Issue 4's journey, in two browsers at once: an admin creates a Reader in the Admin area; the Reader signs in
+/// Permissions changing under an open page, in two browsers at once: an admin creates a Reader in the Admin area; the Reader signs in
 /// elsewhere and may only request transitions; the admin grants Manage Production Versions on one model; the
 /// Reader's open page, without signing out or reloading, now offers Transition to Production on that model only.
 /// Uses the demo models read-only (fraud-detector version 4 and churn-predictor version 2 are in None).
@@ -35,7 +36,7 @@ public sealed class PermissionJourneyTests(PortalFixture portal) : IAsyncLifetim
     {
         // The admin creates the user in the browser; the generated password is shown once.
         var admin = await adminContext.NewPageAsync();
-        await SignInAsync(admin, PortalFixture.AdminEmail, PortalFixture.AdminPassword);
+        await SignInAsync(admin, PortalHost.AdminEmail, PortalHost.AdminPassword);
         await WaitForCircuitAsync(admin);
         await admin.GetByRole(AriaRole.Link, new() { Name = "Admin", Exact = true }).ClickAsync();
         await Expect(admin).ToHaveURLAsync(new Regex("/admin/users$"));

@@ -9,8 +9,9 @@ using static Microsoft.Playwright.Assertions;
 namespace RegistryPortal.E2E;
 
 /// <summary>
-/// The journeys of issue 3, each from sign-in, each over a model of its own (made through the services when
-/// the journey is not about making it) and with people of its own.
+/// The registry's journeys (create and register, request, approve with archive-existing, cancel, reject), each from
+/// sign-in, each over a model of its own (made through the services when the journey is not about making it) and with
+/// people of its own.
 /// </summary>
 [Collection(PortalCollection.Name)]
 public sealed class RegistryJourneys(PortalFixture portal) : JourneyTest(portal)

@@ -12,12 +12,13 @@ using Microsoft.Playwright;
 using RegistryPortal.Data;
 using RegistryPortal.Registry;
 using RegistryPortal.Security;
+using RegistryPortal.Tests.TestSupport;
 using static Microsoft.Playwright.Assertions;
 
 namespace RegistryPortal.E2E;
 
 /// <summary>
-/// The scale-out issue's journeys: two instances of the app on one PostgreSQL database. A change made
+/// Scaling out: two instances of the app on one PostgreSQL database. A change made
 /// through one is seen through the other's API at once and on a page open on the other without a reload;
 /// a sign-in on one is a sign-in on the other; both report healthy.
 /// </summary>
@@ -35,12 +36,12 @@ public sealed class ScaleOutTests(TwoInstancesFixture instances) : IAsyncLifetim
         await Expect(page.VersionStageChip()).ToHaveAttributeAsync("data-stage", "None");
         var pageUrl = page.Url;
 
-        using var throughA = instances.A.Admin();
+        using var throughA = instances.A.AdminClient();
         var moved = await throughA.PostAsJsonAsync("/api/2.0/mlflow/model-versions/transition-stage",
             new { name, version = "1", stage = "Staging", archive_existing_versions = false });
         Assert.Equal(HttpStatusCode.OK, moved.StatusCode);
 
-        using var throughB = instances.B.Admin();
+        using var throughB = instances.B.AdminClient();
         var seen = await throughB.GetFromJsonAsync<JsonObject>($"/api/2.0/mlflow/model-versions/get?name={Uri.EscapeDataString(name)}&version=1");
         Assert.Equal("Staging", (string?)seen!["model_version"]!["current_stage"]);
 
@@ -78,7 +79,7 @@ public sealed class ScaleOutTests(TwoInstancesFixture instances) : IAsyncLifetim
     {
         foreach (var instance in new[] { instances.A, instances.B })
         {
-            using var client = instance.Anonymous();
+            using var client = instance.Browser();
             var response = await client.GetAsync(path);
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
             Assert.Equal("Healthy", await response.Content.ReadAsStringAsync());
@@ -97,8 +98,8 @@ public sealed class ScaleOutTests(TwoInstancesFixture instances) : IAsyncLifetim
     private async Task<TestUser> AdminAsync()
     {
         await using var scope = instances.A.Service<IServiceScopeFactory>().CreateAsyncScope();
-        var admin = await scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>().FindByEmailAsync(TwoInstancesFixture.AdminEmail);
-        return new TestUser(TwoInstancesFixture.AdminEmail, TwoInstancesFixture.AdminPassword, admin!.DisplayName, new Actor(admin.Id));
+        var admin = await scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>().FindByEmailAsync(PortalHost.AdminEmail);
+        return new TestUser(PortalHost.AdminEmail, PortalHost.AdminPassword, admin!.DisplayName, new Actor(admin.Id));
     }
 
     private async Task<T> QueryAsync<T>(Func<RegistryDbContext, Task<T>> query)
@@ -107,7 +108,7 @@ public sealed class ScaleOutTests(TwoInstancesFixture instances) : IAsyncLifetim
         return await query(db);
     }
 
-    private async Task<IPage> NewPageAsync(TwoInstancesFixture.Instance on)
+    private async Task<IPage> NewPageAsync(PortalHost on)
     {
         var context = await instances.NewContextAsync(on.BaseUrl);
         contexts.Add(context);

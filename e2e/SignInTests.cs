@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
+using RegistryPortal.Tests.TestSupport;
 using static Microsoft.Playwright.Assertions;
 
 namespace RegistryPortal.E2E;
@@ -22,7 +23,7 @@ public sealed class SignInTests(PortalFixture portal) : IAsyncLifetime
     public async Task Admin_signs_in_opens_the_demo_model_and_sees_its_versions()
     {
         await page.GotoAsync("/Account/Login");
-        await SignInAsync(PortalFixture.AdminEmail, PortalFixture.AdminPassword);
+        await SignInAsync(PortalHost.AdminEmail, PortalHost.AdminPassword);
 
         await Expect(page).ToHaveURLAsync(new Regex("/models$"));
         await WaitForCircuitAsync();
@@ -46,7 +47,7 @@ public sealed class SignInTests(PortalFixture portal) : IAsyncLifetime
     public async Task Wrong_password_shows_an_error_and_stays_on_the_login_page()
     {
         await page.GotoAsync("/Account/Login");
-        await SignInAsync(PortalFixture.AdminEmail, "Not-the-password-1");
+        await SignInAsync(PortalHost.AdminEmail, "Not-the-password-1");
 
         await Expect(page.GetByText("Wrong email or password")).ToBeVisibleAsync();
         await Expect(page).ToHaveURLAsync(new Regex("/Account/Login"));
@@ -59,7 +60,7 @@ public sealed class SignInTests(PortalFixture portal) : IAsyncLifetime
         await page.GotoAsync("/models/fraud-detector");
         await Expect(page).ToHaveURLAsync(new Regex("/Account/Login\\?ReturnUrl=%2Fmodels%2Ffraud-detector$", RegexOptions.IgnoreCase));
 
-        await SignInAsync(PortalFixture.AdminEmail, PortalFixture.AdminPassword);
+        await SignInAsync(PortalHost.AdminEmail, PortalHost.AdminPassword);
 
         await Expect(page).ToHaveURLAsync(new Regex("/models/fraud-detector$"));
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "fraud-detector", Exact = true })).ToBeVisibleAsync();

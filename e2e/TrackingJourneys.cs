@@ -9,7 +9,7 @@ using static Microsoft.Playwright.Assertions;
 
 namespace RegistryPortal.E2E;
 
-/// <summary>The lineage journey of issue 5: from a logged run to a registered version and back.</summary>
+/// <summary>The lineage journey: from a logged run to a registered version and back.</summary>
 [Collection(PortalCollection.Name)]
 public sealed class TrackingJourneys(PortalFixture portal) : JourneyTest(portal)
 {

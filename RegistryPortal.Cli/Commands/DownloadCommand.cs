@@ -4,7 +4,7 @@ using RegistryPortal.Cli.Output;
 namespace RegistryPortal.Cli.Commands;
 
 /// <summary>
-/// `registry models download`: resolves a models:/ URI to one version (as MLFLOW-API.md describes), then
+/// `registry models download`: resolves a models:/ URI to one version (by number, stage, latest or alias, as MLflow's client does), then
 /// copies every file of its folder in the portal's artifact store to --dest, streamed to disk.
 /// </summary>
 internal static class DownloadCommand

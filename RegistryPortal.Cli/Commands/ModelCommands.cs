@@ -5,7 +5,7 @@ using RegistryPortal.Cli.Output;
 
 namespace RegistryPortal.Cli.Commands;
 
-/// <summary>`registry models …`: the commands of seed 003's walkthrough (transition-stage, list-versions) and friends.</summary>
+/// <summary>`registry models …`: create, register, transition-stage, list-versions, download and the other model commands.</summary>
 internal static class ModelCommands
 {
     public static Command Build(CliContext context)

@@ -1,62 +1,49 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using RegistryPortal.Data;
 using RegistryPortal.Security;
+using RegistryPortal.Tests.TestSupport;
 
 namespace RegistryPortal.Tests.Api;
 
 /// <summary>
-/// The real app (Program) in memory over its own temporary data folder, with a known admin. API test
-/// classes share one (starting it takes seconds); each test makes its own users and uniquely named models.
+/// The real app in memory (a <see cref="PortalHost"/>) with passwords hashed cheaply for HTTP Basic. API test classes
+/// share one (starting it takes seconds); each test makes its own users and uniquely named models.
 /// </summary>
 public class ApiApp : IAsyncLifetime
 {
-    public const string AdminEmail = "admin@api.test";
-    public const string AdminPassword = "Api-Admin-Passw0rd!";
     public const string UserPassword = "Api-User-Passw0rd!";
 
-    private readonly string folder = Directory.CreateTempSubdirectory("registryportal-api-").FullName;
     private int userCount;
 
-    public ApiApp() : this(new Dictionary<string, string>()) { }
+    public ApiApp() : this(new Dictionary<string, string?>()) { }
 
     /// <summary>An app with some settings of its own (a small upload limit), for the tests about them.</summary>
-    protected ApiApp(IReadOnlyDictionary<string, string> settings) => Factory = new ApiFactory(folder, settings);
+    protected ApiApp(IReadOnlyDictionary<string, string?> settings) =>
+        Factory = new PortalHost { Settings = settings, FastPasswordHashing = true };
 
-    public string ArtifactRoot => Path.Combine(folder, "artifacts");
+    public string ArtifactRoot => Factory.ArtifactsFolder;
 
-    public ApiFactory Factory { get; }
+    public PortalHost Factory { get; }
 
     public ValueTask InitializeAsync()
     {
-        _ = Factory.Server; // starts the app: migrates its database, creates the admin
-        if (!File.Exists(Path.Combine(folder, "registry.db")))
-            throw new InvalidOperationException($"The app did not create its database in {folder}.");
+        Factory.Start();
         return ValueTask.CompletedTask;
     }
 
-    public T Service<T>() where T : notnull => Factory.Services.GetRequiredService<T>();
+    public T Service<T>() where T : notnull => Factory.Service<T>();
 
     /// <summary>A client that sends no credentials and does not follow redirects.</summary>
-    public HttpClient Anonymous() => Factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+    public HttpClient Anonymous() => Factory.Browser();
 
-    public HttpClient Basic(string login, string password)
-    {
-        var client = Anonymous();
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic",
-            Convert.ToBase64String(Encoding.UTF8.GetBytes($"{login}:{password}")));
-        return client;
-    }
+    public HttpClient Basic(string login, string password) => Factory.Basic(login, password);
 
-    public HttpClient Admin() => Basic(AdminEmail, AdminPassword);
+    public HttpClient Admin() => Factory.AdminClient();
 
     /// <summary>A new user with the given roles, signed in over HTTP Basic by email.</summary>
     public async Task<ApiUser> UserAsync(params string[] roles)
@@ -74,33 +61,10 @@ public class ApiApp : IAsyncLifetime
 
     public static string Unique(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..(prefix.Length + 9)];
 
-    public async ValueTask DisposeAsync()
-    {
-        await Factory.DisposeAsync();
-        SqliteConnection.ClearAllPools(); // pooled connections keep the database file open
-        try { Directory.Delete(folder, recursive: true); } catch (IOException) { /* a temp folder left behind is harmless */ }
-    }
+    public ValueTask DisposeAsync() => Factory.DisposeAsync();
 }
 
 public sealed record ApiUser(Actor Actor, string Email, string DisplayName, HttpClient Client);
-
-/// <summary>Program with settings that isolate it: data folder, artifact root, admin account.</summary>
-public sealed class ApiFactory(string folder, IReadOnlyDictionary<string, string>? settings = null) : WebApplicationFactory<Program>
-{
-    protected override void ConfigureWebHost(IWebHostBuilder builder)
-    {
-        foreach (var (key, value) in settings ?? new Dictionary<string, string>()) builder.UseSetting(key, value);
-        Isolate(builder);
-    }
-
-    private void Isolate(IWebHostBuilder builder) => builder
-        .UseSetting("Database:DataFolder", folder)
-        .UseSetting("Artifacts:Root", Path.Combine(folder, "artifacts"))
-        .UseSetting("Admin:Email", ApiApp.AdminEmail)
-        .UseSetting("Admin:Password", ApiApp.AdminPassword)
-        // Every Basic call hashes the password; fewer PBKDF2 rounds keep hundreds of calls fast. Same code path.
-        .ConfigureServices(services => services.Configure<PasswordHasherOptions>(o => o.IterationCount = 1000));
-}
 
 [CollectionDefinition(Name)]
 public sealed class ApiCollection : ICollectionFixture<ApiApp>

@@ -8,7 +8,7 @@ using static RegistryPortal.Tests.Api.ApiCalls;
 namespace RegistryPortal.Tests.Api;
 
 /// <summary>The app with a 1 MB file size limit (Artifacts:MaxFileSizeMB), for the oversized-upload tests.</summary>
-public sealed class SmallUploadLimitApp() : ApiApp(new Dictionary<string, string> { ["Artifacts:MaxFileSizeMB"] = "1" });
+public sealed class SmallUploadLimitApp() : ApiApp(new Dictionary<string, string?> { ["Artifacts:MaxFileSizeMB"] = "1" });
 
 /// <summary>Uploads over the file size limit are refused and leave nothing on disk, whether their length is declared or not.</summary>
 public class OversizedUploadTests(SmallUploadLimitApp app) : IClassFixture<SmallUploadLimitApp>

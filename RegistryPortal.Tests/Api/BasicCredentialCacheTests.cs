@@ -128,15 +128,10 @@ public class RememberedBasicCredentialTests(ApiApp app)
             "This account is locked out after too many failed sign-ins. Try again later, or ask an admin.");
     }
 
-    private async Task<Actor> AdminActorAsync()
-    {
-        await using var scope = app.Factory.Services.CreateAsyncScope();
-        var admin = await scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>().FindByEmailAsync(ApiApp.AdminEmail);
-        return new Actor(admin!.Id);
-    }
+    private Task<Actor> AdminActorAsync() => app.Factory.AdminAsync();
 }
 
-public sealed class FewFailedSignInsApp() : ApiApp(new Dictionary<string, string> { ["Api:FailedSignInsPerMinute"] = "3" });
+public sealed class FewFailedSignInsApp() : ApiApp(new Dictionary<string, string?> { ["Api:FailedSignInsPerMinute"] = "3" });
 
 /// <summary>An address that keeps failing to sign in is told to wait (429, Retry-After) before any password is checked.</summary>
 public class FailedSignInLimitTests(FewFailedSignInsApp app) : IClassFixture<FewFailedSignInsApp>

@@ -7,7 +7,7 @@ using RegistryPortal.Tests.TestSupport;
 namespace RegistryPortal.Tests.Api;
 
 /// <summary>/health/live and /health/ready of the real app on SQLite, asked without credentials.</summary>
-public class HealthTests(PortalApp app) : IClassFixture<PortalApp>
+public class HealthTests(PortalHost app) : IClassFixture<PortalHost>
 {
     [Theory]
     [InlineData("/health/live")]

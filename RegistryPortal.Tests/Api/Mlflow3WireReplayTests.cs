@@ -147,7 +147,7 @@ public class Mlflow3WireReplayTests(ApiApp app)
     /// <summary>
     /// get-download-uri: MLflow answers the logged model's own folder (mlflow-artifacts:/&lt;exp&gt;/models/m-…/artifacts);
     /// we answer the registry's copy (mlflow-artifacts:/registry/&lt;id&gt;), made at registration so that deleting the
-    /// run, the experiment or the logged model never breaks a registered version (DESIGN: the registry keeps its
+    /// run, the experiment or the logged model never breaks a registered version (the registry keeps its own
     /// files). The client only lists and downloads what the URI names, so the check is: a mlflow-artifacts:/ URI whose
     /// listing has the same files (names, sizes) as the folder MLflow named (the files the replay uploaded to the
     /// logged model, with the sizes MLflow listed), each with the same bytes.

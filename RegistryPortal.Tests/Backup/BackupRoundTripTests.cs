@@ -51,7 +51,7 @@ public sealed class BackupRoundTripTests : IAsyncLifetime
             var actualRows = await RegistryContents.RowsAsync(TestRegistry.LocationsIn(target).DatabaseFile);
             Assert.Equal(expectedRows.Keys, actualRows.Keys);
             foreach (var (table, rows) in expectedRows) Assert.Equal(rows, actualRows[table]);
-            // The scenario reached every kind of row the brief names, so the comparison above compared them.
+            // The scenario reached every kind of row a backup must carry, so the comparison above compared them.
             foreach (var table in new[] { "Models", "Versions", "VersionTags", "ModelTags", "Aliases", "TransitionRequests", "Activity",
                          "AspNetUsers", "AspNetUserRoles", "Grants", "AccessTokens", "Experiments", "Runs", "RunMetrics", "LoggedModels" })
                 Assert.True(expectedRows[table].Count > 0, $"the scenario left {table} empty");
@@ -95,7 +95,7 @@ public sealed class BackupRoundTripTests : IAsyncLifetime
     public async Task The_app_started_on_the_restored_folder_signs_the_user_in_and_serves_the_files_to_the_token()
     {
         var (target, _) = await BackUpAndRestoreAsync();
-        await using var app = PortalApp.Over(target);
+        await using var app = new PortalHost { DataFolder = target };
 
         var signIn = await app.Browser().SignInAsync(scenario.UserEmail, scenario.UserPassword);
         Assert.Equal(HttpStatusCode.Redirect, signIn.StatusCode);

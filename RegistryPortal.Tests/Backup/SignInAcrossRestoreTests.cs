@@ -12,7 +12,7 @@ public sealed class SignInAcrossRestoreTests
     [Fact]
     public async Task A_browser_signed_in_before_the_backup_is_still_signed_in_on_the_restored_portal_and_on_no_other()
     {
-        await using var live = new PortalApp();
+        await using var live = new PortalHost();
         var (_, email, password) = await live.UserAsync(Roles.Reader);
         var cookies = new CookieContainer();
         Assert.Equal(HttpStatusCode.Redirect, (await live.CreateDefaultClient(new CookieContainerHandler(cookies)).SignInAsync(email, password)).StatusCode);
@@ -24,8 +24,8 @@ public sealed class SignInAcrossRestoreTests
             await new RegistryBackup(TestRegistry.LocationsIn(live.DataFolder), TimeProvider.System).BackUpAsync(backupFolder);
             var target = Path.Combine(scratch, "restored");
             await new RegistryBackup(TestRegistry.LocationsIn(target), TimeProvider.System).RestoreAsync(backupFolder);
-            await using var restored = PortalApp.Over(target);
-            await using var other = new PortalApp();
+            await using var restored = new PortalHost { DataFolder = target };
+            await using var other = new PortalHost();
 
             var onRestored = await restored.CreateDefaultClient(new CookieContainerHandler(cookies)).GetAsync("/models");
             var onOther = await other.CreateDefaultClient(new CookieContainerHandler(cookies)).GetAsync("/models");

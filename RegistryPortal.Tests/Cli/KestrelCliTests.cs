@@ -1,51 +1,34 @@
 using System.Collections;
-using System.Net;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Identity;
-using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.DependencyInjection;
-using RegistryPortal.Data;
 using RegistryPortal.Search;
 using RegistryPortal.Security;
 using RegistryPortal.Tests.Api;
+using RegistryPortal.Tests.TestSupport;
 
 namespace RegistryPortal.Tests.Cli;
 
 /// <summary>
-/// The same app (<see cref="ApiFactory"/>) on Kestrel at 127.0.0.1 with a random port, so the CLI runs with its
-/// own default HttpClient over real sockets: streamed uploads and downloads as a CI job would send them.
+/// The app (a <see cref="PortalHost"/>) on Kestrel at 127.0.0.1 with a random port, so the CLI runs with its own default
+/// HttpClient over real sockets: streamed uploads and downloads as a CI job would send them.
 /// </summary>
 public sealed class KestrelApp : IAsyncLifetime
 {
-    private readonly string folder = Directory.CreateTempSubdirectory("registryportal-cli-").FullName;
-    private ApiFactory? factory;
+    private readonly PortalHost host = new();
 
-    public string Url { get; private set; } = "";
+    public string Url => host.BaseUrl;
 
     /// <summary>A personal access token of the admin, who holds Manage on every model.</summary>
     public string Token { get; private set; } = "";
 
     public async ValueTask InitializeAsync()
     {
-        factory = new ApiFactory(folder);
-        factory.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
-        factory.StartServer();
-        Url = factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
-        await using var scope = factory.Services.CreateAsyncScope();
-        var admin = await scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>().FindByEmailAsync(ApiApp.AdminEmail);
-        Token = (await factory.Services.GetRequiredService<AccessTokenService>().CreateAsync(new Actor(admin!.Id), "ci", DateTime.UtcNow.AddDays(1))).Secret;
+        host.StartOnKestrel();
+        Token = (await host.Service<AccessTokenService>().CreateAsync(await host.AdminAsync(), "ci", DateTime.UtcNow.AddDays(1))).Secret;
     }
 
     public Task<CliResult> RunAsync(params string[] args) =>
         CliHarness.RunAsync(null, new Hashtable { ["REGISTRY_URL"] = Url, ["REGISTRY_TOKEN"] = Token }, args);
 
-    public async ValueTask DisposeAsync()
-    {
-        if (factory is not null) await factory.DisposeAsync();
-        SqliteConnection.ClearAllPools();
-        try { Directory.Delete(folder, recursive: true); } catch (IOException) { /* a temp folder left behind is harmless */ }
-    }
+    public ValueTask DisposeAsync() => host.DisposeAsync();
 }
 
 public sealed class KestrelCliTests(KestrelApp app) : IClassFixture<KestrelApp>, IDisposable

@@ -101,7 +101,7 @@ public sealed class RegisterAndDownloadTests(ApiApp app) : IClassFixture<ApiApp>
         result.Failed(1, "Model 'missing-model' does not exist; run 'registry models list' to see the models, or 'registry models create --name missing-model'");
         // Nothing was uploaded: the user has no run (an upload goes into a new run of the registry-cli experiment).
         var experiments = await app.Service<ExperimentService>().SearchAsync(owner.Actor, new SearchQuery(MaxResults: 1000));
-        var runs = await app.Service<RunService>().SearchAsync(owner.Actor, experiments.Items.Select(e => e.Id).ToList(), new RunQuery(PageSize: 50_000));
+        var runs = await app.Service<RunSearch>().SearchAsync(owner.Actor, experiments.Items.Select(e => e.Id).ToList(), new RunQuery(PageSize: 50_000));
         Assert.DoesNotContain(runs.Items, r => r.Info.UserId == owner.Actor.UserId);
     }
 

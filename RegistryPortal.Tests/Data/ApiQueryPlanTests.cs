@@ -1,14 +1,9 @@
 using System.Net.Http.Headers;
-using System.Text;
-using Microsoft.AspNetCore.Identity;
-using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using RegistryPortal.Bench;
 using RegistryPortal.Data;
 using RegistryPortal.Security;
-using RegistryPortal.Tests.Api;
 using RegistryPortal.Tests.TestSupport;
 
 namespace RegistryPortal.Tests.Data;
@@ -23,15 +18,18 @@ public sealed class ApiQueryPlanTests : IAsyncLifetime
     /// <summary>The tables whose rows grow with the registry (names as Data/EntityConfigurations.cs maps them).</summary>
     private static readonly string[] GrowingTables = ["Versions", "ModelTags", "VersionTags", "Activity"];
 
-    private readonly string folder = Directory.CreateTempSubdirectory("registryportal-plans-").FullName;
     private readonly QueryPlanRecorder recorder = new();
-    private WebApplicationFactory<Program> app = null!;
+    private PortalHost app = null!;
 
     public ValueTask InitializeAsync()
     {
-        app = new ApiFactory(folder).WithWebHostBuilder(b => b.ConfigureServices(services =>
-            services.ConfigureDbContext<RegistryDbContext>(o => o.AddInterceptors(recorder))));
+        app = new PortalHost
+        {
+            FastPasswordHashing = true,
+            ConfigureServices = services => services.ConfigureDbContext<RegistryDbContext>(o => o.AddInterceptors(recorder)),
+        };
         app.Server.PreserveExecutionContext = true; // so the call's name flows into the request that runs its queries
+        app.Start();
         return ValueTask.CompletedTask;
     }
 
@@ -67,12 +65,7 @@ public sealed class ApiQueryPlanTests : IAsyncLifetime
             scans.DistinctBy(s => (s.Plan.Call, s.Plan.Sql)).Select(s => $"{s.Plan.Call}: {s.Step} ({s.Table})\n{s.Plan.Sql}\n  plan: {string.Join("\n        ", s.Plan.Steps)}")));
     }
 
-    private async Task<string> AdminIdAsync()
-    {
-        await using var scope = app.Services.CreateAsyncScope();
-        var admin = await scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>().FindByEmailAsync(ApiApp.AdminEmail);
-        return admin!.Id;
-    }
+    private async Task<string> AdminIdAsync() => (await app.AdminAsync()).UserId;
 
     /// <summary>The bench's two clients: the admin by access token (Bearer), and by user name and password (Basic).</summary>
     private async Task<(HttpClient Bearer, HttpClient Basic)> ClientsAsync()
@@ -81,16 +74,8 @@ public sealed class ApiQueryPlanTests : IAsyncLifetime
             .CreateAsync(new Actor(await AdminIdAsync()), "query plans", DateTime.UtcNow.AddDays(1));
         var bearer = app.CreateClient();
         bearer.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token.Secret);
-        var basic = app.CreateClient();
-        basic.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic",
-            Convert.ToBase64String(Encoding.UTF8.GetBytes($"{ApiApp.AdminEmail}:{ApiApp.AdminPassword}")));
-        return (bearer, basic);
+        return (bearer, app.AdminClient());
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await app.DisposeAsync();
-        SqliteConnection.ClearAllPools(); // pooled connections keep the database file open
-        try { Directory.Delete(folder, recursive: true); } catch (IOException) { /* a temp folder left behind is harmless */ }
-    }
+    public ValueTask DisposeAsync() => app.DisposeAsync();
 }

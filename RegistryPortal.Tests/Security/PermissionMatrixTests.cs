@@ -8,7 +8,7 @@ using static RegistryPortal.Tests.Security.PermissionMatrix;
 namespace RegistryPortal.Tests.Security;
 
 /// <summary>
-/// DESIGN.md's permission table, written out literally: every ability, split into the service calls that
+/// The permission table, written out literally from the rules (not from the code): every ability, split into the service calls that
 /// perform it, for every level. Nothing here reads the code's own table (Ability, Roles.LevelOf,
 /// PermissionLevels): levels come from role names and grant levels spelled out below. Each cell runs
 /// against its own real SQLite database through the real services, and checks both the answer and
@@ -19,8 +19,8 @@ internal static class PermissionMatrix
     public static readonly string[] Levels =
         ["none", "Read", "Edit", "Manage Staging Versions", "Manage Production Versions", "Manage", "Admin"];
 
-    // One row per thing a user does. DESIGN.md's rows: Read; Edit; Manage Staging Versions; Manage
-    // Production Versions; Manage; and the Admin role's own powers ("manages users, roles and every model's grants").
+    // One row per thing a user does, grouped by the lowest level that may: Read; Edit; Manage Staging Versions; Manage
+    // Production Versions; Manage; and the Admin role's own powers (it manages users, roles and every model's grants).
     private const string Table = """
         ability                                   | none | Read | Edit | Manage Staging Versions | Manage Production Versions | Manage | Admin
         see the model                             | no   | yes  | yes  | yes                     | yes                        | yes    | yes
@@ -307,7 +307,7 @@ public class CreatorPermissionMatrixTests
 {
     public static TheoryData<string> ModelAbilities() => new(Expected.Keys.Where(a => Calls[a].OnModel && a != "create a model"));
 
-    /// <summary>DESIGN.md: "The creator of a model holds Manage on it" — also after losing every role; on others' models, nothing.</summary>
+    /// <summary>The creator of a model holds Manage on it — also after losing every role; on others' models, nothing.</summary>
     [Theory]
     [MemberData(nameof(ModelAbilities))]
     public async Task The_creator_may_do_what_Manage_allows_on_their_model_only(string ability)

@@ -5,9 +5,7 @@ using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
 using MudBlazor.Services;
-using RegistryPortal.Registry;
 using RegistryPortal.Security;
-using RegistryPortal.Storage;
 using RegistryPortal.Tracking;
 
 namespace RegistryPortal.Tests.TestSupport;
@@ -29,25 +27,8 @@ public abstract class PageTestContext : BunitContext, IAsyncLifetime
         Registry = await TestRegistry.CreateAsync();
         JSInterop.Mode = JSRuntimeMode.Loose;
         Services.AddMudServices();
-        Services.AddSingleton(Registry.Models);
-        Services.AddSingleton(Registry.Versions);
-        Services.AddSingleton(Registry.Stages);
-        Services.AddSingleton(Registry.Requests);
-        Services.AddSingleton(Registry.Aliases);
-        Services.AddSingleton(Registry.Activity);
-        Services.AddSingleton(Registry.Permissions);
-        Services.AddSingleton(Registry.UserAdmin);
-        Services.AddSingleton(Registry.Audit);
-        Services.AddSingleton(Registry.Tokens);
-        Services.AddSingleton(Registry.Webhooks);
-        Services.AddSingleton(Registry.Services.GetRequiredService<RegistryChanges>());
-        Services.AddSingleton(Registry.Services.GetRequiredService<UploadRegistration>());
-        Services.AddSingleton(Registry.Services.GetRequiredService<ExperimentService>());
-        Services.AddSingleton(Registry.Services.GetRequiredService<RunService>());
-        Services.AddSingleton(Registry.Services.GetRequiredService<LoggedModelService>());
-        Services.AddSingleton(Registry.Services.GetRequiredService<ArtifactStore>());
-        Services.AddSingleton(Registry.Services.GetRequiredService<RunArtifacts>());
-        Services.AddSingleton(Registry.Services.GetRequiredService<ModelRegistration>());
+        // Every other service a page injects comes from the registry's own provider, registered as Program registers it.
+        Services.AddFallbackServiceProvider(Registry.Services);
         authorization = AddAuthorization();
         SetRendererInfo(new RendererInfo("Server", isInteractive: true));
     }

@@ -11,6 +11,7 @@ public class RunSearchTests : IAsyncLifetime
 {
     private TestRegistry registry = default!;
     private RunService runs = default!;
+    private RunSearch search = default!;
     private Actor editor = default!;
     private int experimentId;
     private string alpha = "", beta = "", gamma = "";
@@ -24,6 +25,7 @@ public class RunSearchTests : IAsyncLifetime
     {
         registry = await TestRegistry.CreateAsync();
         runs = registry.Services.GetRequiredService<RunService>();
+        search = registry.Services.GetRequiredService<RunSearch>();
         editor = await registry.UserAsync(Roles.Editor);
         experimentId = (await registry.Services.GetRequiredService<ExperimentService>().CreateAsync(editor, "fraud")).Id;
         alpha = await RunAsync("alpha", 1000, new() { ["lr"] = "0.1", ["model"] = "xgboost" }, new() { ["team"] = "risk" },
@@ -48,7 +50,7 @@ public class RunSearchTests : IAsyncLifetime
     }
 
     private async Task<List<string>> NamesAsync(string? filter, params string[] orderBy) =>
-        (await runs.SearchAsync(editor, [experimentId], new RunQuery(filter, orderBy))).Items.Select(r => r.Info.Name).ToList();
+        (await search.SearchAsync(editor, [experimentId], new RunQuery(filter, orderBy))).Items.Select(r => r.Info.Name).ToList();
 
     [Theory]
     [InlineData("metrics.auc > 0.9", "beta")] // alpha logged 0.95 once, but its latest (highest step) is 0.80
@@ -137,7 +139,7 @@ public class RunSearchTests : IAsyncLifetime
         string? token = null;
         do
         {
-            var page = await runs.SearchPageAsync(editor, [experimentId], new RegistryPortal.Registry.SearchQuery(null, [orderBy], 1, token));
+            var page = await search.SearchPageAsync(editor, [experimentId], new RegistryPortal.Registry.SearchQuery(null, [orderBy], 1, token));
             names.AddRange(page.Items.Select(r => r.Info.Name));
             token = page.NextPageToken;
         }
@@ -149,10 +151,10 @@ public class RunSearchTests : IAsyncLifetime
     [Fact]
     public async Task A_run_logged_while_a_client_pages_does_not_shift_its_pages()
     {
-        var first = await runs.SearchPageAsync(editor, [experimentId], new RegistryPortal.Registry.SearchQuery(null, ["metrics.auc DESC"], 2, null));
+        var first = await search.SearchPageAsync(editor, [experimentId], new RegistryPortal.Registry.SearchQuery(null, ["metrics.auc DESC"], 2, null));
         await RunAsync("delta", 6000, new(), new(), [new("auc", 0.99, 6100, 0)]); // would sort first
 
-        var rest = await runs.SearchPageAsync(editor, [experimentId], new RegistryPortal.Registry.SearchQuery(null, ["metrics.auc DESC"], 2, first.NextPageToken));
+        var rest = await search.SearchPageAsync(editor, [experimentId], new RegistryPortal.Registry.SearchQuery(null, ["metrics.auc DESC"], 2, first.NextPageToken));
 
         Assert.Equal(["beta", "alpha"], first.Items.Select(r => r.Info.Name));
         Assert.Equal(["gamma"], rest.Items.Select(r => r.Info.Name));
@@ -162,9 +164,9 @@ public class RunSearchTests : IAsyncLifetime
     [Fact]
     public async Task Pages_hold_the_total_and_follow_the_order()
     {
-        var first = await runs.SearchAsync(editor, [experimentId], new RunQuery(OrderBy: ["metrics.auc DESC"], PageIndex: 0, PageSize: 2));
-        var second = await runs.SearchAsync(editor, [experimentId], new RunQuery(OrderBy: ["metrics.auc DESC"], PageIndex: 1, PageSize: 2));
-        var filtered = await runs.SearchAsync(editor, [experimentId], new RunQuery("params.lr = '0.1'", PageSize: 1));
+        var first = await search.SearchAsync(editor, [experimentId], new RunQuery(OrderBy: ["metrics.auc DESC"], PageIndex: 0, PageSize: 2));
+        var second = await search.SearchAsync(editor, [experimentId], new RunQuery(OrderBy: ["metrics.auc DESC"], PageIndex: 1, PageSize: 2));
+        var filtered = await search.SearchAsync(editor, [experimentId], new RunQuery("params.lr = '0.1'", PageSize: 1));
 
         Assert.Equal((3, "beta,alpha"), (first.Total, string.Join(",", first.Items.Select(r => r.Info.Name))));
         Assert.Equal((3, "gamma"), (second.Total, string.Join(",", second.Items.Select(r => r.Info.Name))));
@@ -174,7 +176,7 @@ public class RunSearchTests : IAsyncLifetime
     [Fact]
     public async Task Found_runs_come_with_their_params_tags_and_latest_metrics()
     {
-        var run = (await runs.SearchAsync(editor, [experimentId], new RunQuery("attributes.run_name = 'alpha'"))).Items.Single();
+        var run = (await search.SearchAsync(editor, [experimentId], new RunQuery("attributes.run_name = 'alpha'"))).Items.Single();
 
         Assert.Equal(["lr=0.1", "model=xgboost"], run.Params.Select(p => $"{p.Key}={p.Value}"));
         Assert.Equal(["mlflow.runName=alpha", "team=risk"], run.Tags.Select(t => $"{t.Key}={t.Value}"));
@@ -184,19 +186,19 @@ public class RunSearchTests : IAsyncLifetime
     [Fact]
     public async Task A_filter_or_order_by_that_does_not_parse_is_an_invalid_value_and_outsiders_see_nothing()
     {
-        await Expect.RefusalAsync(ErrorKind.InvalidValue, () => runs.SearchAsync(editor, [experimentId], new RunQuery("metrics.auc > 'high'")),
+        await Expect.RefusalAsync(ErrorKind.InvalidValue, () => search.SearchAsync(editor, [experimentId], new RunQuery("metrics.auc > 'high'")),
             "Invalid filter at position 15", "without quotes");
-        await Expect.RefusalAsync(ErrorKind.InvalidValue, () => runs.SearchAsync(editor, [experimentId], new RunQuery(OrderBy: ["metrics.auc UP"])),
+        await Expect.RefusalAsync(ErrorKind.InvalidValue, () => search.SearchAsync(editor, [experimentId], new RunQuery(OrderBy: ["metrics.auc UP"])),
             "Invalid order_by clause 'metrics.auc UP' at position 13");
         var reader = await registry.UserAsync(Roles.Reader);
-        Assert.Equal(3, (await runs.SearchAsync(reader, [experimentId], new RunQuery())).Total);
-        await Expect.RefusalAsync(ErrorKind.PermissionDenied, async () => await runs.SearchAsync(await registry.UserAsync(), [experimentId], new RunQuery()), "Reader role");
+        Assert.Equal(3, (await search.SearchAsync(reader, [experimentId], new RunQuery())).Total);
+        await Expect.RefusalAsync(ErrorKind.PermissionDenied, async () => await search.SearchAsync(await registry.UserAsync(), [experimentId], new RunQuery()), "Reader role");
     }
 
     [Fact]
     public async Task Columns_are_the_param_and_metric_names_of_the_experiment_s_runs()
     {
-        var columns = await runs.ColumnsAsync(editor, [experimentId]);
+        var columns = await search.ColumnsAsync(editor, [experimentId]);
 
         Assert.Equal(["lr", "model"], columns.Params);
         Assert.Equal(["auc", "loss"], columns.Metrics);

@@ -84,7 +84,7 @@ public static class TrackingEndpoints
     private static Task<IResult> LogModel(HttpContext http, RunService runs) => ApiResults.RunEmptyAsync(http, (req, actor, ct) =>
         runs.LogModelAsync(actor, RunId(req), req.Required("model_json"), ct));
 
-    private static Task<IResult> SearchRuns(HttpContext http, RunService runs) => ApiResults.RunAsync(http, async (req, actor, ct) =>
+    private static Task<IResult> SearchRuns(HttpContext http, RunSearch runs) => ApiResults.RunAsync(http, async (req, actor, ct) =>
     {
         var ids = req.List("experiment_ids").Select(id => int.TryParse(id, out var n) ? n : -1).ToList();
         var page = await runs.SearchPageAsync(actor, ids, req.SearchQuery(), ct);

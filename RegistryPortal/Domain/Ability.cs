@@ -1,6 +1,6 @@
 namespace RegistryPortal.Domain;
 
-/// <summary>What a user may do on a model; each ability has a lowest level (DESIGN.md's table).</summary>
+/// <summary>What a user may do on a model; each ability has a lowest permission level (<see cref="Abilities.LowestLevel"/>).</summary>
 public enum Ability
 {
     /// <summary>See models, versions, requests, activity; download artifacts; request a transition; comment.</summary>
@@ -29,7 +29,7 @@ public static class Abilities
 
     public static bool Allows(this PermissionLevel level, Ability ability) => level >= ability.LowestLevel();
 
-    /// <summary>The ability in DESIGN.md's words, as the Roles page shows it.</summary>
+    /// <summary>The ability in words a user reads, as the Roles page shows it.</summary>
     public static string Description(this Ability ability) => ability switch
     {
         Ability.Read => "See models, versions, requests, activity; download artifacts; request a transition; comment",

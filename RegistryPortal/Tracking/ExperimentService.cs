@@ -72,7 +72,7 @@ public sealed partial class ExperimentService(RegistryStore store)
         store.ReadAsync(actor, async op =>
         {
             TrackingRules.DemandRead(op);
-            var max = RegistrySearchService.MaxResults(query.MaxResults, SearchDefaultMaxResults, RunService.MaxPageSize);
+            var max = RegistrySearchService.MaxResults(query.MaxResults, SearchDefaultMaxResults, RunSearch.MaxPageSize);
             var order = SearchOrder<Experiment>.Parse(query.OrderBy, OrderKeys, defaults: [(ByCreation, false)], natural: [(ById, false)], ById);
             var experiments = RegistryFilter.ForModels(query.Filter).ApplyTo(op.Db.Experiments.Where(e => e.LifecycleStage == LifecycleStages.Active), op.Db);
             var (page, next) = await RegistrySearchService.PageAsync(experiments.Include(e => e.Tags), order, "Experiments", query, max, op.Ct);

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using RegistryPortal.Domain;
+using RegistryPortal.Registry;
 using RegistryPortal.Security;
 
 namespace RegistryPortal.Tracking;
@@ -31,4 +32,15 @@ public sealed partial class RunService
             var histories = run.LatestMetrics.Select(m => new MetricHistory(m.Key, values[m.Key].ToList())).ToList();
             return new RunOverview(run, experiment, createdBy, histories, MayRegister: op.Access.RoleLevel.Allows(Ability.Edit));
         }, ct);
+
+    /// <summary>
+    /// The display names of the users who started runs, by user id. A user id the portal does not know
+    /// (a name an MLflow client sent) is left out: show it as it is.
+    /// </summary>
+    private static async Task<IReadOnlyDictionary<string, string>> UserNamesAsync(OperationContext op, IEnumerable<string> userIds)
+    {
+        var wanted = userIds.Where(id => !string.IsNullOrEmpty(id)).Distinct().ToList();
+        return await op.Db.Users.Where(u => wanted.Contains(u.Id))
+            .ToDictionaryAsync(u => u.Id, u => string.IsNullOrWhiteSpace(u.DisplayName) ? u.UserName ?? u.Id : u.DisplayName, op.Ct);
+    }
 }

@@ -14,7 +14,8 @@ public sealed record RunQuery(string? Filter = null, IReadOnlyList<string>? Orde
 /// <summary>The param and metric names logged in some experiments' runs, sorted: the columns of a runs table.</summary>
 public sealed record RunColumns(IReadOnlyList<string> Params, IReadOnlyList<string> Metrics);
 
-public sealed partial class RunService
+/// <summary>Searches of runs: the runs page's (numbered pages) and MLflow's runs/search (keyset page tokens).</summary>
+public sealed class RunSearch(RegistryStore store)
 {
     /// <summary>MLflow's limit for one page of a search (SEARCH_MAX_RESULTS_THRESHOLD).</summary>
     public const int MaxPageSize = 50_000;
@@ -34,7 +35,7 @@ public sealed partial class RunService
             var pageSize = Math.Clamp(query.PageSize, 1, MaxPageSize);
             var pageIndex = Math.Max(0, query.PageIndex);
             var order = RunSortKeys.For(op.Db, RunFilter.ParseOrderBy(query.OrderBy)).Order;
-            var page = await DetailsAsync(op, order.Apply(runs).Skip(pageIndex * pageSize).Take(pageSize));
+            var page = await RunService.DetailsAsync(op, order.Apply(runs).Skip(pageIndex * pageSize).Take(pageSize));
             return new Page<RunDetails>(page, total, pageIndex, pageSize);
         }, ct);
 
@@ -50,7 +51,7 @@ public sealed partial class RunService
             var max = RegistrySearchService.MaxResults(query.MaxResults, SearchDefaultMaxResults, MaxPageSize);
             var keys = RunSortKeys.For(op.Db, RunFilter.ParseOrderBy(query.OrderBy));
             var (page, next) = await RegistrySearchService.PageAsync(runs, keys.Order, $"Runs:{string.Join(',', experimentIds.Order())}", query, max,
-                rows => DetailsAsync(op, rows), keys.Cursor);
+                rows => RunService.DetailsAsync(op, rows), keys.Cursor);
             return new SearchPage<RunDetails>(page, next);
         }, ct);
 
@@ -61,18 +62,6 @@ public sealed partial class RunService
         var filter = RunFilter.Parse(filterText);
         var ids = experimentIds.ToList();
         return filter.ApplyTo(op.Db.Runs.Where(r => ids.Contains(r.ExperimentId) && r.LifecycleStage == LifecycleStages.Active), op.Db);
-    }
-
-    /// <summary>Reads a page of runs with their params, tags and latest metrics, in the page's order.</summary>
-    private static async Task<List<RunDetails>> DetailsAsync(OperationContext op, IQueryable<Run> page)
-    {
-        var runs = await page.Include(r => r.Params).Include(r => r.Tags).AsSplitQuery().ToListAsync(op.Ct);
-        var ids = runs.Select(r => r.Id).ToList();
-        var latest = (await LatestMetricsAsync(op, ids)).ToLookup(m => m.RunId);
-        var outputs = (await op.Db.RunModelOutputs.Where(o => ids.Contains(o.RunId)).ToListAsync(op.Ct)).ToLookup(o => o.RunId);
-        return runs.Select(r => new RunDetails(r, r.Params.OrderBy(p => p.Key, StringComparer.Ordinal).ToList(),
-            r.Tags.OrderBy(t => t.Key, StringComparer.Ordinal).ToList(), latest[r.Id].ToList(),
-            outputs[r.Id].OrderBy(o => o.Step).ThenBy(o => o.ModelId, StringComparer.Ordinal).Select(o => new ModelOutput(o.ModelId, o.Step)).ToList())).ToList();
     }
 
     /// <summary>Every param and metric name logged in the active runs of some experiments.</summary>
@@ -86,15 +75,4 @@ public sealed partial class RunService
             var metrics = await op.Db.RunMetrics.Where(m => runs.Contains(m.RunId)).Select(m => m.Key).Distinct().ToListAsync(op.Ct);
             return new RunColumns(parameters.Order(StringComparer.Ordinal).ToList(), metrics.Order(StringComparer.Ordinal).ToList());
         }, ct);
-
-    /// <summary>
-    /// The display names of the users who started runs, by user id. A user id the portal does not know
-    /// (a name an MLflow client sent) is left out: show it as it is.
-    /// </summary>
-    internal static async Task<IReadOnlyDictionary<string, string>> UserNamesAsync(OperationContext op, IEnumerable<string> userIds)
-    {
-        var wanted = userIds.Where(id => !string.IsNullOrEmpty(id)).Distinct().ToList();
-        return await op.Db.Users.Where(u => wanted.Contains(u.Id))
-            .ToDictionaryAsync(u => u.Id, u => string.IsNullOrWhiteSpace(u.DisplayName) ? u.UserName ?? u.Id : u.DisplayName, op.Ct);
-    }
 }

@@ -15,7 +15,7 @@ public sealed record RunDetails(Run Info, IReadOnlyList<RunParam> Params, IReadO
 /// <summary>A metric value to log; <paramref name="ModelId"/> also logs it for that logged model (MLflow 3).</summary>
 public sealed record MetricValue(string Key, double Value, long Timestamp, long Step, string? ModelId = null);
 
-/// <summary>Runs: create, read, update, log params/metrics/tags/models, search.</summary>
+/// <summary>Runs: create, read, update, log params/metrics/tags/models (searches: <see cref="RunSearch"/>).</summary>
 public sealed partial class RunService(RegistryStore store)
 {
     /// <summary>The tag MLflow's client reads back the logged models from.</summary>
@@ -159,10 +159,6 @@ public sealed partial class RunService(RegistryStore store)
     private static IQueryable<RunMetric> InHistoryOrder(IQueryable<RunMetric> metrics) =>
         metrics.OrderBy(m => m.Step).ThenBy(m => m.Timestamp).ThenBy(m => m.Id);
 
-    /// <summary>The active runs of some experiments, newest first, with their params, tags and latest metrics.</summary>
-    public Task<Page<RunDetails>> SearchAsync(Actor actor, IReadOnlyList<int> experimentIds, int pageIndex = 0, int pageSize = 100, CancellationToken ct = default) =>
-        SearchAsync(actor, experimentIds, new RunQuery(PageIndex: pageIndex, PageSize: pageSize), ct);
-
     internal static async Task<Run> FindAsync(OperationContext op, string runId) =>
         await op.Db.Runs.FirstOrDefaultAsync(r => r.Id == runId, op.Ct)
         ?? throw RegistryError.NotFound($"Run with id={runId} not found");
@@ -174,6 +170,18 @@ public sealed partial class RunService(RegistryStore store)
         var outputs = await op.Db.RunModelOutputs.Where(o => o.RunId == run.Id).OrderBy(o => o.Step).ThenBy(o => o.ModelId)
             .Select(o => new ModelOutput(o.ModelId, o.Step)).ToListAsync(op.Ct);
         return new RunDetails(run, parameters, tags, await LatestMetricsAsync(op, [run.Id]), outputs);
+    }
+
+    /// <summary>Reads a page of runs with their params, tags and latest metrics, in the page's order.</summary>
+    internal static async Task<List<RunDetails>> DetailsAsync(OperationContext op, IQueryable<Run> page)
+    {
+        var runs = await page.Include(r => r.Params).Include(r => r.Tags).AsSplitQuery().ToListAsync(op.Ct);
+        var ids = runs.Select(r => r.Id).ToList();
+        var latest = (await LatestMetricsAsync(op, ids)).ToLookup(m => m.RunId);
+        var outputs = (await op.Db.RunModelOutputs.Where(o => ids.Contains(o.RunId)).ToListAsync(op.Ct)).ToLookup(o => o.RunId);
+        return runs.Select(r => new RunDetails(r, r.Params.OrderBy(p => p.Key, StringComparer.Ordinal).ToList(),
+            r.Tags.OrderBy(t => t.Key, StringComparer.Ordinal).ToList(), latest[r.Id].ToList(),
+            outputs[r.Id].OrderBy(o => o.Step).ThenBy(o => o.ModelId, StringComparer.Ordinal).Select(o => new ModelOutput(o.ModelId, o.Step)).ToList())).ToList();
     }
 
     /// <summary>Each key's latest value: the highest step, then the latest timestamp (MLflow's rule).</summary>

@@ -7,6 +7,7 @@ public static class TrackingServices
     {
         services.AddSingleton<ExperimentService>();
         services.AddSingleton<RunService>();
+        services.AddSingleton<RunSearch>();
         services.AddSingleton<LoggedModelService>();
         services.AddSingleton<ArtifactService>();
         services.AddSingleton<ModelRegistration>();
