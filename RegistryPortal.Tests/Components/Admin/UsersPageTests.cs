@@ -84,7 +84,7 @@ public class UsersPageTests : PageTestContext
         Assert.Equal("Ada", created.DisplayName);
         Assert.Equal(["Reader", "Editor"], created.Roles);
 
-        page.Find("[aria-label='Password shown once'] button[aria-label]:not([aria-label='Copy password'])").Click();
+        page.Find("[aria-label='One-time password'] button[aria-label]:not([aria-label='Copy password'])").Click();
         page.WaitForAssertion(() => Assert.Empty(page.FindAll("[data-testid=one-time-password]")));
     }
 
