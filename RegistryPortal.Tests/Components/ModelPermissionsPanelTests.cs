@@ -85,10 +85,10 @@ public class ModelPermissionsPanelTests : PageTestContext
         var rows = Rows(page);
         Assert.Equal(("Manage", "Role (Admin)", "No grant"), rows["admin@registry.local"]);
         Assert.Equal(("Manage", "Creator", "No grant"), rows[Email(1)]);
-        Assert.Equal(("Read", "Role (Reader)", "No grant"), rows[Email(2)]);
+        Assert.Equal(("Read", "Role (Read)", "No grant"), rows[Email(2)]);
         Assert.Equal(("Manage Production Versions", "Grant", "Manage Production Versions"), rows[Email(3)]);
         Assert.Equal(("Manage", "Grant", "Manage"), rows[Email(4)]);
-        Assert.Equal(("Manage Production Versions", "Role (ProductionManager)", "Read"), rows[Email(5)]);
+        Assert.Equal(("Manage Production Versions", "Role (Manage Production Versions)", "Read"), rows[Email(5)]);
         Assert.False(rows.ContainsKey(Email(6)));
         Assert.False(rows.ContainsKey(Email(7)));
     }
@@ -152,7 +152,7 @@ public class ModelPermissionsPanelTests : PageTestContext
 
         page.Choose(Popovers, $"Grant of {Email(2)}", "No grant");
 
-        page.WaitForAssertion(() => Assert.Equal(("Read", "Role (Reader)", "No grant"), Rows(page)[Email(2)]));
+        page.WaitForAssertion(() => Assert.Equal(("Read", "Role (Read)", "No grant"), Rows(page)[Email(2)]));
         Assert.Empty(await Registry.Permissions.ListAsync(creator, model));
     }
 

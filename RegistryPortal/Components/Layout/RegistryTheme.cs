@@ -10,7 +10,7 @@ public static class RegistryTheme
         // reach WCAG AA contrast (4.5:1; the defaults give 2.2–3.7).
         PaletteLight = new PaletteLight
         {
-            Primary = "#1f5fa8", AppbarBackground = "#16324f",
+            Primary = "#1f5fa8", Secondary = "#ad1457", AppbarBackground = "#16324f",
             Success = "#2e7d32", Warning = "#b45309", Info = "#0277bd", Error = "#c62828",
         },
         // System fonts only: no font CDN is reachable from a closed network.
