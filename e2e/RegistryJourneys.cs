@@ -224,12 +224,10 @@ public sealed class RegistryJourneys(PortalFixture portal) : JourneyTest(portal)
 
         var delete = page.Button("Delete model");
         await Expect(delete).ToBeDisabledAsync();
-        // The reason shows on hover (MudTooltip's popover has no tooltip role, so it is found by its text).
-        var reason = page.GetByText($"'{name}' has versions in Staging or Production: move them to None or Archived before deleting it.", new() { Exact = true });
-        await Expect(reason).ToBeHiddenAsync();
-        // A disabled button takes no pointer events; the tooltip's wrapper around it does, so hover where it is.
-        await delete.HoverAsync(new() { Force = true });
-        await Expect(reason).ToBeVisibleAsync();
+        // The reason shows as text beside the button, and is the button's description for screen readers.
+        var why = $"'{name}' has versions in Staging or Production: move them to None or Archived before deleting it.";
+        await Expect(page.GetByText(why, new() { Exact = true }).First).ToBeVisibleAsync();
+        await Expect(delete).ToHaveAccessibleDescriptionAsync(why);
 
         await page.VersionRow(1).GetByRole(AriaRole.Link, new() { Name = "Version 1", Exact = true }).ClickAsync();
         await Expect(page.Heading("Version 1")).ToBeVisibleAsync();
