@@ -68,6 +68,7 @@ public sealed class PermissionJourneyTests(PortalFixture portal) : IAsyncLifetim
         await admin.GotoAsync($"/models/{GrantedModel}");
         await WaitForCircuitAsync(admin);
         var permissions = admin.GetByLabel("Permissions", new() { Exact = true });
+        await permissions.Locator("summary").ClickAsync(); // the section is collapsed at first
         await permissions.GetByLabel("User", new() { Exact = true }).FillAsync(email);
         await admin.GetByRole(AriaRole.Option, new() { Name = $"Rita Reader <{email}>", Exact = true }).ClickAsync();
         await Expect(permissions.GetByLabel("User", new() { Exact = true })).ToHaveValueAsync($"Rita Reader <{email}>");

@@ -29,6 +29,23 @@ public class ModelPermissionsPanelTests : PageTestContext
 
     private static string Email(int n) => $"user{n}@test.local";
 
+    [Fact]
+    public async Task The_section_comes_after_the_versions_and_starts_collapsed()
+    {
+        var (model, _) = await Registry.ModelWithVersionsAsync(1);
+        SignIn(await Registry.FirstAdminAsync());
+
+        var page = Open(model);
+
+        var section = page.Find("[aria-label=Permissions]");
+        var details = section.QuerySelector("details.permissions-section")!;
+        Assert.False(details.HasAttribute("open"));
+        Assert.Equal("Permissions", details.QuerySelector("summary")!.TextContent.Trim());
+        var labelled = page.FindAll("[aria-label]").Select(e => e.GetAttribute("aria-label")).ToList();
+        Assert.Contains("Versions", labelled);
+        Assert.True(labelled.IndexOf("Versions") < labelled.IndexOf("Permissions"), string.Join(", ", labelled));
+    }
+
     public static TheoryData<string, bool> Viewers => new()
     {
         { "Admin", true }, { "Manager", true }, { "creator without roles", true }, { "granted Manage", true },
