@@ -45,8 +45,8 @@ public sealed class PermissionJourneyTests(PortalFixture portal) : IAsyncLifetim
         var dialog = admin.GetByRole(AriaRole.Dialog);
         await dialog.GetByLabel("Email", new() { Exact = true }).FillAsync(email);
         await dialog.GetByLabel("Display name", new() { Exact = true }).FillAsync("Rita Reader");
-        await Expect(dialog.GetByRole(AriaRole.Checkbox, new() { Name = "Reader", Exact = true })).ToBeCheckedAsync();
-        await Expect(dialog.GetByRole(AriaRole.Checkbox, new() { Name = "Editor", Exact = true })).Not.ToBeCheckedAsync();
+        await Expect(dialog.GetByRole(AriaRole.Radio, new() { Name = "Read", Exact = true })).ToBeCheckedAsync(); // one level, Read at first
+        await Expect(dialog.GetByRole(AriaRole.Radio, new() { Name = "Edit", Exact = true })).Not.ToBeCheckedAsync();
         await dialog.GetByRole(AriaRole.Button, new() { Name = "Create user" }).ClickAsync();
         var shownOnce = admin.GetByTestId("one-time-password");
         await Expect(shownOnce).ToBeVisibleAsync();
