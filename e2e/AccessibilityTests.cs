@@ -52,6 +52,21 @@ public sealed class AccessibilityTests(PortalFixture portal, ITestOutputHelper o
         Assert.Empty(await SeriousViolationsAsync(path));
     }
 
+    [Fact]
+    public async Task The_model_page_with_permissions_open_and_the_Register_Model_dialog_have_no_serious_violations()
+    {
+        var admin = new TestUser(PortalFixture.AdminEmail, PortalFixture.AdminPassword, "", default!);
+        await page.SignInAsync(admin, "/models/fraud-detector");
+        var permissions = page.GetByLabel("Permissions", new() { Exact = true });
+        await permissions.Locator("summary").ClickAsync();
+        await Expect(permissions.GetByRole(AriaRole.Button, new() { Name = "Grant", Exact = true })).ToBeVisibleAsync();
+        Assert.Empty(await SeriousViolationsAsync("model page, permissions open"));
+
+        await page.Button("Register Model").ClickAsync();
+        await Expect(page.OpenDialog().GetByText("Choose folder", new() { Exact = true })).ToBeVisibleAsync();
+        Assert.Empty(await SeriousViolationsAsync("Register Model dialog"));
+    }
+
     /// <summary>
     /// Runs axe on the page as it is; "rule: target" of every serious or critical violation, also written to the
     /// test output with the count. Evaluated, not added as a script tag: the portal's CSP refuses inline scripts.
