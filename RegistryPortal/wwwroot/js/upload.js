@@ -25,6 +25,9 @@ window.registryUpload = {
     const filesInput = document.getElementById(filesInputId), folderInput = document.getElementById(folderInputId);
     filesInput?.addEventListener('change', fromInput(filesInput, false));
     folderInput?.addEventListener('change', fromInput(folderInput, true));
+    // Files chosen before these listeners were attached (a quick hand, a slow circuit) still count.
+    if (filesInput?.files.length) fromInput(filesInput, false)();
+    if (folderInput?.files.length) fromInput(folderInput, true)();
     zone.addEventListener('dragover', e => { e.preventDefault(); zone.classList.add('drop-zone-over'); });
     zone.addEventListener('dragleave', () => zone.classList.remove('drop-zone-over'));
     zone.addEventListener('drop', async e => {
