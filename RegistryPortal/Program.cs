@@ -6,6 +6,7 @@ using RegistryPortal.Data;
 using RegistryPortal.Registry;
 using RegistryPortal.Security;
 using MudBlazor.Services;
+using RegistryPortal.Components.Layout;
 
 if (BackupCommand.IsCommand(args))
 {
@@ -18,7 +19,7 @@ var builder = StartupSettings.CreateBuilder(args);
 builder.WebHost.UseStaticWebAssets();
 
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
-builder.Services.AddMudServices();
+builder.Services.AddMudServices(SnackbarSettings.Apply);
 builder.Services.AddRegistryDatabase(builder.Configuration);
 builder.Services.AddRegistryDataProtection();
 builder.Services.AddRegistryHealthChecks();

@@ -35,9 +35,10 @@ public sealed class CrashSafetyTests(CrashFixture browser) : IAsyncLifetime
         await page.SignInAsync(PortalProcess.AdminUser, $"/models/{name}");
 
         await page.Button("Register Model").ClickAsync();
-        await page.OpenDialog().Locator("input[type=file]").SetInputFilesAsync(big);
-        await Expect(page.OpenDialog().GetByTestId("upload-progress")).ToHaveTextAsync("0 B of 1 GB sent");
+        await page.OpenDialog().GetByLabel("Choose files", new() { Exact = true }).SetInputFilesAsync(big);
+        await Expect(page.OpenDialog().GetByTestId("chosen-summary")).ToHaveTextAsync("1 file, 1 GB");
         await page.OpenDialog().Button("Register").ClickAsync(); // the upload starts
+        await Expect(page.OpenDialog().GetByTestId("upload-progress")).ToContainTextAsync("of 1 GB sent");
         var partial = await WaitForAsync(() => PartialFiles(Path.Combine(portal.ArtifactsFolder, "uploads")).FirstOrDefault(f => new FileInfo(f).Length > 0));
         portal.Kill();
 

@@ -46,8 +46,8 @@ public sealed class PermissionJourneyTests(PortalFixture portal) : IAsyncLifetim
         var dialog = admin.GetByRole(AriaRole.Dialog);
         await dialog.GetByLabel("Email", new() { Exact = true }).FillAsync(email);
         await dialog.GetByLabel("Display name", new() { Exact = true }).FillAsync("Rita Reader");
-        await Expect(dialog.GetByRole(AriaRole.Checkbox, new() { Name = "Reader", Exact = true })).ToBeCheckedAsync();
-        await Expect(dialog.GetByRole(AriaRole.Checkbox, new() { Name = "Editor", Exact = true })).Not.ToBeCheckedAsync();
+        await Expect(dialog.GetByRole(AriaRole.Radio, new() { Name = "Read", Exact = true })).ToBeCheckedAsync(); // one level, Read at first
+        await Expect(dialog.GetByRole(AriaRole.Radio, new() { Name = "Edit", Exact = true })).Not.ToBeCheckedAsync();
         await dialog.GetByRole(AriaRole.Button, new() { Name = "Create user" }).ClickAsync();
         var shownOnce = admin.GetByTestId("one-time-password");
         await Expect(shownOnce).ToBeVisibleAsync();
@@ -69,6 +69,7 @@ public sealed class PermissionJourneyTests(PortalFixture portal) : IAsyncLifetim
         await admin.GotoAsync($"/models/{GrantedModel}");
         await WaitForCircuitAsync(admin);
         var permissions = admin.GetByLabel("Permissions", new() { Exact = true });
+        await permissions.Locator("summary").ClickAsync(); // the section is collapsed at first
         await permissions.GetByLabel("User", new() { Exact = true }).FillAsync(email);
         await admin.GetByRole(AriaRole.Option, new() { Name = $"Rita Reader <{email}>", Exact = true }).ClickAsync();
         await Expect(permissions.GetByLabel("User", new() { Exact = true })).ToHaveValueAsync($"Rita Reader <{email}>");

@@ -37,7 +37,7 @@ public sealed class RegistryJourneys(PortalFixture portal) : JourneyTest(portal)
         // Version 1: several files.
         var weights = WriteFile("model.pkl", 3072);
         var mlmodel = WriteFile("MLmodel", 1024);
-        await RegisterByUploadAsync(page, "0 B of 4 KB sent", weights, mlmodel);
+        await RegisterByUploadAsync(page, "2 files, 4 KB", weights, mlmodel);
         await Expect(page).ToHaveURLAsync(new Regex($"/models/{name}/versions/1$"));
         await Expect(page.Heading("Version 1")).ToBeVisibleAsync();
         await Expect(page.Message($"Registered version 1 of '{name}'.")).ToBeVisibleAsync();
@@ -225,12 +225,10 @@ public sealed class RegistryJourneys(PortalFixture portal) : JourneyTest(portal)
 
         var delete = page.Button("Delete model");
         await Expect(delete).ToBeDisabledAsync();
-        // The reason shows on hover (MudTooltip's popover has no tooltip role, so it is found by its text).
-        var reason = page.GetByText($"'{name}' has versions in Staging or Production: move them to None or Archived before deleting it.", new() { Exact = true });
-        await Expect(reason).ToBeHiddenAsync();
-        // A disabled button takes no pointer events; the tooltip's wrapper around it does, so hover where it is.
-        await delete.HoverAsync(new() { Force = true });
-        await Expect(reason).ToBeVisibleAsync();
+        // The reason shows as text beside the button, and is the button's description for screen readers.
+        var why = $"'{name}' has versions in Staging or Production: move them to None or Archived before deleting it.";
+        await Expect(page.GetByText(why, new() { Exact = true }).First).ToBeVisibleAsync();
+        await Expect(delete).ToHaveAccessibleDescriptionAsync(why);
 
         await page.VersionRow(1).GetByRole(AriaRole.Link, new() { Name = "Version 1", Exact = true }).ClickAsync();
         await Expect(page.Heading("Version 1")).ToBeVisibleAsync();
@@ -287,13 +285,49 @@ public sealed class RegistryJourneys(PortalFixture portal) : JourneyTest(portal)
     }
 
     /// <summary>Opens Register Model on the model page, chooses the files and registers them.</summary>
-    private static async Task RegisterByUploadAsync(IPage page, string? expectedProgress, params string[] files)
+    private static async Task RegisterByUploadAsync(IPage page, string? expectedSummary, params string[] files)
     {
         await page.Button("Register Model").ClickAsync();
         var dialog = page.OpenDialog();
-        await dialog.Locator("input[type=file]").SetInputFilesAsync(files);
-        if (expectedProgress is not null) await Expect(dialog.GetByTestId("upload-progress")).ToHaveTextAsync(expectedProgress);
+        await dialog.GetByLabel("Choose files", new() { Exact = true }).SetInputFilesAsync(files);
+        if (expectedSummary is not null) await Expect(dialog.GetByTestId("chosen-summary")).ToHaveTextAsync(expectedSummary);
+        await Expect(dialog.GetByTestId("upload-progress")).ToHaveCountAsync(0); // no progress before anything is sent
         await dialog.Button("Register").ClickAsync();
+    }
+
+    [Fact]
+    public async Task A_whole_model_folder_is_chosen_listed_with_sizes_trimmed_and_registered_with_its_layout()
+    {
+        var name = await Portal.CreateModelAsync("folder");
+        var editor = await Portal.CreateUserAsync(Roles.Editor);
+        var folder = Directory.CreateDirectory(Path.Combine(FilesFolder, "my-model")).FullName;
+        Directory.CreateDirectory(Path.Combine(folder, "data"));
+        File.WriteAllBytes(Path.Combine(folder, "MLmodel"), new byte[512]);
+        File.WriteAllBytes(Path.Combine(folder, "data", "model.pkl"), new byte[2048]);
+        File.WriteAllBytes(Path.Combine(folder, "notes.txt"), new byte[10]);
+        var page = await NewBrowserAsync();
+        await page.SignInAsync(editor, $"/models/{name}");
+
+        await page.Button("Register Model").ClickAsync();
+        var dialog = page.OpenDialog();
+        await Expect(dialog.GetByRole(AriaRole.Group, new() { Name = "Model files", Exact = true })).ToContainTextAsync("Drop the model's files or its whole folder here");
+        await dialog.GetByLabel("Choose folder", new() { Exact = true }).SetInputFilesAsync(folder);
+        // Paths are inside the chosen folder (its own name is not part of the model), each with its size.
+        var listed = dialog.GetByRole(AriaRole.List, new() { Name = "Chosen files", Exact = true }).GetByRole(AriaRole.Listitem);
+        await Expect(listed).ToHaveCountAsync(3);
+        await Expect(dialog.GetByTestId("chosen-summary")).ToHaveTextAsync("3 files, 2.5 KB");
+        await Expect(listed.Filter(new() { HasText = "data/model.pkl" })).ToContainTextAsync("2 KB");
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Remove notes.txt", Exact = true }).ClickAsync();
+        await Expect(listed).ToHaveCountAsync(2);
+        await Expect(dialog.GetByTestId("chosen-summary")).ToHaveTextAsync("2 files, 2.5 KB");
+        await Expect(dialog.GetByTestId("upload-progress")).ToHaveCountAsync(0);
+        await dialog.Button("Register").ClickAsync();
+
+        await Expect(page).ToHaveURLAsync(new Regex($"/models/{name}/versions/1$"));
+        var source = await SourceOfShownVersionAsync(page);
+        var stored = Path.Combine(Portal.ArtifactsFolder, "registry", source[ModelFileStore.RegistryUriPrefix.Length..]);
+        Assert.Equal(["MLmodel", Path.Combine("data", "model.pkl")],
+            Directory.GetFiles(stored, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(stored, f)).Order(StringComparer.Ordinal));
     }
 
     /// <summary>The version page's source URI, as shown.</summary>

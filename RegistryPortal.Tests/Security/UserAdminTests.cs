@@ -90,7 +90,7 @@ public class UserAdminTests
 
         var recorded = Assert.Single(await registry.AdminEventsAsync());
         Assert.Equal((ActivityKind.UserCreated, admin.UserId, created.User.Id), (recorded.Kind, recorded.UserId, recorded.SubjectUserId));
-        Assert.Equal("Ada@Example.com with Reader, Editor", recorded.Detail);
+        Assert.Equal("Ada@Example.com with Read, Edit", recorded.Detail);
         Assert.DoesNotContain(created.GeneratedPassword, recorded.Detail);
     }
 
@@ -158,7 +158,7 @@ public class UserAdminTests
         await registry.Stages.TransitionAsync(user, model, 1, "Production");
         var recorded = Assert.Single(await registry.AdminEventsAsync());
         Assert.Equal((ActivityKind.UserRolesChanged, user.UserId), (recorded.Kind, recorded.SubjectUserId));
-        Assert.EndsWith(": Reader → Editor, ProductionManager", recorded.Detail);
+        Assert.EndsWith(": Read → Edit, Manage Production Versions", recorded.Detail);
 
         await registry.UserAdmin.SetRolesAsync(admin, user.UserId, []);
         Assert.Empty(await registry.RolesOfAsync(user.UserId));

@@ -21,6 +21,12 @@ public static class FormQueries
             .Select(l => l.QuerySelector("input[type=checkbox]")).OfType<IElement>().FirstOrDefault()
         ?? throw new InvalidOperationException($"No checkbox labelled '{label}'.");
 
+    /// <summary>The radio button whose label reads <paramref name="label"/>.</summary>
+    public static IElement Radio<T>(this IRenderedComponent<T> fragment, string label) where T : IComponent =>
+        fragment.FindAll("label").Where(l => l.TextContent.Trim() == label)
+            .Select(l => l.QuerySelector("input[type=radio]")).OfType<IElement>().FirstOrDefault()
+        ?? throw new InvalidOperationException($"No radio button labelled '{label}'.");
+
     /// <summary>The button (or link button) whose accessible name, its aria-label, is <paramref name="name"/>.</summary>
     public static IElement? Labelled<T>(this IRenderedComponent<T> fragment, string name) where T : IComponent =>
         fragment.FindAll("button[aria-label], a[aria-label]").FirstOrDefault(b => b.GetAttribute("aria-label") == name);

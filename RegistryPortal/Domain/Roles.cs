@@ -26,6 +26,19 @@ public static class Roles
     public static PermissionLevel LevelOfAll(IEnumerable<string> roles) =>
         roles.Select(LevelOf).DefaultIfEmpty(PermissionLevel.None).Max();
 
+    /// <summary>
+    /// Of several roles, the one that says it all: each role includes every ability of those before it in
+    /// <see cref="All"/>, so the last one held wins. Null for no role.
+    /// </summary>
+    public static string? Highest(IEnumerable<string> roles)
+    {
+        var held = roles.ToHashSet();
+        return All.LastOrDefault(held.Contains);
+    }
+
+    /// <summary>A role in the words of the permission levels ("Manage Staging Versions"); Admin is its own word.</summary>
+    public static string DisplayName(string role) => role == Admin ? "Admin" : LevelOf(role).DisplayName();
+
     /// <summary>Only this role manages users, roles, every model's grants, and reads the audit log.</summary>
     public static bool ManagesUsers(string role) => role == Admin;
 

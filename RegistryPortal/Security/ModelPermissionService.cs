@@ -22,10 +22,10 @@ public sealed record ModelAccessView(
     string UserId, string User, string Email, PermissionLevel Level, IReadOnlyList<AccessSource> Sources,
     IReadOnlyList<string> Roles, PermissionLevel? Granted)
 {
-    /// <summary>"Role (Reader)", "Grant", "Creator": the sources of the level, in words.</summary>
+    /// <summary>"Role (Read)", "Grant", "Creator": the sources of the level, in words (roles named as levels).</summary>
     public string SourceText => string.Join(", ", Sources.Select(s => s switch
     {
-        AccessSource.Role => $"Role ({string.Join(", ", Roles.Where(r => Domain.Roles.LevelOf(r) == Level))})",
+        AccessSource.Role => $"Role ({string.Join(", ", Roles.Where(r => Domain.Roles.LevelOf(r) == Level).Select(Domain.Roles.DisplayName))})",
         _ => s.ToString(),
     }));
 }

@@ -198,7 +198,8 @@ public sealed class UserAdminService(AdminStore admin)
         return Roles.All.Where(list.Contains).ToList(); // in the canonical order
     }
 
-    private static string RoleList(IReadOnlyCollection<string> roles) => roles.Count == 0 ? "no role" : string.Join(", ", roles);
+    /// <summary>Roles in the audit log, in the words of the permission levels, as the admin pages name them.</summary>
+    private static string RoleList(IReadOnlyCollection<string> roles) => roles.Count == 0 ? "no role" : string.Join(", ", roles.Select(Roles.DisplayName));
 
     private static async Task<IReadOnlyList<UserView>> ViewsAsync(RegistryDbContext db, IReadOnlyList<ApplicationUser> users, CancellationToken ct)
     {

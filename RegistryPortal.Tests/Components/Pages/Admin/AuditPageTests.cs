@@ -35,7 +35,7 @@ public class AuditPageTests : PageTestContext
 
         page.WaitForAssertion(() => Assert.Equal(
             ["Model grant set: kim@test.local: Edit", "Account locked: sam@test.local", "User created: kim@test.local with no role",
-             "User created: sam@test.local with Reader"], Rows(page)));
+             "User created: sam@test.local with Read"], Rows(page)));
         Assert.Contains("audited-model", page.Find("tbody tr").TextContent);
     }
 
@@ -52,7 +52,7 @@ public class AuditPageTests : PageTestContext
 
         navigation.NavigateTo($"admin/audit?user={sam}");
         var byUser = Render<AuditPage>();
-        byUser.WaitForAssertion(() => Assert.Equal(["Account locked: sam@test.local", "User created: sam@test.local with Reader"], Rows(byUser)));
+        byUser.WaitForAssertion(() => Assert.Equal(["Account locked: sam@test.local", "User created: sam@test.local with Read"], Rows(byUser)));
         Assert.Equal("sam@test.local", byUser.Find("input[aria-label], .mud-autocomplete input").GetAttribute("value"));
 
         var tomorrow = DateTime.UtcNow.AddDays(1).ToString("yyyy-MM-dd");

@@ -29,7 +29,7 @@ public class RolesPageTests : PageTestContext
         var page = RenderPage<RolesPage>();
 
         var header = page.FindAll("table[aria-label='What each role may do'] th, [aria-label='What each role may do'] th").Select(th => th.TextContent.Trim()).Distinct();
-        Assert.Equal(["Ability", "Lowest level", "Reader", "Editor", "StagingManager", "ProductionManager", "Manager", "Admin"], header);
+        Assert.Equal(["Ability", "Lowest level", "Read", "Edit", "Manage Staging Versions", "Manage Production Versions", "Manage", "Admin"], header);
         var rows = page.FindAll("tr[data-ability]");
         Assert.Equal(Table.Length, rows.Count);
         for (var i = 0; i < Table.Length; i++)
@@ -44,15 +44,15 @@ public class RolesPageTests : PageTestContext
     }
 
     [Fact]
-    public async Task Each_role_shows_the_level_it_gives_on_every_model()
+    public async Task Each_role_is_named_after_the_level_it_gives_on_every_model()
     {
         SignIn(await Registry.FirstAdminAsync());
 
         var page = RenderPage<RolesPage>();
 
         Assert.Equal(
-            [("Reader", "Read"), ("Editor", "Edit"), ("StagingManager", "Manage Staging Versions"),
-             ("ProductionManager", "Manage Production Versions"), ("Manager", "Manage"), ("Admin", "Manage")],
-            page.FindAll("tr[data-role]").Select(tr => (tr.Children[0].TextContent.Trim(), tr.Children[1].TextContent.Trim())));
+            [("Reader", "Read", "Read"), ("Editor", "Edit", "Edit"), ("StagingManager", "Manage Staging Versions", "Manage Staging Versions"),
+             ("ProductionManager", "Manage Production Versions", "Manage Production Versions"), ("Manager", "Manage", "Manage"), ("Admin", "Admin", "Manage")],
+            page.FindAll("tr[data-role]").Select(tr => (tr.GetAttribute("data-role")!, tr.Children[0].TextContent.Trim(), tr.Children[1].TextContent.Trim())));
     }
 }

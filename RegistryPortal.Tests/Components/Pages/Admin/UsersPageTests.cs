@@ -39,10 +39,10 @@ public class UsersPageTests : PageTestContext
 
         page.WaitForAssertion(() => Assert.Equal(["admin@registry.local", "ben@corp.test", "lou@corp.test"], ListedEmails(page)));
         var ben = page.Find("td[data-user='ben@corp.test']").ParentElement!;
-        Assert.Equal(["Reader", "Editor"], ben.QuerySelectorAll(".mud-chip").Select(c => c.TextContent.Trim()));
+        Assert.Equal(["Edit"], ben.QuerySelectorAll(".mud-chip").Select(c => c.TextContent.Trim())); // the highest role
         Assert.Contains("Active", ben.TextContent);
         var lou = page.Find("td[data-user='lou@corp.test']").ParentElement!;
-        Assert.Contains("No role", lou.TextContent);
+        Assert.Contains("No access", lou.TextContent);
         Assert.Contains("Locked", lou.TextContent);
         Assert.NotNull(page.Labelled("Unlock lou@corp.test"));
         Assert.Null(page.Labelled("Lock lou@corp.test"));
@@ -74,7 +74,7 @@ public class UsersPageTests : PageTestContext
         page.Button("New user")!.Click();
         Dialogs.WaitForAssertion(() => Dialogs.Field("Email").Input("ada@test.local"));
         Dialogs.Field("Display name").Change("Ada");
-        Dialogs.CheckBox("Editor").Change(true); // Reader is ticked already
+        Dialogs.Radio("Edit").Click(); // Read is chosen at first
         Dialogs.Button("Create user")!.Click();
 
         page.WaitForAssertion(() => Assert.Contains("ada@test.local", ListedEmails(page)));
@@ -82,9 +82,9 @@ public class UsersPageTests : PageTestContext
         var created = (await Registry.UserAdmin.ListAsync(await Registry.FirstAdminAsync(), new UserQuery("ada@"))).Items.Single();
         Assert.True(await Registry.PasswordWorksAsync(created.Id, password));
         Assert.Equal("Ada", created.DisplayName);
-        Assert.Equal(["Reader", "Editor"], created.Roles);
+        Assert.Equal(["Editor"], created.Roles);
 
-        page.Find("[aria-label='Password shown once'] button[aria-label]:not([aria-label='Copy password'])").Click();
+        page.Find("[aria-label='One-time password'] button[aria-label]:not([aria-label='Copy password'])").Click();
         page.WaitForAssertion(() => Assert.Empty(page.FindAll("[data-testid=one-time-password]")));
     }
 
@@ -119,21 +119,20 @@ public class UsersPageTests : PageTestContext
     }
 
     [Fact]
-    public async Task Changing_roles_in_the_dialog_saves_them_and_the_list_shows_them()
+    public async Task Changing_the_role_in_the_dialog_saves_it_and_the_list_shows_it()
     {
         var admin = await Registry.FirstAdminAsync();
         var user = (await Registry.UserAdmin.CreateAsync(admin, new NewUser("rae@test.local", null, [Roles.Reader]))).User;
         var (_, page) = await OpenAsAdminAsync();
         page.WaitForAssertion(() => Assert.Contains("rae@test.local", ListedEmails(page)));
 
-        page.Labelled("Change roles of rae@test.local")!.Click();
-        Dialogs.WaitForAssertion(() => Assert.True(Dialogs.CheckBox("Reader").HasAttribute("checked")));
-        Dialogs.CheckBox("Reader").Change(false);
-        Dialogs.CheckBox("ProductionManager").Change(true);
-        Dialogs.Button("Save roles")!.Click();
+        page.Labelled("Change role of rae@test.local")!.Click();
+        Dialogs.WaitForAssertion(() => Assert.True(Dialogs.Radio("Read").HasAttribute("checked")));
+        Dialogs.Radio("Manage Production Versions").Click();
+        Dialogs.Button("Save role")!.Click();
 
         await EventuallyAsync(async () => (await Registry.RolesOfAsync(user.Id)).SequenceEqual(["ProductionManager"]));
-        page.WaitForAssertion(() => Assert.Equal(["ProductionManager"],
+        page.WaitForAssertion(() => Assert.Equal(["Manage Production Versions"],
             page.Find("td[data-user='rae@test.local']").ParentElement!.QuerySelectorAll(".mud-chip").Select(c => c.TextContent.Trim())));
     }
 

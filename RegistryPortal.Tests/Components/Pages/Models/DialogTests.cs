@@ -30,6 +30,30 @@ public class DialogTests : PageTestContext
     }
 
     [Fact]
+    public async Task Create_model_says_a_name_is_missing_only_after_it_was_cleared_or_on_Create()
+    {
+        var editor = await Registry.UserAsync(Roles.Editor);
+        SignIn(editor);
+        var page = RenderPage<ModelsPage>();
+        page.WaitForAssertion(() => Assert.True(page.Button("Create Model")!.IsEnabled()));
+
+        page.Button("Create Model")!.Click();
+        Dialogs.WaitForElement("input");
+        Assert.DoesNotContain("Enter a name for the model.", Dialogs.Markup);
+        Assert.Empty(Dialogs.FindAll(".mud-input-error"));
+
+        Dialogs.Button("Create")!.Click();
+        Dialogs.WaitForAssertion(() => Assert.Contains("Enter a name for the model.", Dialogs.Markup));
+        Assert.False(Dialogs.Button("Create")!.IsEnabled());
+        Assert.Equal(0, (await Registry.Models.ListAsync(editor, new())).Total);
+
+        Dialogs.Find("input").Input("x");
+        Dialogs.WaitForAssertion(() => Assert.DoesNotContain("Enter a name for the model.", Dialogs.Markup));
+        Dialogs.Find("input").Input("");
+        Dialogs.WaitForAssertion(() => Assert.Contains("Enter a name for the model.", Dialogs.Markup));
+    }
+
+    [Fact]
     public async Task Create_model_creates_the_model_owned_by_its_creator()
     {
         var editor = await Registry.UserAsync(Roles.Editor);

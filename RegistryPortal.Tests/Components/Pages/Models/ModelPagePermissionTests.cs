@@ -49,6 +49,30 @@ public class ModelPagePermissionTests : PageTestContext
         Assert.False(page.Button("Rename")!.IsEnabled());
         Assert.False(page.Button("Delete model")!.IsEnabled());
         Assert.Contains("move them to None or Archived before deleting it", page.Markup);
+        Assert.Contains("move them to None or Archived before deleting it", Description(page, "Delete model"));
+    }
+
+    [Fact]
+    public async Task Each_unavailable_action_says_why_in_text_that_the_button_names_as_its_description()
+    {
+        var (name, _) = await Registry.ModelWithVersionsAsync(1);
+        SignIn(await Registry.UserAsync(Roles.Reader));
+
+        var page = RenderPage<ModelPage>(p => p.Add(x => x.Name, name));
+
+        page.WaitForAssertion(() => Assert.NotNull(page.Button("Register Model")));
+        Assert.Equal("Registering a version takes the Edit permission.", Description(page, "Register Model"));
+        Assert.Equal("Editing the description takes the Edit permission.", Description(page, "Edit description"));
+        Assert.Contains("Manage", Description(page, "Rename"));
+        Assert.Contains("Manage", Description(page, "Delete model"));
+        Assert.Contains("Changing this setting takes the Manage permission.", page.FindAll(".action-reason").Select(r => r.TextContent));
+    }
+
+    /// <summary>The visible text a button names with aria-describedby; fails when it names none.</summary>
+    private static string Description<T>(IRenderedComponent<T> page, string button) where T : Microsoft.AspNetCore.Components.IComponent
+    {
+        var id = page.Button(button)!.GetAttribute("aria-describedby") ?? throw new InvalidOperationException($"'{button}' has no description.");
+        return page.Find($"#{id}").TextContent.Trim();
     }
 
     [Theory]

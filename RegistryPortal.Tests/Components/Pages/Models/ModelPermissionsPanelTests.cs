@@ -29,6 +29,23 @@ public class ModelPermissionsPanelTests : PageTestContext
 
     private static string Email(int n) => $"user{n}@test.local";
 
+    [Fact]
+    public async Task The_section_comes_after_the_versions_and_starts_collapsed()
+    {
+        var (model, _) = await Registry.ModelWithVersionsAsync(1);
+        SignIn(await Registry.FirstAdminAsync());
+
+        var page = Open(model);
+
+        var section = page.Find("[aria-label=Permissions]");
+        var details = section.QuerySelector("details.permissions-section")!;
+        Assert.False(details.HasAttribute("open"));
+        Assert.Equal("Permissions", details.QuerySelector("summary")!.TextContent.Trim());
+        var labelled = page.FindAll("[aria-label]").Select(e => e.GetAttribute("aria-label")).ToList();
+        Assert.Contains("Versions", labelled);
+        Assert.True(labelled.IndexOf("Versions") < labelled.IndexOf("Permissions"), string.Join(", ", labelled));
+    }
+
     public static TheoryData<string, bool> Viewers => new()
     {
         { "Admin", true }, { "Manager", true }, { "creator without roles", true }, { "granted Manage", true },
@@ -85,10 +102,10 @@ public class ModelPermissionsPanelTests : PageTestContext
         var rows = Rows(page);
         Assert.Equal(("Manage", "Role (Admin)", "No grant"), rows["admin@registry.local"]);
         Assert.Equal(("Manage", "Creator", "No grant"), rows[Email(1)]);
-        Assert.Equal(("Read", "Role (Reader)", "No grant"), rows[Email(2)]);
+        Assert.Equal(("Read", "Role (Read)", "No grant"), rows[Email(2)]);
         Assert.Equal(("Manage Production Versions", "Grant", "Manage Production Versions"), rows[Email(3)]);
         Assert.Equal(("Manage", "Grant", "Manage"), rows[Email(4)]);
-        Assert.Equal(("Manage Production Versions", "Role (ProductionManager)", "Read"), rows[Email(5)]);
+        Assert.Equal(("Manage Production Versions", "Role (Manage Production Versions)", "Read"), rows[Email(5)]);
         Assert.False(rows.ContainsKey(Email(6)));
         Assert.False(rows.ContainsKey(Email(7)));
     }
@@ -152,7 +169,7 @@ public class ModelPermissionsPanelTests : PageTestContext
 
         page.Choose(Popovers, $"Grant of {Email(2)}", "No grant");
 
-        page.WaitForAssertion(() => Assert.Equal(("Read", "Role (Reader)", "No grant"), Rows(page)[Email(2)]));
+        page.WaitForAssertion(() => Assert.Equal(("Read", "Role (Read)", "No grant"), Rows(page)[Email(2)]));
         Assert.Empty(await Registry.Permissions.ListAsync(creator, model));
     }
 
