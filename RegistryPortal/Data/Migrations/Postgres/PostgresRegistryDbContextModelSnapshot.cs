@@ -594,6 +594,9 @@ namespace RegistryPortal.Data.Migrations.Postgres
                         .HasColumnType("text")
                         .UseCollation("C");
 
+                    b.Property<bool?>("FourEyes")
+                        .HasColumnType("boolean");
+
                     b.Property<int>("LastVersionNumber")
                         .HasColumnType("integer");
 
@@ -625,6 +628,19 @@ namespace RegistryPortal.Data.Migrations.Postgres
                     b.HasIndex("UpdatedAt");
 
                     b.ToTable("Models");
+                });
+
+            modelBuilder.Entity("RegistryPortal.Domain.RegistrySettings", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("integer");
+
+                    b.Property<bool>("FourEyesByDefault")
+                        .HasColumnType("boolean");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("Settings");
                 });
 
             modelBuilder.Entity("RegistryPortal.Domain.TransitionRequest", b =>
@@ -681,6 +697,8 @@ namespace RegistryPortal.Data.Migrations.Postgres
                         .HasColumnType("integer");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("Status");
 
                     b.HasIndex("ModelId", "Status");
 
