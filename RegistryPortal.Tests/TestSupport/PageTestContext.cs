@@ -33,6 +33,8 @@ public abstract class PageTestContext : BunitContext, IAsyncLifetime
         Services.AddSingleton(Registry.Versions);
         Services.AddSingleton(Registry.Stages);
         Services.AddSingleton(Registry.Requests);
+        Services.AddSingleton(Registry.Inbox);
+        Services.AddSingleton(Registry.Settings);
         Services.AddSingleton(Registry.Aliases);
         Services.AddSingleton(Registry.Activity);
         Services.AddSingleton(Registry.Permissions);
