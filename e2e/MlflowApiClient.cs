@@ -36,6 +36,13 @@ public sealed class MlflowApiClient(string baseUrl, TestUser user) : IDisposable
     public Task<byte[]> GetFileAsync(string folderUri, string file) =>
         http.GetByteArrayAsync($"{Artifacts}{folderUri["mlflow-artifacts:/".Length..]}/{file}");
 
+    /// <summary>A POST whose refusal is the point: the status and body as they came.</summary>
+    public async Task<(System.Net.HttpStatusCode Status, string Body)> TryPostAsync(string path, object body)
+    {
+        using var response = await http.PostAsync($"/api/2.0/mlflow/{path}", JsonContent.Create(body));
+        return (response.StatusCode, await response.Content.ReadAsStringAsync());
+    }
+
     private async Task<JsonNode> SendAsync(HttpMethod method, string path, object? body)
     {
         using var request = new HttpRequestMessage(method, $"/api/2.0/mlflow/{path}") { Content = body is null ? null : JsonContent.Create(body) };

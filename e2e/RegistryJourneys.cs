@@ -128,9 +128,11 @@ public sealed class RegistryJourneys(PortalFixture portal) : JourneyTest(portal)
         await Expect(page.StageMenuButton()).ToHaveTextAsync("Stage: Production");
         await Expect(page.PendingRequests()).ToContainTextAsync("No pending requests.");
         var approved = page.ActivityItems(nameof(ActivityKind.Approved));
-        await Expect(approved).ToContainTextAsync($"{manager.Name} approved the transition to Production");
+        // One entry: approved and moved, with the comment once.
+        await Expect(approved).ToContainTextAsync($"{manager.Name} approved the request and moved it from None to Production");
         await Expect(approved).ToContainTextAsync("“Shadow test passed.”");
-        await Expect(page.ActivityItems(nameof(ActivityKind.Transitioned))).ToContainTextAsync("transitioned it from None to Production");
+        await Expect(page.ActivityItems(nameof(ActivityKind.Transitioned))).ToHaveCountAsync(0);
+        await Expect(page.Activity().Locator("[data-activity]").Filter(new() { HasText = "Shadow test passed." })).ToHaveCountAsync(1);
 
         await page.BreadcrumbLink(name).ClickAsync();
         await Expect(page.VersionRow(1).Locator("[data-stage]")).ToHaveTextAsync("Archived");
@@ -280,7 +282,7 @@ public sealed class RegistryJourneys(PortalFixture portal) : JourneyTest(portal)
         await Expect(watching.VersionStageChip()).ToHaveAttributeAsync("data-stage", "Staging");
         await Expect(watching.StageMenuButton()).ToHaveTextAsync("Stage: Staging");
         await Expect(watching.PendingRequests()).ToContainTextAsync("No pending requests.");
-        await Expect(watching.ActivityItems(nameof(ActivityKind.Approved))).ToContainTextAsync($"{reviewer.Name} approved the transition to Staging");
+        await Expect(watching.ActivityItems(nameof(ActivityKind.Approved))).ToContainTextAsync($"{reviewer.Name} approved the request and moved it from None to Staging");
         Assert.True(await watching.EvaluateAsync<bool>("() => window.e2eSameDocument === true"), "The watching page reloaded.");
     }
 

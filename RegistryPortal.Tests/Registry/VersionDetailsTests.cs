@@ -10,19 +10,20 @@ public class VersionDetailsTests
 {
     private static readonly string PermissionReason = "Deleting a version takes the Manage permission.";
 
-    public static TheoryData<PermissionLevel, bool[], bool, bool> Levels => new()
+    public static TheoryData<PermissionLevel, string[], bool, bool> Levels => new()
     {
-        // level, direct move to [None, Production, Archived] from Staging, may review the request to Production, may cancel another's request
-        { PermissionLevel.Read, [false, false, false], false, false },
-        { PermissionLevel.Edit, [false, false, false], false, false },
-        { PermissionLevel.ManageStagingVersions, [true, false, true], false, false },
-        { PermissionLevel.ManageProductionVersions, [true, true, true], true, false },
-        { PermissionLevel.Manage, [true, true, true], true, true },
+        // level, the Stage menu of version 2 in Staging (with a request to Production pending: not offered again; no
+        // request to None), may review the request to Production, may cancel another's request
+        { PermissionLevel.Read, ["request Archived"], false, false },
+        { PermissionLevel.Edit, ["request Archived"], false, false },
+        { PermissionLevel.ManageStagingVersions, ["move None", "move Archived"], false, false },
+        { PermissionLevel.ManageProductionVersions, ["move None", "move Production", "move Archived"], true, false },
+        { PermissionLevel.Manage, ["move None", "move Production", "move Archived"], true, true },
     };
 
     [Theory]
     [MemberData(nameof(Levels))]
-    public async Task Each_level_gets_exactly_the_moves_reviews_and_cancels_it_may_make(PermissionLevel level, bool[] direct, bool mayReview, bool mayCancel)
+    public async Task Each_level_gets_exactly_the_moves_reviews_and_cancels_it_may_make(PermissionLevel level, string[] menu, bool mayReview, bool mayCancel)
     {
         await using var registry = await TestRegistry.CreateAsync();
         var (name, _) = await registry.ModelInStagesAsync(Stage.Production, Stage.Staging);
@@ -32,14 +33,52 @@ public class VersionDetailsTests
         var details = await registry.Versions.DetailsAsync(caller, name, 2);
 
         Assert.Equal(level, details.YourLevel);
-        Assert.Equal([Stage.None, Stage.Production, Stage.Archived], details.StageMoves.Select(m => m.Target));
-        Assert.Equal(direct, details.StageMoves.Select(m => m.Direct));
+        Assert.Equal(menu, Menu(details));
         var request = Assert.Single(details.Requests);
         Assert.Equal(("ready", Stage.Production), (request.Request.Comment, request.Request.ToStage));
-        Assert.Equal((mayReview, mayCancel), (request.MayReview, request.MayCancel));
+        Assert.Equal((mayReview, mayReview, mayCancel, null), (request.MayApprove, request.MayReject, request.MayCancel, request.ApproveBlockedBecause));
         // In Staging nobody may delete it; the reason is the one the caller can act on first.
         Assert.Equal(level == PermissionLevel.Manage ? $"Version 2 of '{name}' is in Staging: move it to None or Archived before deleting it." : PermissionReason,
             details.DeleteBlockedBecause);
+    }
+
+    private static string[] Menu(VersionDetails details) =>
+        details.StageMoves.Select(m => $"{(m.Direct ? "move" : "request")} {m.Target}").ToArray();
+
+    [Fact]
+    public async Task A_reader_may_request_staging_production_or_archived_never_none()
+    {
+        await using var registry = await TestRegistry.CreateAsync();
+        var (name, _) = await registry.ModelInStagesAsync(Stage.Production);
+
+        var details = await registry.Versions.DetailsAsync(await registry.UserAsync(Roles.Reader), name, 1);
+
+        Assert.Equal(["request Staging", "request Archived"], Menu(details));
+    }
+
+    [Theory]
+    [InlineData(Roles.ProductionManager)]
+    [InlineData(Roles.Manager)]
+    [InlineData(Roles.Admin)]
+    public async Task Under_four_eyes_production_moves_are_requests_for_everyone_and_the_requester_may_not_approve(string role)
+    {
+        await using var registry = await TestRegistry.CreateAsync();
+        var (name, owner) = await registry.ModelInStagesAsync(Stage.Production, Stage.Staging);
+        await registry.Models.SetFourEyesAsync(owner, name, true);
+        var caller = await registry.UserAsync(role);
+
+        var staging = await registry.Versions.DetailsAsync(caller, name, 2);
+        Assert.True(staging.FourEyes);
+        Assert.Equal(["move None", "move Archived", "request Production"], Menu(staging));
+        Assert.Equal(["request Staging", "request Archived"], Menu(await registry.Versions.DetailsAsync(caller, name, 1)));
+
+        await registry.Requests.CreateAsync(caller, name, 2, "Production");
+        var own = Assert.Single((await registry.Versions.DetailsAsync(caller, name, 2)).Requests);
+        Assert.Equal((false, true, true), (own.MayApprove, own.MayReject, own.MayCancel));
+        Assert.Contains("someone other than the requester", own.ApproveBlockedBecause);
+        Assert.Equal(["move None", "move Archived"], Menu(await registry.Versions.DetailsAsync(caller, name, 2)));
+        var reviewer = Assert.Single((await registry.Versions.DetailsAsync(await registry.UserAsync(Roles.ProductionManager), name, 2)).Requests);
+        Assert.Equal((true, null), (reviewer.MayApprove, reviewer.ApproveBlockedBecause));
     }
 
     [Theory]
@@ -79,7 +118,7 @@ public class VersionDetailsTests
 
         var request = Assert.Single((await registry.Versions.DetailsAsync(reader, name, 1)).Requests);
 
-        Assert.Equal((false, true), (request.MayReview, request.MayCancel));
+        Assert.Equal((false, false, true), (request.MayApprove, request.MayReject, request.MayCancel));
     }
 
     [Fact]
@@ -93,7 +132,7 @@ public class VersionDetailsTests
         var details = await registry.Versions.DetailsAsync(granted, name, 1);
 
         Assert.Equal(PermissionLevel.ManageStagingVersions, details.YourLevel);
-        Assert.Equal([true, false, true], details.StageMoves.Select(m => m.Direct));
+        Assert.Equal(["move Staging", "move Archived", "request Production"], Menu(details));
     }
 
     [Fact]

@@ -21,6 +21,8 @@ internal static class PermissionMatrix
 
     // One row per thing a user does, grouped by the lowest level that may: Read; Edit; Manage Staging Versions; Manage
     // Production Versions; Manage; and the Admin role's own powers (it manages users, roles and every model's grants).
+    // "four-eyes:" rows run on the model with four-eyes protection on: Production moves only by a request approved by
+    // someone other than its requester, whatever the level; turning it off is an admin's.
     private const string Table = """
         ability                                   | none | Read | Edit | Manage Staging Versions | Manage Production Versions | Manage | Admin
         see the model                             | no   | yes  | yes  | yes                     | yes                        | yes    | yes
@@ -45,6 +47,13 @@ internal static class PermissionMatrix
         move a version from Production to Archived| no   | no   | no   | no                      | yes                        | yes    | yes
         approve a request to Production           | no   | no   | no   | no                      | yes                        | yes    | yes
         reject a request to Production            | no   | no   | no   | no                      | yes                        | yes    | yes
+        four-eyes: approve another's request to Production | no | no | no | no              | yes                        | yes    | yes
+        four-eyes: approve your own request to Production | no | no | no | no               | no                         | no     | no
+        four-eyes: move a version from Staging to Production | no | no | no | no            | no                         | no     | no
+        four-eyes: move a version from Production to Archived | no | no | no | no           | no                         | no     | no
+        four-eyes: move a version from None to Staging | no | no  | no   | yes                     | yes                        | yes    | yes
+        turn four-eyes on for the model           | no   | no   | no   | no                      | no                         | yes    | yes
+        turn four-eyes off for the model          | no   | no   | no   | no                      | no                         | no     | yes
         rename the model                          | no   | no   | no   | no                      | no                         | yes    | yes
         delete the model                          | no   | no   | no   | no                      | no                         | yes    | yes
         delete a version                          | no   | no   | no   | no                      | no                         | yes    | yes
@@ -57,6 +66,7 @@ internal static class PermissionMatrix
         reset a user's password                   | no   | no   | no   | no                      | no                         | no     | yes
         delete a user                             | no   | no   | no   | no                      | no                         | no     | yes
         read the audit log                        | no   | no   | no   | no                      | no                         | no     | yes
+        set the registry's four-eyes default      | no   | no   | no   | no                      | no                         | no     | yes
         """;
 
     /// <summary>The roles that give each level on every model, by name.</summary>
@@ -153,6 +163,45 @@ internal static class PermissionMatrix
         ["reject a request to Production"] = new(Call((w, a) => w.R.Requests.RejectAsync(a, w.RequestToProduction, "no")),
             w => w.RequestIsAsync(w.RequestToProduction, RequestStatus.Rejected)),
 
+        ["four-eyes: approve another's request to Production"] = new(Call(async (w, a) =>
+            {
+                await w.ProtectAsync();
+                await w.R.Requests.ApproveAsync(a, w.RequestToProduction);
+            }),
+            async w => await w.StageIsAsync(2, Stage.Production) & await w.RequestIsAsync(w.RequestToProduction, RequestStatus.Approved)),
+        ["four-eyes: approve your own request to Production"] = new(Call(async (w, a) =>
+            {
+                await w.ProtectAsync();
+                await w.R.Requests.ApproveAsync(a, (await w.R.Requests.CreateAsync(a, w.Model, 1, "Production")).Id);
+            }),
+            w => w.StageIsAsync(1, Stage.Production)),
+        ["four-eyes: move a version from Staging to Production"] = new(Call(async (w, a) =>
+            {
+                await w.ProtectAsync();
+                await w.R.Stages.TransitionAsync(a, w.Model, 2, "Production");
+            }),
+            w => w.StageIsAsync(2, Stage.Production)),
+        ["four-eyes: move a version from Production to Archived"] = new(Call(async (w, a) =>
+            {
+                await w.ProtectAsync();
+                await w.R.Stages.TransitionAsync(a, w.Model, 3, "Archived");
+            }),
+            w => w.StageIsAsync(3, Stage.Archived)),
+        ["four-eyes: move a version from None to Staging"] = new(Call(async (w, a) =>
+            {
+                await w.ProtectAsync();
+                await w.R.Stages.TransitionAsync(a, w.Model, 1, "Staging");
+            }),
+            w => w.StageIsAsync(1, Stage.Staging)),
+        ["turn four-eyes on for the model"] = new(Call((w, a) => w.R.Models.SetFourEyesAsync(a, w.Model, true)),
+            w => w.Q(db => db.Models.AnyAsync(m => m.Id == w.ModelId && m.FourEyes == true))),
+        ["turn four-eyes off for the model"] = new(Call(async (w, a) =>
+            {
+                await w.ProtectAsync();
+                await w.R.Models.SetFourEyesAsync(a, w.Model, false);
+            }),
+            w => w.Q(db => db.Models.AnyAsync(m => m.Id == w.ModelId && m.FourEyes == false))),
+
         ["rename the model"] = new(Call((w, a) => w.R.Models.RenameAsync(a, w.Model, w.Model + "-renamed")),
             w => w.Q(db => db.Models.AnyAsync(m => m.Id == w.ModelId && m.Name == w.Model + "-renamed")), Quiet: true),
         ["delete the model"] = new(Call((w, a) => w.R.Models.DeleteAsync(a, w.Model)),
@@ -176,6 +225,8 @@ internal static class PermissionMatrix
         ["delete a user"] = new(Call((w, a) => w.R.UserAdmin.DeleteAsync(a, w.Requester.UserId)),
             async w => await w.R.AccountAsync(w.Requester.UserId) is null, OnModel: false),
         ["read the audit log"] = new(Call((w, a) => w.R.Audit.ListAsync(a, new AuditQuery())), OnModel: false),
+        ["set the registry's four-eyes default"] = new(Call((w, a) => w.R.Settings.SetFourEyesByDefaultAsync(a, true)),
+            w => w.Q(db => db.Settings.AnyAsync(x => x.FourEyesByDefault)), OnModel: false),
     };
 
     /// <summary>
@@ -185,6 +236,7 @@ internal static class PermissionMatrix
     public sealed class World
     {
         public required TestRegistry R { get; init; }
+        public required Actor Admin { get; init; }
         public required Actor Requester { get; init; }
         public required string Model { get; init; }
         public required int ModelId { get; init; }
@@ -196,7 +248,7 @@ internal static class PermissionMatrix
             var name = $"m-{Guid.NewGuid():N}"[..12];
             await registry.Models.CreateAsync(creator ?? admin, name);
             for (var i = 1; i <= 4; i++) await registry.Versions.RegisterAsync(admin, new NewVersion(name, $"s3://matrix/{name}/{i}"));
-            var world = new World { R = registry, Requester = requester, Model = name, ModelId = await registry.ModelIdAsync(name) };
+            var world = new World { R = registry, Admin = admin, Requester = requester, Model = name, ModelId = await registry.ModelIdAsync(name) };
             if (!quiet)
             {
                 await registry.Stages.TransitionAsync(admin, name, 2, "Staging");
@@ -206,6 +258,9 @@ internal static class PermissionMatrix
             }
             return world;
         }
+
+        /// <summary>Turns four-eyes protection on for the model, as an admin.</summary>
+        public Task ProtectAsync() => R.Models.SetFourEyesAsync(Admin, Model, true);
 
         public Task<T> Q<T>(Func<RegistryPortal.Data.RegistryDbContext, Task<T>> query) => R.QueryAsync(query);
 
@@ -266,7 +321,7 @@ public class RolePermissionMatrixTests
     public void Every_row_of_the_table_has_its_service_calls_and_every_call_its_row()
     {
         Assert.Equal(Expected.Keys.Order(), Calls.Keys.Order());
-        Assert.Equal(34, Expected.Count);
+        Assert.Equal(42, Expected.Count);
     }
 }
 

@@ -102,6 +102,8 @@ public sealed class TestRegistry : IAsyncDisposable
     public VersionService Versions => Services.GetRequiredService<VersionService>();
     public StageService Stages => Services.GetRequiredService<StageService>();
     public TransitionRequestService Requests => Services.GetRequiredService<TransitionRequestService>();
+    public RequestInboxService Inbox => Services.GetRequiredService<RequestInboxService>();
+    public RegistrySettingsService Settings => Services.GetRequiredService<RegistrySettingsService>();
     public AliasService Aliases => Services.GetRequiredService<AliasService>();
     public ActivityService Activity => Services.GetRequiredService<ActivityService>();
     public ModelPermissionService Permissions => Services.GetRequiredService<ModelPermissionService>();

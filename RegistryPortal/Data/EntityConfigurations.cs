@@ -80,6 +80,8 @@ internal sealed class TransitionRequestConfiguration : IEntityTypeConfiguration<
     {
         request.HasOne(r => r.Version).WithMany().HasForeignKey(r => r.VersionId).OnDelete(DeleteBehavior.Cascade);
         request.HasIndex(r => new { r.ModelId, r.Status });
+        // The requests inbox reads every pending request of the registry.
+        request.HasIndex(r => r.Status);
         // One pending request per version and target stage, enforced by the database as well.
         request.HasIndex(r => new { r.VersionId, r.ToStage }).IsUnique().HasFilter("\"Status\" = 'Pending'");
         request.Property(r => r.RequestedById).HasMaxLength(450);
@@ -122,4 +124,10 @@ internal sealed class AccessTokenConfiguration : IEntityTypeConfiguration<Access
         // Deleting an account deletes its tokens.
         token.HasOne<ApplicationUser>().WithMany().HasForeignKey(t => t.UserId).OnDelete(DeleteBehavior.Cascade);
     }
+}
+
+internal sealed class RegistrySettingsConfiguration : IEntityTypeConfiguration<RegistrySettings>
+{
+    public void Configure(EntityTypeBuilder<RegistrySettings> settings) =>
+        settings.Property(s => s.Id).ValueGeneratedNever();
 }

@@ -42,6 +42,7 @@ public class RegistryDbContext : IdentityDbContext<ApplicationUser>, IDataProtec
     public DbSet<LoggedModelMetric> LoggedModelMetrics => Set<LoggedModelMetric>();
     public DbSet<RunModelOutput> RunModelOutputs => Set<RunModelOutput>();
     public DbSet<AccessToken> AccessTokens => Set<AccessToken>();
+    public DbSet<RegistrySettings> Settings => Set<RegistrySettings>();
     /// <summary>ASP.NET Core Data Protection's keys: every instance on the database signs and reads the same cookies.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 

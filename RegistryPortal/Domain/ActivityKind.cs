@@ -10,6 +10,8 @@ public enum ActivityKind
     ModelTagged,
     ModelUntagged,
     ModelSettingsChanged,
+    /// <summary>Four-eyes protection switched for one model (also listed in the audit log).</summary>
+    FourEyesChanged,
     VersionRegistered,
     RegistrationCompleted,
     RegistrationFailed,
@@ -35,4 +37,6 @@ public enum ActivityKind
     UserUnlocked,
     UserPasswordReset,
     UserDeleted,
+    /// <summary>A registry-wide setting changed by an admin (no model).</summary>
+    RegistrySettingsChanged,
 }

@@ -14,6 +14,8 @@ public class RegisteredModel
     public int LastVersionNumber { get; set; }
     /// <summary>When set, every move to Staging or Production archives the version that was there.</summary>
     public bool OneVersionPerStage { get; set; }
+    /// <summary>Four-eyes protection (<see cref="Domain.FourEyes"/>) for this model; null follows the registry's default.</summary>
+    public bool? FourEyes { get; set; }
     /// <summary>Optimistic concurrency token, changed by every update of the row.</summary>
     public Guid ConcurrencyStamp { get; set; } = Guid.NewGuid();
 

@@ -66,12 +66,16 @@ public sealed class ModelService(RegistryStore store)
                 .Select(a => new AliasView(a.Alias, a.Version!.Number)).ToListAsync(op.Ct);
             var names = await db.UserNamesAsync([model.CreatedById], op.Ct);
             var live = stages.Where(s => s.Stage.IsLive()).Sum(s => s.Count);
+            var fourEyes = await RegistrySettingsService.FourEyesOnAsync(op, model);
             return new ModelDetails(
                 model.Name, model.Description, names(model.CreatedById), model.CreatedById, model.CreatedAt, model.UpdatedAt,
                 stages.Sum(s => s.Count), stages.Count == 0 ? null : stages.Max(s => s.Max), model.OneVersionPerStage,
                 model.ConcurrencyStamp, tags, aliases, level,
                 !level.Allows(Ability.Manage) ? "Renaming a model takes the Manage permission." : live > 0 ? RenameGuard(model) : null,
-                !level.Allows(Ability.Manage) ? "Deleting a model takes the Manage permission." : live > 0 ? DeleteGuard(model) : null);
+                !level.Allows(Ability.Manage) ? "Deleting a model takes the Manage permission." : live > 0 ? DeleteGuard(model) : null,
+                fourEyes, model.FourEyes is null,
+                !level.Allows(Ability.Manage) ? "Changing four-eyes protection takes the Manage permission."
+                : fourEyes && !op.Access.IsAdmin ? FourEyesOffGuard(model) : null);
         }, ct);
 
     public Task<Page<ModelSummary>> ListAsync(Actor actor, ModelQuery query, CancellationToken ct = default) =>
@@ -176,6 +180,30 @@ public sealed class ModelService(RegistryStore store)
             op.Record(ActivityKind.ModelSettingsChanged, model, detail: $"one version per stage {(enabled ? "on" : "off")}");
         }, ct);
 
+    /// <summary>
+    /// Four-eyes protection for this model: on, off, or null to follow the registry's default. Manage holders turn it
+    /// on; turning it off where it is on takes an admin, or a model's creator could lift their own change control.
+    /// </summary>
+    public Task SetFourEyesAsync(Actor actor, string name, bool? enabled, CancellationToken ct = default) =>
+        store.WriteModelAsync(actor, async op =>
+        {
+            var model = await op.Db.ModelAsync(name, op.Ct);
+            await op.LockModelAsync(model);
+            await op.DemandAsync(model, PermissionLevel.Manage, "change its settings");
+            var byDefault = await RegistrySettingsService.FourEyesByDefaultAsync(op);
+            var (before, after) = (model.FourEyes ?? byDefault, enabled ?? byDefault);
+            if (before && !after && !op.Access.IsAdmin) throw RegistryError.PermissionDenied(FourEyesOffGuard(model));
+            model.FourEyes = enabled;
+            model.UpdatedAt = op.Now;
+            op.Record(ActivityKind.FourEyesChanged, model,
+                detail: $"four-eyes protection {(enabled is null ? $"follows the registry default ({OnOff(byDefault)})" : OnOff(after))}");
+        }, ct);
+
+    private static string OnOff(bool on) => on ? "on" : "off";
+
+    private static string FourEyesOffGuard(RegisteredModel model) =>
+        $"Only an admin turns four-eyes protection off for '{model.Name}': it is the change control of its Production versions.";
+
     private static async Task EnsureNameFreeAsync(OperationContext op, string name, int? exceptModelId)
     {
         var normalized = ModelName.Normalize(name);
@@ -209,6 +237,8 @@ public sealed class ModelService(RegistryStore store)
         var tags = await db.ModelTags.Where(t => ids.Contains(t.ModelId)).ToListAsync(op.Ct);
         var aliases = await db.Aliases.Where(a => ids.Contains(a.ModelId))
             .Select(a => new { a.ModelId, a.Alias, a.Version!.Number }).ToListAsync(op.Ct);
+        var pending = await db.TransitionRequests.Where(r => ids.Contains(r.ModelId) && r.Status == RequestStatus.Pending)
+            .GroupBy(r => r.ModelId).Select(g => new { ModelId = g.Key, Count = g.Count() }).ToDictionaryAsync(x => x.ModelId, x => x.Count, op.Ct);
         var names = await db.UserNamesAsync(models.Select(m => m.CreatedById), op.Ct);
         return models.Select(m => new ModelSummary(
             m.Name,
@@ -217,7 +247,7 @@ public sealed class ModelService(RegistryStore store)
             live.Where(v => v.ModelId == m.Id && v.Stage == Stage.Production).Select(v => v.Number).OrderDescending().ToList(),
             aliases.Where(a => a.ModelId == m.Id).OrderBy(a => a.Alias).Select(a => new AliasView(a.Alias, a.Number)).ToList(),
             tags.Where(t => t.ModelId == m.Id).OrderBy(t => t.Key).ToDictionary(t => t.Key, t => t.Value),
-            names(m.CreatedById), m.CreatedAt, m.UpdatedAt)).ToList();
+            names(m.CreatedById), m.CreatedAt, m.UpdatedAt, pending.GetValueOrDefault(m.Id))).ToList();
     }
 
     /// <summary>The model as MLflow returns it: with tags, aliases and its latest READY version in each stage.</summary>

@@ -22,6 +22,8 @@ public static class RegistryServices
         services.AddSingleton<VersionService>();
         services.AddSingleton<StageService>();
         services.AddSingleton<TransitionRequestService>();
+        services.AddSingleton<RequestInboxService>();
+        services.AddSingleton<RegistrySettingsService>();
         services.AddSingleton<AliasService>();
         services.AddSingleton<ActivityService>();
         services.AddSingleton<UploadRegistration>();

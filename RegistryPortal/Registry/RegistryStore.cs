@@ -245,8 +245,8 @@ public sealed record OperationContext(
         return Add(activity);
     }
 
-    /// <summary>Appends the event of an admin action on an account (no model).</summary>
-    public ActivityEvent RecordAdmin(ActivityKind kind, string subjectUserId, string detail) =>
+    /// <summary>Appends the event of an admin action on an account, or on the registry's settings (no subject); no model.</summary>
+    public ActivityEvent RecordAdmin(ActivityKind kind, string? subjectUserId, string detail) =>
         Add(new ActivityEvent { At = Now, UserId = Actor.UserId, Kind = kind, SubjectUserId = subjectUserId, Detail = detail });
 
     private ActivityEvent Add(ActivityEvent activity)

@@ -74,10 +74,8 @@ public sealed class TransitionRequestService(RegistryStore store)
     private static async Task<RequestView> ApproveAsync(OperationContext op, Found found, string? comment, bool? archiveExisting)
     {
         var (model, version, request) = found;
-        var from = version.Stage;
         await Transitions.MoveAsync(op, model, version, request.ToStage, archiveExisting ?? request.ArchiveExisting, comment ?? "", request);
         Close(op, request, RequestStatus.Approved, comment);
-        op.Record(ActivityKind.Approved, model, version, comment ?? "", from: from, to: request.ToStage, requestId: request.Id);
         return await ViewAsync(op, model, version, request);
     }
 
@@ -189,7 +187,7 @@ public sealed class TransitionRequestService(RegistryStore store)
     private static async Task<RequestView> ViewAsync(OperationContext op, RegisteredModel model, ModelVersion version, TransitionRequest request) =>
         ToView(model, version, request, await op.Db.UserNamesAsync([request.RequestedById, request.ResolvedById], op.Ct));
 
-    private static RequestView ToView(RegisteredModel model, ModelVersion version, TransitionRequest r, Func<string?, string> names) =>
+    internal static RequestView ToView(RegisteredModel model, ModelVersion version, TransitionRequest r, Func<string?, string> names) =>
         new(r.Id, model.Name, version.Number, r.ToStage, r.ArchiveExisting, r.Comment, names(r.RequestedById), r.RequestedById,
             r.CreatedAt, r.Status, names(r.ResolvedById), r.ResolvedAt, r.ResolutionComment);
 }

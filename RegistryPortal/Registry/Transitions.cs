@@ -10,13 +10,17 @@ internal static class Transitions
         bool archiveExisting, string comment, TransitionRequest? closingRequest)
     {
         var from = version.Stage;
-        await op.DemandAsync(model, PermissionLevels.RequiredToMove(from, target), $"move versions {Describe(from, target)}");
+        await op.DemandAsync(model, PermissionLevels.RequiredToMove(from, target),
+            closingRequest is null ? $"move versions {Describe(from, target)}" : $"approve a request to move version {version.Number} to {target}");
+        await CheckFourEyesAsync(op, model, version, from, target, closingRequest);
         CheckMovable(model, version, target, archiveExisting);
 
         version.Stage = target;
         version.UpdatedAt = op.Now;
         model.UpdatedAt = op.Now;
-        op.Record(ActivityKind.Transitioned, model, version, comment, from: from, to: target, requestId: closingRequest?.Id);
+        // An approved request is one entry, "approved … and moved": the approval is the move.
+        op.Record(closingRequest is null ? ActivityKind.Transitioned : ActivityKind.Approved, model, version, comment,
+            from: from, to: target, requestId: closingRequest?.Id);
         await SupersedeAsync(op, model, version, target, except: closingRequest);
 
         if (archiveExisting || (model.OneVersionPerStage && target.AllowsArchiveExisting()))
@@ -32,6 +36,19 @@ internal static class Transitions
                 await SupersedeAsync(op, model, other, Stage.Archived, except: null);
             }
         }
+    }
+
+    /// <summary>Under four-eyes a Production move needs a request, approved by someone other than its requester.</summary>
+    private static async Task CheckFourEyesAsync(OperationContext op, RegisteredModel model, ModelVersion version, Stage from, Stage target,
+        TransitionRequest? closingRequest)
+    {
+        if (!FourEyes.Covers(from, target) || !await RegistrySettingsService.FourEyesOnAsync(op, model)) return;
+        if (closingRequest is null)
+            throw RegistryError.PermissionDenied(
+                $"Four-eyes protection is on for '{model.Name}': nobody moves a version into or out of Production directly. " +
+                $"Request the transition of version {version.Number} to {target}, and have someone else approve it.");
+        if (FourEyes.ApprovalBlockedBecause(from, target, fourEyes: true, isRequester: closingRequest.RequestedById == op.Actor.UserId) is { } why)
+            throw RegistryError.PermissionDenied($"You cannot approve your own request #{closingRequest.Id}. {why}");
     }
 
     /// <summary>The refusals shared by moves and requests: only READY versions, a real change, archive-existing where it applies.</summary>

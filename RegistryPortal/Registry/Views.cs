@@ -10,7 +10,9 @@ public sealed record AliasView(string Alias, int Version);
 public sealed record ModelSummary(
     string Name, int? LatestVersion, IReadOnlyList<int> StagingVersions, IReadOnlyList<int> ProductionVersions,
     IReadOnlyList<AliasView> Aliases, IReadOnlyDictionary<string, string> Tags,
-    string CreatedBy, DateTime CreatedAt, DateTime UpdatedAt);
+    string CreatedBy, DateTime CreatedAt, DateTime UpdatedAt,
+    /// <summary>Its pending transition requests, of every version.</summary>
+    int PendingRequests = 0);
 
 public sealed record ModelDetails(
     string Name, string Description, string CreatedBy, string CreatedById, DateTime CreatedAt, DateTime UpdatedAt,
@@ -19,7 +21,13 @@ public sealed record ModelDetails(
     /// <summary>The caller's effective level on this model, for showing only what they may do.</summary>
     PermissionLevel YourLevel,
     /// <summary>Why rename and delete are refused to the caller right now (their level, or live versions), or null when they are allowed.</summary>
-    string? RenameBlockedBecause, string? DeleteBlockedBecause);
+    string? RenameBlockedBecause, string? DeleteBlockedBecause,
+    /// <summary>Whether four-eyes protection applies: Production moves need a request approved by someone else.</summary>
+    bool FourEyes = false,
+    /// <summary>True when the model follows the registry's default rather than a setting of its own.</summary>
+    bool FourEyesByDefault = true,
+    /// <summary>Why the caller may not switch four-eyes protection (off) right now, or null when they may.</summary>
+    string? FourEyesLockedBecause = null);
 
 public sealed record VersionView(
     string ModelName, int Version, Stage Stage, VersionStatus Status, string StatusMessage,
@@ -50,13 +58,21 @@ public sealed record VersionDetails(
     /// <summary>The run the version came from, when it is in the portal and the caller may see it.</summary>
     SourceRun? Run,
     /// <summary>The logged model the version was registered from, when it still exists and the caller may see it.</summary>
-    SourceLoggedModel? LoggedModel);
+    SourceLoggedModel? LoggedModel,
+    /// <summary>Whether four-eyes protection applies to the model: Production moves are requests, approved by someone else.</summary>
+    bool FourEyes = false);
 
-/// <summary>A stage a version may go to: <see cref="Direct"/> when the caller may make the move, else they may request it.</summary>
+/// <summary>
+/// A stage a version may go to: <see cref="Direct"/> when the caller may make the move now, else a request for a
+/// reviewer. Only meaningful ones are offered: no request the caller could make directly, none to None, none already pending.
+/// </summary>
 public sealed record StageMove(Stage Target, bool Direct);
 
 /// <summary>A pending request and what the caller may do with it.</summary>
-public sealed record OpenRequest(RequestView Request, bool MayReview, bool MayCancel);
+/// <param name="MayApprove">Approve: the level for the move and, under four-eyes, not the requester.</param>
+/// <param name="MayReject">Reject: the level for the move.</param>
+/// <param name="ApproveBlockedBecause">Why the caller, who may reject, may not approve (four-eyes), or null.</param>
+public sealed record OpenRequest(RequestView Request, bool MayApprove, bool MayReject, bool MayCancel, string? ApproveBlockedBecause = null);
 
 public sealed record SourceRun(int ExperimentId, string RunId);
 

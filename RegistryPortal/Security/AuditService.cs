@@ -22,6 +22,7 @@ public sealed class AuditService(AdminStore admin)
     [
         ActivityKind.UserCreated, ActivityKind.UserRolesChanged, ActivityKind.UserLocked, ActivityKind.UserUnlocked,
         ActivityKind.UserPasswordReset, ActivityKind.UserDeleted, ActivityKind.PermissionGranted, ActivityKind.PermissionRevoked,
+        ActivityKind.FourEyesChanged, ActivityKind.RegistrySettingsChanged,
     ];
 
     public static string Describe(ActivityKind kind) => kind switch
@@ -34,6 +35,8 @@ public sealed class AuditService(AdminStore admin)
         ActivityKind.UserDeleted => "User deleted",
         ActivityKind.PermissionGranted => "Model grant set",
         ActivityKind.PermissionRevoked => "Model grant revoked",
+        ActivityKind.FourEyesChanged => "Model four-eyes switched",
+        ActivityKind.RegistrySettingsChanged => "Registry settings changed",
         _ => kind.ToString(),
     };
 

@@ -519,6 +519,9 @@ namespace RegistryPortal.Data.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<bool?>("FourEyes")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int>("LastVersionNumber")
                         .HasColumnType("INTEGER");
 
@@ -548,6 +551,19 @@ namespace RegistryPortal.Data.Migrations
                     b.HasIndex("UpdatedAt");
 
                     b.ToTable("Models");
+                });
+
+            modelBuilder.Entity("RegistryPortal.Domain.RegistrySettings", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("FourEyesByDefault")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("Settings");
                 });
 
             modelBuilder.Entity("RegistryPortal.Domain.TransitionRequest", b =>
@@ -598,6 +614,8 @@ namespace RegistryPortal.Data.Migrations
                         .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("Status");
 
                     b.HasIndex("ModelId", "Status");
 

@@ -14,9 +14,9 @@ public class GrantedVersionPageTests : PageTestContext
     public static TheoryData<PermissionLevel, string[]> Expectations => new()
     {
         // version 1 is in Staging
-        { PermissionLevel.Read, ["Request transition to None", "Request transition to Production", "Request transition to Archived"] },
-        { PermissionLevel.Edit, ["Request transition to None", "Request transition to Production", "Request transition to Archived"] },
-        { PermissionLevel.ManageStagingVersions, ["Transition to None", "Request transition to Production", "Transition to Archived"] },
+        { PermissionLevel.Read, ["Request transition to Production", "Request transition to Archived"] },
+        { PermissionLevel.Edit, ["Request transition to Production", "Request transition to Archived"] },
+        { PermissionLevel.ManageStagingVersions, ["Transition to None", "Transition to Archived", "Request transition to Production"] },
         { PermissionLevel.ManageProductionVersions, ["Transition to None", "Transition to Production", "Transition to Archived"] },
         { PermissionLevel.Manage, ["Transition to None", "Transition to Production", "Transition to Archived"] },
     };

@@ -15,10 +15,10 @@ public class VersionPagePermissionTests : PageTestContext
 {
     public static TheoryData<string, string[], bool, bool, bool> Expectations => new()
     {
-        // role, Stage menu items, may approve/reject, may cancel the other's request, may edit (tags, description)
-        { Roles.Reader, ["Request transition to None", "Request transition to Production", "Request transition to Archived"], false, false, false },
-        { Roles.Editor, ["Request transition to None", "Request transition to Production", "Request transition to Archived"], false, false, true },
-        { Roles.StagingManager, ["Transition to None", "Request transition to Production", "Transition to Archived"], false, false, true },
+        // role, Stage menu items (moves first, then requests; none to None, none already pending), may approve/reject, may cancel the other's request, may edit (tags, description)
+        { Roles.Reader, ["Request transition to Archived"], false, false, false },
+        { Roles.Editor, ["Request transition to Archived"], false, false, true },
+        { Roles.StagingManager, ["Transition to None", "Transition to Archived"], false, false, true },
         { Roles.ProductionManager, ["Transition to None", "Transition to Production", "Transition to Archived"], true, false, true },
         { Roles.Manager, ["Transition to None", "Transition to Production", "Transition to Archived"], true, true, true },
     };

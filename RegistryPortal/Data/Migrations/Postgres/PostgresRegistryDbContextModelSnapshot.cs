@@ -595,6 +595,9 @@ namespace RegistryPortal.Data.Migrations.Postgres
                         .HasColumnType("text")
                         .UseCollation("C");
 
+                    b.Property<bool?>("FourEyes")
+                        .HasColumnType("boolean");
+
                     b.Property<int>("LastVersionNumber")
                         .HasColumnType("integer");
 
@@ -626,6 +629,19 @@ namespace RegistryPortal.Data.Migrations.Postgres
                     b.HasIndex("UpdatedAt");
 
                     b.ToTable("Models");
+                });
+
+            modelBuilder.Entity("RegistryPortal.Domain.RegistrySettings", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("integer");
+
+                    b.Property<bool>("FourEyesByDefault")
+                        .HasColumnType("boolean");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("Settings");
                 });
 
             modelBuilder.Entity("RegistryPortal.Domain.TransitionRequest", b =>
@@ -682,6 +698,8 @@ namespace RegistryPortal.Data.Migrations.Postgres
                         .HasColumnType("integer");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("Status");
 
                     b.HasIndex("ModelId", "Status");
 
