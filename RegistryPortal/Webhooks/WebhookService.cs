@@ -150,7 +150,7 @@ public sealed class WebhookService(RegistryStore store, WebhookSender sender, IO
         if (op.Access.IsAdmin) return true;
         if (hook.ModelId is not { } modelId) return false;
         var model = await op.Db.Models.FirstAsync(m => m.Id == modelId, op.Ct);
-        return await op.LevelOnAsync(model) >= PermissionLevel.Manage;
+        return (await op.LevelOnAsync(model)).Allows(Ability.Manage);
     }
 
     private static async Task<Dictionary<int, string>> ModelNamesAsync(OperationContext op, List<Webhook> hooks)
