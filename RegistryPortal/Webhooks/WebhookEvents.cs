@@ -42,13 +42,9 @@ public static class WebhookEvents
     {
         ActivityKind.ModelCreated => [RegisteredModelCreated],
         ActivityKind.VersionRegistered => [VersionCreated],
-        ActivityKind.Transitioned => Specific(Transitioned, activity.ToStage switch
-        {
-            Stage.Staging => TransitionedToStaging,
-            Stage.Production => TransitionedToProduction,
-            Stage.Archived => TransitionedToArchived,
-            _ => null,
-        }),
+        ActivityKind.Transitioned => Moved(activity),
+        // An approval is recorded as one entry that also moved the version: its move's events, then the approval.
+        ActivityKind.Approved => [.. Moved(activity), RequestApproved],
         ActivityKind.Requested => Specific(RequestCreated, activity.ToStage switch
         {
             Stage.Staging => RequestToStagingCreated,
@@ -56,7 +52,6 @@ public static class WebhookEvents
             Stage.Archived => RequestToArchivedCreated,
             _ => null,
         }),
-        ActivityKind.Approved => [RequestApproved],
         ActivityKind.Rejected => [RequestRejected],
         ActivityKind.Cancelled => [RequestCancelled],
         ActivityKind.Commented => [CommentCreated],
@@ -65,6 +60,14 @@ public static class WebhookEvents
         ActivityKind.AliasDeleted => [AliasDeleted],
         _ => [],
     };
+
+    private static IReadOnlyList<string> Moved(ActivityEvent activity) => Specific(Transitioned, activity.ToStage switch
+    {
+        Stage.Staging => TransitionedToStaging,
+        Stage.Production => TransitionedToProduction,
+        Stage.Archived => TransitionedToArchived,
+        _ => null,
+    });
 
     private static IReadOnlyList<string> Specific(string general, string? specific) => specific is null ? [general] : [general, specific];
 
