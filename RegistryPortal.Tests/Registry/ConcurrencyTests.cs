@@ -89,8 +89,8 @@ public class ConcurrencyTests
         var refusal = Assert.Single(outcomes.OfType<RegistryError>());
         Assert.Equal(ErrorKind.Conflict, refusal.Kind);
         Assert.Contains("already approved", refusal.Message);
-        var transitions = await registry.QueryAsync(db => db.Activity.CountAsync(e => e.Kind == ActivityKind.Transitioned));
-        Assert.Equal(1, transitions);
+        var moves = await registry.QueryAsync(db => db.Activity.CountAsync(e => e.Kind == ActivityKind.Approved)); // an approval is its move
+        Assert.Equal(1, moves);
     }
 
     [Fact]
@@ -107,8 +107,8 @@ public class ConcurrencyTests
         Assert.Single(outcomes, o => o is null);
         var refusal = Assert.Single(outcomes.OfType<RegistryError>());
         Assert.Equal((ErrorKind.NotFound, $"Version 1 of '{name}' has no pending request to move to Staging."), (refusal.Kind, refusal.Message));
-        var transitions = await registry.QueryAsync(db => db.Activity.CountAsync(e => e.Kind == ActivityKind.Transitioned));
-        Assert.Equal(1, transitions);
+        var moves = await registry.QueryAsync(db => db.Activity.CountAsync(e => e.Kind == ActivityKind.Approved)); // an approval is its move
+        Assert.Equal(1, moves);
     }
 
     [Fact]

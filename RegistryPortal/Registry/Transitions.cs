@@ -10,8 +10,7 @@ internal static class Transitions
         bool archiveExisting, string comment, TransitionRequest? closingRequest)
     {
         var from = version.Stage;
-        await op.DemandAsync(model, PermissionLevels.RequiredToMove(from, target),
-            closingRequest is null ? $"move versions {Describe(from, target)}" : $"approve a request to move version {version.Number} to {target}");
+        await op.DemandAsync(model, PermissionLevels.RequiredToMove(from, target), $"move versions {Describe(from, target)}");
         await CheckFourEyesAsync(op, model, version, from, target, closingRequest);
         CheckMovable(model, version, target, archiveExisting);
 
