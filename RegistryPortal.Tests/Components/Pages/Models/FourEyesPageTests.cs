@@ -6,7 +6,7 @@ using RegistryPortal.Domain;
 using RegistryPortal.Security;
 using RegistryPortal.Tests.TestSupport;
 
-namespace RegistryPortal.Tests.Components;
+namespace RegistryPortal.Tests.Components.Pages.Models;
 
 /// <summary>Four-eyes protection on the pages: the Stage menu's two groups, the model's switch, the admin's default.</summary>
 public class FourEyesPageTests : PageTestContext

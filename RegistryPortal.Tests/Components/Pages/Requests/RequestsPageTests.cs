@@ -5,7 +5,7 @@ using RegistryPortal.Components.Pages.Requests;
 using RegistryPortal.Domain;
 using RegistryPortal.Tests.TestSupport;
 
-namespace RegistryPortal.Tests.Components;
+namespace RegistryPortal.Tests.Components.Pages.Requests;
 
 /// <summary>The requests inbox page and the top bar's badge, over the real services.</summary>
 public class RequestsPageTests : PageTestContext
