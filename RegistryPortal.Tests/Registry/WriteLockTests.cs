@@ -27,13 +27,16 @@ public class WriteLockTests
 
         var otherModel = registry.Stages.TransitionAsync(owner, other, 1, "Staging");
         var sameModel = registry.Stages.TransitionAsync(owner, held, 1, "Staging");
-        var wholeRegistry = registry.Models.RenameAsync(owner, renamed, renamed + "-new");
-
         if (TestRegistry.Provider == DatabaseProvider.Postgres)
             await otherModel.WaitAsync(TimeSpan.FromSeconds(30)); // finishes while the holder still holds its model
         else
             await Task.Delay(Settle);
         Assert.Equal(TestRegistry.Provider == DatabaseProvider.Postgres, otherModel.IsCompletedSuccessfully);
+
+        // Started only now: a registry-wide write waiting for the holder also queues every later write of any
+        // model behind it (PostgreSQL grants locks in order), so started first it would hold up otherModel too.
+        var wholeRegistry = registry.Models.RenameAsync(owner, renamed, renamed + "-new");
+        await Task.Delay(Settle);
         Assert.False(sameModel.IsCompleted);
         Assert.False(wholeRegistry.IsCompleted);
 
