@@ -6,7 +6,7 @@ using RegistryPortal.Tests.Webhooks;
 namespace RegistryPortal.Tests.Api;
 
 /// <summary>The app with http:// allowed to the test receivers at 127.0.0.1.</summary>
-public sealed class WebhookApiApp() : ApiApp(new Dictionary<string, string> { ["Webhooks:AllowHttpHosts:0"] = "127.0.0.1", ["Webhooks:PollSeconds"] = "0.05" });
+public sealed class WebhookApiApp() : ApiApp(new Dictionary<string, string?> { ["Webhooks:AllowHttpHosts:0"] = "127.0.0.1", ["Webhooks:PollSeconds"] = "0.05" });
 
 /// <summary>Databricks' registry-webhooks/* over HTTP, under both prefixes.</summary>
 public class WebhookApiTests(WebhookApiApp app) : IClassFixture<WebhookApiApp>

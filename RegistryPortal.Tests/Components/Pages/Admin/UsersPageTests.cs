@@ -24,7 +24,7 @@ public class UsersPageTests : PageTestContext
         return (admin, page);
     }
 
-    private string LastSnackbar() => Services.GetRequiredService<ISnackbar>().ShownSnackbars.Last().Message;
+    private string LastSnackbar() => Services.GetRequiredService<ISnackbar>().ShownSnackbars.Last().Message ?? "";
 
     [Fact]
     public async Task Users_are_listed_with_their_roles_and_status_and_the_search_narrows_them()

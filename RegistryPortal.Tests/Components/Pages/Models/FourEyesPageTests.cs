@@ -11,7 +11,7 @@ namespace RegistryPortal.Tests.Components.Pages.Models;
 /// <summary>Four-eyes protection on the pages: the Stage menu's two groups, the model's switch, the admin's default.</summary>
 public class FourEyesPageTests : PageTestContext
 {
-    private string LastSnackbar() => Services.GetRequiredService<MudBlazor.ISnackbar>().ShownSnackbars.Last().Message;
+    private string LastSnackbar() => Services.GetRequiredService<MudBlazor.ISnackbar>().ShownSnackbars.Last().Message ?? "";
 
     [Fact]
     public async Task The_stage_menu_groups_moves_and_requests_says_why_and_closes_on_one_escape()

@@ -93,7 +93,7 @@ public class ModelPageTests : PageTestContext
     }
 
     // Found and fired in one step on the renderer, so a re-render in between (a reload after a change) cannot make the handler stale.
-    private string LastSnackbar() => Services.GetRequiredService<MudBlazor.ISnackbar>().ShownSnackbars.Last().Message;
+    private string LastSnackbar() => Services.GetRequiredService<MudBlazor.ISnackbar>().ShownSnackbars.Last().Message ?? "";
 
     [Fact]
     public async Task An_editor_writes_and_saves_a_description_which_is_stored_and_shown_rendered()

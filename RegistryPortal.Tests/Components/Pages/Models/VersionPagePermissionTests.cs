@@ -100,7 +100,7 @@ public class VersionPagePermissionTests : PageTestContext
     }
 
     // Found and fired in one step on the renderer, so a re-render in between (a reload after a change) cannot make the handler stale.
-    private string LastSnackbar() => Services.GetRequiredService<MudBlazor.ISnackbar>().ShownSnackbars.Last().Message;
+    private string LastSnackbar() => Services.GetRequiredService<MudBlazor.ISnackbar>().ShownSnackbars.Last().Message ?? "";
 
     [Fact]
     public async Task An_editor_sets_an_alias_here_moving_it_from_another_version_and_removes_it()
