@@ -81,16 +81,17 @@ public class RegistryDbContext : IdentityDbContext<ApplicationUser>, IDataProtec
         return base.SaveChanges();
     }
 
-    /// <summary>Every update of a model or version row gets a new stamp, so a copy read before it is stale.</summary>
+    /// <summary>Every updated model or version row gets a new stamp, so a copy read before it is stale; a new row without one gets its first.</summary>
     private void RenewConcurrencyStamps()
     {
         foreach (var entry in ChangeTracker.Entries())
         {
-            if (entry.State != EntityState.Modified) continue;
+            if (entry.State is not (EntityState.Modified or EntityState.Added)) continue;
+            var renew = entry.State == EntityState.Modified;
             switch (entry.Entity)
             {
-                case RegisteredModel model: model.ConcurrencyStamp = Guid.NewGuid(); break;
-                case ModelVersion version: version.ConcurrencyStamp = Guid.NewGuid(); break;
+                case RegisteredModel model when renew || model.ConcurrencyStamp == Guid.Empty: model.ConcurrencyStamp = Guid.NewGuid(); break;
+                case ModelVersion version when renew || version.ConcurrencyStamp == Guid.Empty: version.ConcurrencyStamp = Guid.NewGuid(); break;
             }
         }
     }

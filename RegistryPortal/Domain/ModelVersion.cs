@@ -22,7 +22,9 @@ public class ModelVersion
     public required string CreatedById { get; set; }
     public DateTime CreatedAt { get; set; }
     public DateTime UpdatedAt { get; set; }
-    public Guid ConcurrencyStamp { get; set; } = Guid.NewGuid();
+    /// <summary>Optimistic concurrency token: set when created and renewed at each update (RegistryDbContext), not in the constructor: reading
+    /// hundreds of rows would otherwise draw a random Guid (a system call) for each, only to overwrite it.</summary>
+    public Guid ConcurrencyStamp { get; set; }
 
     public List<VersionTag> Tags { get; set; } = [];
 }

@@ -16,8 +16,9 @@ public class RegisteredModel
     public bool OneVersionPerStage { get; set; }
     /// <summary>Four-eyes protection (<see cref="Domain.FourEyes"/>) for this model; null follows the registry's default.</summary>
     public bool? FourEyes { get; set; }
-    /// <summary>Optimistic concurrency token, changed by every update of the row.</summary>
-    public Guid ConcurrencyStamp { get; set; } = Guid.NewGuid();
+    /// <summary>Optimistic concurrency token: set when created and renewed at each update (RegistryDbContext), not in the constructor: reading
+    /// hundreds of rows would otherwise draw a random Guid (a system call) for each, only to overwrite it.</summary>
+    public Guid ConcurrencyStamp { get; set; }
 
     public List<ModelVersion> Versions { get; set; } = [];
     public List<ModelTag> Tags { get; set; } = [];

@@ -22,7 +22,7 @@ public sealed class ModelService(RegistryStore store)
             var model = new RegisteredModel
             {
                 Name = name, NormalizedName = ModelName.Normalize(name), Description = description ?? "",
-                CreatedById = op.Actor.UserId, CreatedAt = op.Now, UpdatedAt = op.Now,
+                CreatedById = op.Actor.UserId, CreatedAt = op.Now, UpdatedAt = op.Now, ConcurrencyStamp = Guid.NewGuid(),
                 Tags = (tags ?? new Dictionary<string, string>()).Select(t => new ModelTag { Key = t.Key, Value = t.Value }).ToList(),
             };
             op.Db.Models.Add(model);
