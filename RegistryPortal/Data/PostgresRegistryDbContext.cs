@@ -34,6 +34,8 @@ public sealed class PostgresRegistryDbContext(DbContextOptions<PostgresRegistryD
         configuration.Properties<string>().UseCollation("C");
     }
 
+    protected override Type TimestampConverter => typeof(UtcDateTimeConverter);
+
     internal override bool HasOneWriter => false;
 
     internal override Task TakeWriteLockAsync(bool shared, CancellationToken ct) => shared

@@ -62,10 +62,13 @@ public class RegistryDbContext : IdentityDbContext<ApplicationUser>, IDataProtec
         configuration.Properties<PermissionLevel>().HaveConversion<string>().HaveMaxLength(32);
         // Every timestamp is stored in UTC; SQLite keeps no kind, so say so when reading it back. A value of
         // no kind is taken as UTC (PostgreSQL's timestamptz accepts UTC values only).
-        configuration.Properties<DateTime>().HaveConversion<UtcDateTimeConverter>();
+        configuration.Properties<DateTime>().HaveConversion(TimestampConverter);
     }
 
-    private sealed class UtcDateTimeConverter() : ValueConverter<DateTime, DateTime>(
+    /// <summary>SQLite's timestamps are text, read by a parser of their one shape; PostgreSQL's are timestamptz.</summary>
+    protected virtual Type TimestampConverter => typeof(SqliteTimestampConverter);
+
+    protected sealed class UtcDateTimeConverter() : ValueConverter<DateTime, DateTime>(
         value => value.Kind == DateTimeKind.Local ? value.ToUniversalTime() : DateTime.SpecifyKind(value, DateTimeKind.Utc),
         value => DateTime.SpecifyKind(value, DateTimeKind.Utc));
 

@@ -327,12 +327,14 @@ public sealed class VersionService(RegistryStore store, IOptions<RegistryOptions
         if (wantedStages.Count == 0 || ids.Count == 0) return [];
         var rows = ids.Count == 1 ? await InFourStagesAsync(LatestReadyOfOne, op, ids[0], wantedStages)
             : await InFourStagesAsync(LatestReadyIn, op, ids, wantedStages);
+        // Sorted by one number per row (the model's place, then the stage's): a comparison that looked both up
+        // for every pair was a twentieth of a models search.
         var modelOrder = new Dictionary<int, int>(ids.Count);
         for (var i = 0; i < ids.Count; i++) modelOrder.TryAdd(ids[i], i);
-        rows.Sort((a, b) => modelOrder[a.ModelId] != modelOrder[b.ModelId]
-            ? modelOrder[a.ModelId].CompareTo(modelOrder[b.ModelId])
-            : wantedStages.IndexOf(a.Stage).CompareTo(wantedStages.IndexOf(b.Stage)));
-        return rows;
+        var keys = rows.Select(v => modelOrder[v.ModelId] * wantedStages.Count + wantedStages.IndexOf(v.Stage)).ToArray();
+        var sorted = rows.ToArray();
+        Array.Sort(keys, sorted);
+        return [.. sorted];
     }
 
     /// <summary>

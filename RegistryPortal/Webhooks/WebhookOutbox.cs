@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using RegistryPortal.Data;
 using RegistryPortal.Registry;
 
 namespace RegistryPortal.Webhooks;
@@ -9,15 +10,21 @@ namespace RegistryPortal.Webhooks;
 /// </summary>
 internal static class WebhookOutbox
 {
+    private sealed record ActiveHook(int Id, int? ModelId, List<string> Events);
+
+    // Every write with events asks it, mostly to learn there are none: compiled once.
+    private static readonly Func<RegistryDbContext, List<int>, IAsyncEnumerable<ActiveHook>> ActiveHooksOf =
+        CompiledQueries.PerContextKind(() => EF.CompileAsyncQuery((RegistryDbContext db, List<int> modelIds) =>
+            db.Set<Webhook>().AsNoTracking()
+                .Where(w => w.Status == WebhookStatus.Active && (w.ModelId == null || modelIds.Contains(w.ModelId.Value)))
+                .Select(w => new ActiveHook(w.Id, w.ModelId, w.Events))));
+
     public static async Task AddAsync(OperationContext op)
     {
         var raised = op.Recorded.Select(activity => (activity, names: WebhookEvents.Of(activity))).Where(e => e.names.Count > 0).ToList();
         if (raised.Count == 0) return;
         var modelIds = raised.Select(e => e.activity.ModelId).OfType<int>().Distinct().ToList();
-        var hooks = await op.Db.Webhooks().AsNoTracking()
-            .Where(w => w.Status == WebhookStatus.Active && (w.ModelId == null || modelIds.Contains(w.ModelId.Value)))
-            .Select(w => new { w.Id, w.ModelId, w.Events })
-            .ToListAsync(op.Ct);
+        var hooks = await ActiveHooksOf(op.Db, modelIds).ToListAsync(op.Ct);
         if (hooks.Count == 0) return;
 
         var who = await op.Db.Users.Where(u => u.Id == op.Actor.UserId).Select(u => u.Email ?? u.UserName).FirstOrDefaultAsync(op.Ct) ?? "A user";
