@@ -19,7 +19,7 @@ public class StageHistoryTests
     private static async Task<string> ShownNameAsync(TestRegistry registry, Actor actor) => (await registry.AccountAsync(actor.UserId))!.DisplayName!;
 
     private static async Task<int[]> InStageAsync(TestRegistry registry, Actor actor, string name, Stage stage, DateTime at) =>
-        (await History(registry).StageAtAsync(actor, name, stage.ToString(), at)).Select(h => h.Version).ToArray();
+        (await History(registry).StageAtAsync(actor, name, stage.ToString(), at)).Versions.Select(h => h.Version).ToArray();
 
     [Fact]
     public async Task A_stage_holds_each_version_from_its_move_until_the_next_one_and_a_move_counts_at_its_own_instant()
@@ -39,7 +39,7 @@ public class StageHistoryTests
         Assert.Equal(new[] { 1 }, await InStageAsync(registry, owner, name, Stage.Archived, secondRelease));
         Assert.Empty(await InStageAsync(registry, owner, name, Stage.Archived, secondRelease.AddTicks(-10)));
 
-        var holder = (await History(registry).StageAtAsync(owner, name, "production", secondRelease)).Single();
+        var holder = (await History(registry).StageAtAsync(owner, name, "production", secondRelease)).Versions.Single();
         Assert.Equal((ActivityKind.Transitioned, "better AUC", await ShownNameAsync(registry, owner), secondRelease),
             (holder.MovedIn!.How, holder.MovedIn.Comment, holder.MovedIn.MovedBy, holder.MovedIn.At));
     }
@@ -54,9 +54,9 @@ public class StageHistoryTests
         await registry.Requests.ApproveAsync(owner, request.Id, "ok");
         var approved = await LastEventAtAsync(registry, name);
 
-        var holder = (await History(registry).StageAtAsync(owner, name, "Staging", approved)).Single();
+        var holder = (await History(registry).StageAtAsync(owner, name, "Staging", approved)).Versions.Single();
         Assert.Equal((2, ActivityKind.Approved, request.Id, "ok"), (holder.Version, holder.MovedIn!.How, holder.MovedIn.RequestId, holder.MovedIn.Comment));
-        var archived = (await History(registry).StageAtAsync(owner, name, "Archived", approved)).Single();
+        var archived = (await History(registry).StageAtAsync(owner, name, "Archived", approved)).Versions.Single();
         Assert.Equal(1, archived.Version);
         Assert.Contains("version 2 moved to Staging", archived.MovedIn!.Detail);
     }
@@ -168,7 +168,7 @@ public class StageHistoryTests
         var (name, owner) = await registry.ModelWithVersionsAsync(1);
         await Expect.RefusalAsync(ErrorKind.InvalidValue, () => History(registry).StageAtAsync(owner, name, "Prod", DateTime.UtcNow), "None, Staging, Production, Archived");
         Expect.Refusal(ErrorKind.InvalidValue, () => HistoryTime.Parse("last tuesday"), "milliseconds since 1970", "ISO-8601");
-        Assert.Equal(new DateTime(2026, 12, 1, 10, 0, 0, DateTimeKind.Utc), HistoryTime.Parse("1796119200000"));
+        Assert.Equal(new DateTime(2026, 12, 1, 10, 0, 0, 0, 999, DateTimeKind.Utc), HistoryTime.Parse("1796119200000"));
         Assert.Equal(new DateTime(2026, 12, 1, 9, 0, 0, DateTimeKind.Utc), HistoryTime.Parse("2026-12-01T10:00:00+01:00"));
         Assert.Equal(new DateTime(2026, 12, 1, 10, 0, 0, DateTimeKind.Utc), HistoryTime.Parse("2026-12-01T10:00:00"));
     }

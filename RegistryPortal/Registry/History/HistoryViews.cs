@@ -48,3 +48,6 @@ public sealed record ModelSummaryAsOf(string Name, string? CurrentName, DateTime
 
 /// <summary>A version that was in the asked stage at the asked time, with how it got there (null: registered there, never moved).</summary>
 public sealed record StageHolder(int Version, StageMoveInfo? MovedIn);
+
+/// <summary>Which versions were in <paramref name="Stage"/> of a model at <paramref name="At"/>; <paramref name="ModelName"/> is its name then.</summary>
+public sealed record StageAt(string ModelName, Stage Stage, DateTime At, IReadOnlyList<StageHolder> Versions);

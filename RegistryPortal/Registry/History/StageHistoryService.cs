@@ -26,12 +26,12 @@ public sealed class StageHistoryService(RegistryStore store)
         store.ReadAsync(actor, op => ModelAsOfAsync(op, modelName, at), ct);
 
     /// <summary>The versions in <paramref name="stage"/> (any case) of the model at <paramref name="at"/>, by number.</summary>
-    public Task<IReadOnlyList<StageHolder>> StageAtAsync(Actor actor, string modelName, string stage, DateTime at, CancellationToken ct = default) =>
-        store.ReadAsync<IReadOnlyList<StageHolder>>(actor, async op =>
+    public Task<StageAt> StageAtAsync(Actor actor, string modelName, string stage, DateTime at, CancellationToken ct = default) =>
+        store.ReadAsync(actor, async op =>
         {
             var wanted = Stages.Parse(stage);
             var model = await ModelAsOfAsync(op, modelName, at);
-            return model.In(wanted).Select(v => new StageHolder(v.Version, v.MovedIn)).ToList();
+            return new StageAt(model.Name, wanted, at, model.In(wanted).Select(v => new StageHolder(v.Version, v.MovedIn)).ToList());
         }, ct);
 
     /// <summary>The models that existed at <paramref name="at"/> under their names then, sorted by that name; <paramref name="text"/> filters names.</summary>
