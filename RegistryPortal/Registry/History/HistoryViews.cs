@@ -7,7 +7,11 @@ namespace RegistryPortal.Registry.History;
 /// <paramref name="How"/> is <see cref="ActivityKind.Transitioned"/> (a direct move, or archived because another version
 /// moved: <paramref name="Detail"/> says which) or <see cref="ActivityKind.Approved"/> (an approved request).
 /// </summary>
-public sealed record StageMoveInfo(DateTime At, string MovedBy, ActivityKind How, string Comment, int? RequestId, string Detail);
+public sealed record StageMoveInfo(DateTime At, string MovedBy, ActivityKind How, string Comment, int? RequestId, string Detail)
+{
+    /// <summary>The activity event of the move (the timeline reads its words only for the periods it draws).</summary>
+    public long EventId { get; init; }
+}
 
 /// <summary>One period in which a version held a stage; <paramref name="Until"/> is null while it still does.</summary>
 public sealed record StageSegment(int Version, Stage Stage, DateTime From, DateTime? Until, StageMoveInfo MovedIn);

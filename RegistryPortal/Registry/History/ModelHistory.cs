@@ -4,7 +4,7 @@ namespace RegistryPortal.Registry.History;
 
 /// <summary>One activity event as the history reads it (a projection: the columns it needs).</summary>
 public sealed record HistoryEvent(
-    DateTime At, ActivityKind Kind, string ModelName, int? Version, Stage? From, Stage? To,
+    long Id, DateTime At, ActivityKind Kind, string ModelName, int? Version, Stage? From, Stage? To,
     string UserId, string Comment, string Detail, int? RequestId, string? Key, string? Value);
 
 /// <summary>
@@ -101,7 +101,7 @@ public sealed class ModelHistory
         MoveCount++;
         state.Stage = to;
         state.StageSince = e.At;
-        state.MovedIn = new StageMoveInfo(e.At, e.UserId, e.Kind, e.Comment, e.RequestId, e.Detail);
+        state.MovedIn = new StageMoveInfo(e.At, e.UserId, e.Kind, e.Comment, e.RequestId, e.Detail) { EventId = e.Id };
     }
 
     private void Remove(int number, DateTime at)

@@ -16,10 +16,7 @@ public sealed class StageHistoryService(RegistryStore store)
         {
             var model = await op.Db.ModelAsync(modelName, op.Ct);
             await op.DemandAsync(model, PermissionLevel.Read, "see its history");
-            var history = await ReplayAsync(op, model.Id, ModelHistory.StageKinds, at: null);
-            var names = await op.Db.UserNamesAsync(history.Segments().Select(s => s.MovedIn.MovedBy), op.Ct);
-            var segments = history.Segments().Select(s => s with { MovedIn = Named(s.MovedIn, names)! }).ToList();
-            return TimelineLayout.Build(model.Name, segments, model.CreatedAt, op.Now, history.MoveCount);
+            return await LatestPeriods.ReadAsync(op, model);
         }, ct);
 
     public Task<ModelAsOf> ModelAsOfAsync(Actor actor, string modelName, DateTime at, CancellationToken ct = default) =>
@@ -71,7 +68,7 @@ public sealed class StageHistoryService(RegistryStore store)
     private static async Task<ModelAsOf> ModelAsOfAsync(OperationContext op, string modelName, DateTime at)
     {
         var (modelId, current) = await ResolveAsync(op, modelName, at);
-        var history = await ReplayAsync(op, modelId, ModelHistory.StateKinds, at);
+        var history = await ReplayAsync(op, modelId, at);
         var names = await op.Db.UserNamesAsync(history.Versions().Select(v => v.MovedIn?.MovedBy), op.Ct);
         var versions = history.Versions().Select(v => v with { MovedIn = Named(v.MovedIn, names) }).ToList();
         // Without a description event up to then, the description is today's only if it never changed.
@@ -116,13 +113,12 @@ public sealed class StageHistoryService(RegistryStore store)
         throw RegistryError.NotFound($"There was no model '{name}' on {at:yyyy-MM-dd HH:mm:ss} UTC. The models list as of that time shows the names then.");
     }
 
-    private static async Task<ModelHistory> ReplayAsync(OperationContext op, int modelId, ActivityKind[] kinds, DateTime? at)
+    private static async Task<ModelHistory> ReplayAsync(OperationContext op, int modelId, DateTime at)
     {
-        var events = op.Db.Activity.Where(e => e.ModelId == modelId && kinds.Contains(e.Kind));
-        if (at is { } until) events = events.Where(e => e.At <= until);
+        var events = op.Db.Activity.Where(e => e.ModelId == modelId && ModelHistory.StateKinds.Contains(e.Kind) && e.At <= at);
         var history = new ModelHistory();
         await foreach (var e in events.OrderBy(e => e.At).ThenBy(e => e.Id)
-            .Select(e => new HistoryEvent(e.At, e.Kind, e.ModelName, e.VersionNumber, e.FromStage, e.ToStage, e.UserId, e.Comment, e.Detail, e.RequestId, e.Key, e.Value))
+            .Select(e => new HistoryEvent(e.Id, e.At, e.Kind, e.ModelName, e.VersionNumber, e.FromStage, e.ToStage, e.UserId, e.Comment, e.Detail, e.RequestId, e.Key, e.Value))
             .AsAsyncEnumerable().WithCancellation(op.Ct))
             history.Apply(e);
         return history;
