@@ -11,8 +11,8 @@ public static class TimelineLayout
 {
     public static readonly IReadOnlyList<Stage> Stages = [Stage.Staging, Stage.Production, Stage.Archived];
 
-    public const int MaxPerLane = 60;
-    public const int MaxTracks = 4;
+    public const int MaxPerLane = 30;
+    public const int MaxTracks = 3;
 
     /// <param name="start">When the model's history starts (its first event), for a window of a model with few periods.</param>
     /// <param name="until">Now, or when the model was deleted: where periods still going end.</param>
