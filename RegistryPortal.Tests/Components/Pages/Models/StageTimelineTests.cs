@@ -29,7 +29,7 @@ public class StageTimelineTests : PageTestContext
         Assert.Equal(["v1", "v2"], production.Select(a => a.TextContent));
         Assert.Equal("models/timeline-model/versions/2", production[1].GetAttribute("href"));
         var first = production[0].GetAttribute("aria-label")!;
-        Assert.StartsWith("Version 1 in Production from ", first);
+        Assert.StartsWith("v1: Version 1 in Production from ", first);
         Assert.Contains($"Moved there by {shownName}, a direct move: “first release”.", first);
         var second = production[1].GetAttribute("aria-label")!;
         Assert.Contains("until now", second);
