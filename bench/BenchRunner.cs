@@ -40,6 +40,11 @@ public static class BenchRunner
                 figures.AddRange(await PageFigures.RunAsync(host, browser, registry, options, log));
             }
         }
+        if (options.Runs("timeline"))
+        {
+            log.WriteLine("Stage timeline:");
+            figures.Add(await TimelineFigure.RunAsync(host, registry, options, log));
+        }
         if (options.Runs("writers"))
         {
             log.WriteLine("Concurrent writers:");

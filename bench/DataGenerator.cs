@@ -22,7 +22,8 @@ public sealed record GeneratedRegistry(
 /// models m0…m(N-1), m0 the big one; each model's versions numbered 1…n with its counter set to n; the
 /// newest version in Production, the one before in Staging, the two before Archived (no model is set to
 /// one version per stage, and none has two versions in a live stage); a "champion" alias on Production;
-/// tags on every model and version; pending requests to Staging on versions in None; activity events.
+/// tags on every model and version; pending requests to Staging on versions in None; activity events; and the big
+/// model's stage history (<see cref="BigModelHistory"/>), which leads to those stages.
 /// </summary>
 public static class DataGenerator
 {
@@ -144,6 +145,8 @@ public static class DataGenerator
             {
                 var i = e % 7 == 0 ? 0 : random.Next(options.Models);
                 var kind = kinds[e % kinds.Length];
+                // The big model's moves are its stage history (below); a random one would contradict it.
+                if (i == 0 && kind == ActivityKind.Transitioned) kind = ActivityKind.Commented;
                 return new ActivityEvent
                 {
                     At = start.AddSeconds(e * 600.0 * options.Models / Math.Max(1, options.Events)), UserId = adminId, Kind = kind,
@@ -155,8 +158,15 @@ public static class DataGenerator
             }));
             await db.SaveChangesAsync();
         }
+        var history = BigModelHistory(modelIds[0], names[0], counts[0], start, adminId);
+        for (var from = 0; from < history.Count; from += Chunk)
+        {
+            await using var db = NewContext();
+            db.Activity.AddRange(history.Skip(from).Take(Chunk));
+            await db.SaveChangesAsync();
+        }
         await transaction.CommitAsync();
-        log.WriteLine($"  {options.Events:N0} events and {options.PendingRequests:N0} requests; generated in {watch.Elapsed.TotalSeconds:0.0} s");
+        log.WriteLine($"  {options.Events:N0} events, the big model's history of {history.Count:N0} and {options.PendingRequests:N0} requests; generated in {watch.Elapsed.TotalSeconds:0.0} s");
         if (runIds.Count < 10) runIds.AddRange(Enumerable.Range(0, 10 - runIds.Count).Select(_ => Guid.NewGuid().ToString("N")));
         return new GeneratedRegistry(names[0], counts[0], names, counts, runIds, watch.Elapsed);
     }
@@ -172,6 +182,39 @@ public static class DataGenerator
         var runIds = await db.Versions.Where(v => v.RunId != "").OrderBy(v => v.Id).Select(v => v.RunId).Take(1_000).ToListAsync();
         log.WriteLine($"  measuring the registry already there: {models.Count:N0} models, {counts.Values.Sum():N0} versions");
         return new GeneratedRegistry(names[0], counts[names[0]], names, names.Select(n => counts[n]).ToList(), runIds, TimeSpan.Zero);
+    }
+
+    /// <summary>
+    /// The big model's life, five events a version, ending in the stages <see cref="StageOf"/> gives: each version is
+    /// registered, moved to Staging, promoted to Production (archiving the one there), and cleaned up from Archived to None
+    /// three versions later; the second newest stays in Staging, the two before it in Archived.
+    /// </summary>
+    private static List<ActivityEvent> BigModelHistory(int modelId, string name, int count, DateTime start, string adminId)
+    {
+        var events = new List<ActivityEvent>(count * 5);
+        ActivityEvent Event(DateTime at, ActivityKind kind, int number, Stage? from = null, Stage? to = null, string comment = "", string detail = "") => new()
+        {
+            At = at, UserId = adminId, Kind = kind, ModelId = modelId, ModelName = name, VersionNumber = number,
+            FromStage = from, ToStage = to, Comment = comment, Detail = detail,
+        };
+        int? inProduction = null;
+        for (var n = 1; n <= count; n++)
+        {
+            var created = start.AddMinutes(n); // as the version rows: model 0's version n
+            events.Add(Event(created, ActivityKind.VersionRegistered, n, detail: $"s3://bench/{name}/{n}").With("description", n % 3 == 0 ? $"Retrained on week {n % 52}." : ""));
+            events.Add(Event(created.AddSeconds(10), ActivityKind.Transitioned, n, Stage.None, Stage.Staging, "candidate"));
+            if (n == count - 1) continue; // stays in Staging
+            var promoted = created.AddSeconds(20);
+            events.Add(Event(promoted, ActivityKind.Transitioned, n, Stage.Staging, Stage.Production, "passed the shadow test"));
+            if (inProduction is { } previous)
+            {
+                events.Add(Event(promoted, ActivityKind.Transitioned, previous, Stage.Production, Stage.Archived,
+                    detail: $"archived because version {n} moved to Production"));
+                if (previous <= count - 4) events.Add(Event(promoted.AddMinutes(3), ActivityKind.Transitioned, previous, Stage.Archived, Stage.None, "cleanup"));
+            }
+            inProduction = n;
+        }
+        return events;
     }
 
     /// <summary>m0 gets the big model's versions; the rest are spread evenly over the other models.</summary>

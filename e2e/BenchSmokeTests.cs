@@ -27,6 +27,7 @@ public sealed class BenchSmokeTests
                 "get-download-uri", "model-versions/get", "registered-models/get (Bearer token)", "registered-models/get (Basic user and password)",
                 "reads/s of registered models, 8 clients, Bearer token", "reads/s of registered models, 8 clients, Basic user and password", "models list page: server response", "models list page: table visible in Chromium",
                 "model page (100 versions): server response", "model page (100 versions): table visible in Chromium",
+                "stage timeline of the big model (100 versions): server render",
                 "concurrent writers: latency per write", "concurrent writers: throughput", "writers through the service (no HTTP)",
                 "artifact upload (PUT) 4 MB, speed / cp", "artifact upload (PUT) 4 MB, speed / transport floor",
                 "artifact download (GET) 4 MB, speed / cp", "artifact download (GET) 4 MB, speed / transport floor",

@@ -41,6 +41,7 @@ public static class MlflowApi
             api.Map("{**path}", UnknownEndpoint);
         }
         endpoints.MapArtifactEndpoints();
+        endpoints.MapPortalEndpoints();
         return endpoints;
     }
 

@@ -93,12 +93,15 @@ internal sealed class ActivityEventConfiguration : IEntityTypeConfiguration<Acti
     public void Configure(EntityTypeBuilder<ActivityEvent> activity)
     {
         activity.HasIndex(e => new { e.ModelId, e.VersionNumber, e.At });
+        // The registry's history (stage timeline, "as of") reads one model's events in time order.
+        activity.HasIndex(e => new { e.ModelId, e.At });
         activity.HasIndex(e => e.At);
         activity.HasIndex(e => e.UserId);
         activity.HasIndex(e => e.SubjectUserId);
         activity.HasIndex(e => new { e.Kind, e.At });
         activity.Property(e => e.SubjectUserId).HasMaxLength(450);
         activity.Property(e => e.ModelName).HasMaxLength(ModelName.MaxLength);
+        activity.Property(e => e.Key).HasMaxLength(Math.Max(AliasRules.MaxLength, TagRules.MaxKeyLength));
     }
 }
 

@@ -1,5 +1,3 @@
-using System.ComponentModel.DataAnnotations.Schema;
-
 namespace RegistryPortal.Domain;
 
 /// <summary>
@@ -24,11 +22,15 @@ public class ActivityEvent
     /// <summary>The user an admin action or a grant was about (no foreign key: the event outlives the account).</summary>
     public string? SubjectUserId { get; set; }
 
-    /// <summary>The tag key or alias the event set, for webhook payloads; not stored (<see cref="Detail"/> says it in words).</summary>
-    [NotMapped] public string? Key { get; set; }
+    /// <summary>
+    /// The tag key or alias the event set ("description" on a registration), for webhook payloads and the registry's
+    /// history (<see cref="Registry.History.StageHistoryService"/>). Stored since migration ActivityKeyValue; older
+    /// events have it only for aliases (filled from <see cref="Detail"/>), else null.
+    /// </summary>
+    public string? Key { get; set; }
 
-    /// <summary>The tag value the event set, for webhook payloads; not stored.</summary>
-    [NotMapped] public string? Value { get; set; }
+    /// <summary>The tag value the event set, or the description a version was registered with; null on older events.</summary>
+    public string? Value { get; set; }
 
     public ActivityEvent With(string key, string? value = null)
     {

@@ -26,6 +26,7 @@ public static class RegistryServices
         services.AddSingleton<RegistrySettingsService>();
         services.AddSingleton<AliasService>();
         services.AddSingleton<ActivityService>();
+        services.AddSingleton<History.StageHistoryService>();
         services.AddSingleton<UploadRegistration>();
         services.AddSingleton<RegistrySearchService>();
         services.AddSingleton<CrashRecovery>();

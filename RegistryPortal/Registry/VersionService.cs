@@ -47,7 +47,7 @@ public sealed class VersionService(RegistryStore store, IOptions<RegistryOptions
                 Tags = (request.Tags ?? new Dictionary<string, string>()).Select(t => new VersionTag { Key = t.Key, Value = t.Value }).ToList(),
             };
             op.Db.Versions.Add(version);
-            op.Record(ActivityKind.VersionRegistered, model, version, detail: version.Source);
+            op.Record(ActivityKind.VersionRegistered, model, version, detail: version.Source).With("description", version.Description);
             if (version.LoggedModelId.Length > 0)
                 await Tracking.LoggedModelService.RecordRegistrationAsync(op, version.LoggedModelId, model.Name, version.Number);
             return await ViewAsync(op, model, version);

@@ -301,6 +301,10 @@ namespace RegistryPortal.Data.Migrations
                         .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Key")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Kind")
                         .IsRequired()
                         .HasMaxLength(32)
@@ -329,6 +333,9 @@ namespace RegistryPortal.Data.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Value")
+                        .HasColumnType("TEXT");
+
                     b.Property<int?>("VersionNumber")
                         .HasColumnType("INTEGER");
 
@@ -341,6 +348,8 @@ namespace RegistryPortal.Data.Migrations
                     b.HasIndex("UserId");
 
                     b.HasIndex("Kind", "At");
+
+                    b.HasIndex("ModelId", "At");
 
                     b.HasIndex("ModelId", "VersionNumber", "At");
 

@@ -355,6 +355,11 @@ namespace RegistryPortal.Data.Migrations.Postgres
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)");
 
+                    b.Property<string>("Key")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .UseCollation("C");
+
                     b.Property<string>("Kind")
                         .IsRequired()
                         .HasMaxLength(32)
@@ -386,6 +391,10 @@ namespace RegistryPortal.Data.Migrations.Postgres
                         .HasColumnType("text")
                         .UseCollation("C");
 
+                    b.Property<string>("Value")
+                        .HasColumnType("text")
+                        .UseCollation("C");
+
                     b.Property<int?>("VersionNumber")
                         .HasColumnType("integer");
 
@@ -398,6 +407,8 @@ namespace RegistryPortal.Data.Migrations.Postgres
                     b.HasIndex("UserId");
 
                     b.HasIndex("Kind", "At");
+
+                    b.HasIndex("ModelId", "At");
 
                     b.HasIndex("ModelId", "VersionNumber", "At");
 
