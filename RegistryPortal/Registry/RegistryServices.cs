@@ -28,6 +28,8 @@ public static class RegistryServices
         services.AddSingleton<ActivityService>();
         services.AddSingleton<UploadRegistration>();
         services.AddSingleton<RegistrySearchService>();
+        services.AddSingleton<ModelCard.VersionFiles>();
+        services.AddSingleton<ModelCard.ModelCardService>();
         services.AddSingleton<CrashRecovery>();
         services.AddHostedService<CrashRecoveryService>();
         return services.AddSecurity().AddTracking().AddStorage().AddWebhooks();
