@@ -39,20 +39,34 @@ public static class ModelCardTestExtensions
         IReadOnlyDictionary<string, string> files, string? runId = null) =>
         await registry.VersionWithFilesAsync(owner, model, files.ToDictionary(f => f.Key, f => Encoding.UTF8.GetBytes(f.Value)), runId);
 
-    public static async Task<int> VersionWithFilesAsync(this TestRegistry registry, Actor owner, string model,
+    public static Task<int> VersionWithFilesAsync(this TestRegistry registry, Actor owner, string model,
+        IReadOnlyDictionary<string, byte[]> files, string? runId = null) =>
+        registry.Services.VersionWithFilesAsync(owner, model, files, runId);
+
+    /// <summary>The same in any app's services (the in-memory portal of the API tests).</summary>
+    public static async Task<int> VersionWithFilesAsync(this IServiceProvider services, Actor owner, string model,
         IReadOnlyDictionary<string, byte[]> files, string? runId = null)
     {
-        if ((await registry.Models.ListAsync(owner, new ModelQuery(model))).Items.All(m => m.Name != model)) await registry.Models.CreateAsync(owner, model);
-        var store = registry.Services.GetRequiredService<ArtifactStore>();
+        var models = services.GetRequiredService<ModelService>();
+        if ((await models.ListAsync(owner, new ModelQuery(model))).Items.All(m => m.Name != model)) await models.CreateAsync(owner, model);
+        var folder = await RegistryFolderAsync(services, files.ToDictionary(f => f.Key, f => (Func<Stream, Task>)(s => s.WriteAsync(f.Value).AsTask())));
+        var source = ModelFileStore.RegistryUriPrefix + Path.GetFileName(folder);
+        return (await services.GetRequiredService<ModelRegistration>().RegisterAsync(owner, new NewVersion(model, source, RunId: runId))).Version;
+    }
+
+    /// <summary>A new folder under the registry's own (registry/&lt;id&gt;) with each file written by its writer.</summary>
+    public static async Task<string> RegistryFolderAsync(IServiceProvider services, IReadOnlyDictionary<string, Func<Stream, Task>> files)
+    {
+        var store = services.GetRequiredService<ArtifactStore>();
         var folder = Path.Combine(store.Root, StorageLayout.RegistryFolderName, ArtifactStore.NewRegistryId());
         Directory.CreateDirectory(folder);
-        foreach (var (path, content) in files)
+        foreach (var (path, write) in files)
         {
             var file = Path.Combine(folder, path);
             Directory.CreateDirectory(Path.GetDirectoryName(file)!);
-            await File.WriteAllBytesAsync(file, content);
+            await using var stream = File.Create(file);
+            await write(stream);
         }
-        var source = ModelFileStore.RegistryUriPrefix + Path.GetFileName(folder);
-        return (await registry.Services.GetRequiredService<ModelRegistration>().RegisterAsync(owner, new NewVersion(model, source, RunId: runId))).Version;
+        return folder;
     }
 }

@@ -48,6 +48,10 @@ public static class VersionFileEndpoints
         {
             return ApiResults.From(e);
         }
-        return Results.Stream(body => files.WriteZipAsync(folder, body, http.RequestAborted), "application/zip", VersionFiles.ZipName(folder.Version));
+        http.Response.ContentType = "application/zip";
+        http.Response.Headers.ContentDisposition = new System.Net.Mime.ContentDisposition { FileName = VersionFiles.ZipName(folder.Version) }.ToString();
+        await files.WriteZipAsync(folder, new PipeBufferStream(http.Response.BodyWriter), http.RequestAborted);
+        await http.Response.BodyWriter.FlushAsync(http.RequestAborted);
+        return Results.Empty;
     }
 }
