@@ -64,6 +64,21 @@ public class ModelCardTests : PageTestContext
     }
 
     [Fact]
+    public async Task A_new_alias_shows_in_the_snippets_without_a_reload()
+    {
+        var owner = await Registry.UserAsync(Roles.Editor);
+        var number = await Registry.VersionWithFilesAsync(owner, "aliased", new Dictionary<string, string> { ["MLmodel"] = MlModelWithColumns(Inputs, null) });
+        SignIn(owner);
+        var page = Version("aliased", number);
+        page.WaitForAssertion(() => Assert.NotEmpty(page.FindAll("[aria-label='Load version 1']")));
+        Assert.Empty(page.FindAll("[aria-label='Load by alias @challenger']"));
+
+        await Registry.Aliases.SetAsync(owner, "aliased", "challenger", number);
+
+        page.WaitForAssertion(() => Assert.EndsWith("load_model(\"models:/aliased@challenger\")", page.Find("[aria-label='Load by alias @challenger']").TextContent));
+    }
+
+    [Fact]
     public async Task A_version_without_MLmodel_says_so_plainly()
     {
         var owner = await Registry.UserAsync(Roles.Editor);
