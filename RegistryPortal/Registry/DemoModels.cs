@@ -21,13 +21,13 @@ internal static class DemoModels
         {
             var category = i >= 4 ? $"{5411 + r * 7}" : $"\"{new[] { "grocery", "travel", "electronics", "fuel" }[r % 4]}\"";
             var row = $"{Number(12.5 + r * 37.25)}, {category}, {(r * 5 + 3) % 24}, {(r % 3 == 0 ? "false" : "true")}";
-            return "[" + (i >= 3 ? $"{row}, {Number(1.5 + r * 4.2)}" : row) + "]";
+            return "[" + (i >= 3 ? $"{row}, {Number(Math.Round(1.5 + r * 4.2, 1))}" : row) + "]";
         });
         var sklearn = i >= 3 ? "1.5.1" : "1.4.2";
         return new DemoRun($"gbm-window-{2023 + i}", "sklearn", sklearn, "model.pkl",
             new Dictionary<string, string>
             {
-                ["learning_rate"] = Number(0.1 / i), ["n_estimators"] = $"{200 + 100 * i}", ["max_depth"] = $"{3 + i}", ["training_window"] = $"{2023 + i}",
+                ["learning_rate"] = Number(Math.Round(0.1 / i, 3)), ["n_estimators"] = $"{200 + 100 * i}", ["max_depth"] = $"{3 + i}", ["training_window"] = $"{2023 + i}",
             },
             new Dictionary<string, double> { ["auc"] = 0.88 + i / 100.0, ["log_loss"] = 0.3 - 0.02 * i, ["precision_at_1pct"] = 0.6 + 0.03 * i },
             DemoRuns.Columns([.. columns]), DemoRuns.Columns(new DemoColumn("fraud_probability", "double")),
@@ -39,7 +39,7 @@ internal static class DemoModels
     {
         var xgboost = i >= 2 ? "2.1.1" : "2.0.3";
         return new DemoRun($"xgb-churn-{i}", "xgboost", xgboost, "model.xgb",
-            new Dictionary<string, string> { ["eta"] = Number(0.3 / i), ["max_depth"] = $"{4 + i}", ["objective"] = "binary:logistic" },
+            new Dictionary<string, string> { ["eta"] = Number(Math.Round(0.3 / i, 3)), ["max_depth"] = $"{4 + i}", ["objective"] = "binary:logistic" },
             new Dictionary<string, double> { ["auc"] = 0.8 + i / 50.0, ["logloss"] = 0.42 - 0.03 * i },
             DemoRuns.Columns(new("tenure_months", "long"), new("monthly_spend", "double"), new("support_tickets", "long"), new("plan", "string")),
             DemoRuns.Columns(new DemoColumn("churn_probability", "double")),

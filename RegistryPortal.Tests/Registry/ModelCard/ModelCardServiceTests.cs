@@ -42,8 +42,19 @@ public class ModelCardServiceTests : IAsyncLifetime
         Assert.Equal(["python_function", "sklearn"], card.MlModel!.Flavors.Select(f => f.Name));
         Assert.Equal(["amount", "note"], card.MlModel.Signature!.Inputs.Select(i => i.Name));
         Assert.Equal((5, 8), (card.InputExample!.Rows, card.InputExample.TotalRows));
-        Assert.Contains("\"n5\"", card.InputExample.Text);
-        Assert.DoesNotContain("\"n6\"", card.InputExample.Text);
+        // A row a line, as a person would lay it out.
+        Assert.Equal("""
+            {
+              "columns": ["amount", "note"],
+              "data": [
+                [1.5, "n1"],
+                [2.5, "n2"],
+                [3.5, "n3"],
+                [4.5, "n4"],
+                [5.5, "n5"]
+              ]
+            }
+            """, card.InputExample.Text);
         Assert.Equal(["mlflow==2.16.2", "scikit-learn==1.5.1"], card.RequirementLines);
         Assert.Equal("python: 3.11.9\n", card.PythonEnv!.Text);
         Assert.Equal(5, card.FileCount);

@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -11,7 +12,7 @@ public sealed record InputExample(string FileName, string? Text, int Rows, int T
 {
     public const int ShownRows = 5;
 
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+    private static readonly JsonSerializerOptions Readable = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>The example as MLmodel names it; <paramref name="serving"/> is MLflow's own serving payload when it saved one.</summary>
     internal static InputExample From(string fileName, SmallFile? file, SmallFile? serving)
@@ -31,7 +32,23 @@ public sealed record InputExample(string FileName, string? Text, int Rows, int T
         }
         var (shown, rows, total) = FirstRows(json);
         var payload = serving?.Text is { } served && TryCompact(served) is { } compact ? compact : Payload(shown)?.ToJsonString();
-        return new InputExample(fileName, shown?.ToJsonString(Indented), rows, total, null, payload);
+        return new InputExample(fileName, Pretty(shown, 0), rows, total, null, payload);
+    }
+
+    /// <summary>JSON indented as a person would: an object's keys one a line, a row (a list of plain values) on one line.</summary>
+    private static string Pretty(JsonNode? node, int indent)
+    {
+        var inner = new string(' ', indent + 2);
+        var close = new string(' ', indent);
+        return node switch
+        {
+            JsonObject o when o.Count > 0 =>
+                $"{{\n{string.Join(",\n", o.Select(p => $"{inner}{JsonSerializer.Serialize(p.Key, Readable)}: {Pretty(p.Value, indent + 2)}"))}\n{close}}}",
+            JsonArray a when a.Any(i => i is JsonObject or JsonArray) =>
+                $"[\n{string.Join(",\n", a.Select(i => inner + Pretty(i, indent + 2)))}\n{close}]",
+            JsonArray a => $"[{string.Join(", ", a.Select(i => i?.ToJsonString(Readable) ?? "null"))}]",
+            _ => node?.ToJsonString(Readable) ?? "null",
+        };
     }
 
     /// <summary>
