@@ -45,7 +45,7 @@ internal sealed class DemoRuns(RunService runs, ArtifactStore store, Actor actor
             return new MetricValue(m.Key, Math.Round(m.Value + distance, 4), start + step * 60_000L, step);
         })).ToList();
         await runs.LogBatchAsync(actor, id, history, run.Params,
-            new Dictionary<string, string> { ["mlflow.source.name"] = "train.py", ["mlflow.log-model.flavor"] = run.Flavor });
+            new Dictionary<string, string> { ["mlflow.source.name"] = "train.py", ["mlflow.source.type"] = "LOCAL" });
         await SaveModelFolderAsync(id, run);
         await runs.UpdateAsync(actor, id, status: "FINISHED", endTime: start + Steps * 60_000L);
         return id;
