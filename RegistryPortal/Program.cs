@@ -43,6 +43,7 @@ app.MapRegistryHealthChecks();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 app.MapAdditionalIdentityEndpoints();
 app.MapUploadEndpoints();
+app.MapVersionFileEndpoints();
 app.MapMlflowApi();
 
 await StartupSettings.PrepareFirstStartAsync(app);

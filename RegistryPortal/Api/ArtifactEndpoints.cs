@@ -55,7 +55,7 @@ public static class ArtifactEndpoints
     /// A catch-all route value keeps encoded slashes ("..%2F.."); they are turned into real ones here so the
     /// store's checks see the path a file system would, and refuse what escapes it.
     /// </summary>
-    private static string Unencoded(string path) =>
+    internal static string Unencoded(string path) =>
         path.Replace("%2F", "/", StringComparison.OrdinalIgnoreCase).Replace("%5C", "\\", StringComparison.OrdinalIgnoreCase);
 
     private static async Task<IResult> RunAsync(HttpContext http, Func<Actor, CancellationToken, Task<IResult>> handle)

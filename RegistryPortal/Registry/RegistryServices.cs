@@ -29,6 +29,8 @@ public static class RegistryServices
         services.AddSingleton<History.StageHistoryService>();
         services.AddSingleton<UploadRegistration>();
         services.AddSingleton<RegistrySearchService>();
+        services.AddSingleton<ModelCard.VersionFiles>();
+        services.AddSingleton<ModelCard.ModelCardService>();
         services.AddSingleton<CrashRecovery>();
         services.AddHostedService<CrashRecoveryService>();
         return services.AddSecurity().AddTracking().AddStorage().AddWebhooks();

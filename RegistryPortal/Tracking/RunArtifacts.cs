@@ -72,7 +72,8 @@ public sealed class RunArtifacts(RunService runs, ArtifactStore store)
     /// </summary>
     public ArtifactTree LoggedModelTree(LoggedModel model) => TreeOf(model.ArtifactUri);
 
-    private ArtifactTree TreeOf(string artifactUri)
+    /// <summary>The files under an artifact URI (a run's, a logged model's, a registered version's); the caller checked the permission.</summary>
+    public ArtifactTree TreeOf(string artifactUri)
     {
         var root = ArtifactStore.PathOf(artifactUri)?.TrimEnd('/');
         if (root is null) return new ArtifactTree(artifactUri, [], false, artifactUri);
@@ -102,10 +103,16 @@ public sealed class RunArtifacts(RunService runs, ArtifactStore store)
             ?? throw RegistryError.InvalidValue($"Run {runId} keeps its artifacts outside the portal ({run.Info.ArtifactUri}).");
         var file = store.FileOrNull($"{root}/{relative}")
             ?? throw RegistryError.NotFound($"Run {runId} has no artifact file '{relative}'.");
+        return await PreviewOfAsync(file, relative, PreviewLimit, ct);
+    }
+
+    /// <summary>The start of <paramref name="file"/> (at most <paramref name="limit"/> bytes) when it is text; <paramref name="relative"/> names it.</summary>
+    public static async Task<ArtifactPreview> PreviewOfAsync(string file, string relative, int limit, CancellationToken ct)
+    {
         var size = new FileInfo(file).Length;
         if (!IsText(System.IO.Path.GetFileName(relative)))
             return new ArtifactPreview(relative, size, null, false, "There is no preview for this type of file.");
-        var buffer = new byte[Math.Min(size, PreviewLimit)];
+        var buffer = new byte[Math.Min(size, limit)];
         int read;
         await using (var stream = File.OpenRead(file))
         {
@@ -114,7 +121,7 @@ public sealed class RunArtifacts(RunService runs, ArtifactStore store)
         var start = buffer.AsSpan(0, read);
         if (start.Contains((byte)0))
             return new ArtifactPreview(relative, size, null, false, "The file holds binary data, so it is not shown as text.");
-        return new ArtifactPreview(relative, size, Encoding.UTF8.GetString(start), size > PreviewLimit, null);
+        return new ArtifactPreview(relative, size, Encoding.UTF8.GetString(start), size > limit, null);
     }
 
     /// <summary>A path inside the run's folder: relative, '/'-separated, no empty, '.' or '..' segment.</summary>
