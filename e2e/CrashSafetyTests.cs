@@ -99,6 +99,9 @@ public sealed class CrashSafetyTests(CrashFixture browser) : IAsyncLifetime
 
         var v1 = await ApiAsync(portal, "model-versions/create", new { name, source = $"mlflow-artifacts:/{kept}/model" });
         var v2 = await ApiAsync(portal, "model-versions/create", new { name, source = $"mlflow-artifacts:/{removed}/model" });
+        // The kill comes once both copies have begun (on a busy machine a copy's task may start a moment after its answer).
+        var registry = Path.Combine(portal.ArtifactsFolder, "registry");
+        await WaitForAsync(() => Directory.Exists(registry) && Directory.GetDirectories(registry, "*.partial").Length == 2 ? registry : null);
         portal.Kill();
 
         Assert.Equal(["PENDING_REGISTRATION", "PENDING_REGISTRATION"], new[] { v1, v2 }.Select(v => (string)v["model_version"]!["status"]!));
