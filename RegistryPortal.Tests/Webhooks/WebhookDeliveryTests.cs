@@ -155,8 +155,7 @@ public class WebhookDeliveryTests
         // The receiver is holding the first delivery: a transition that waited for it would never finish (the
         // generous bound only keeps a regression from hanging the run).
         await registry.Stages.TransitionAsync(owner, name, 1, "Production").WaitAsync(TimeSpan.FromSeconds(60));
-        Assert.False(release.Task.IsCompleted);
-        Assert.Single(receiver.Requests);
+        Assert.Single(receiver.Requests); // the second event waits behind the held one: order per webhook
         release.SetResult();
     }
 
