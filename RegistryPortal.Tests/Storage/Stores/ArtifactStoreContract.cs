@@ -244,6 +244,7 @@ public abstract class ArtifactStoreContract
     [InlineData("a//b.txt")]
     [InlineData("a\0b.txt")]
     [InlineData("..\\outside.txt")]
+    [InlineData("a/..\\..\\outside.txt")]
     [InlineData("")]
     public async Task A_key_that_could_escape_the_root_is_refused_everywhere(string key)
     {
@@ -262,6 +263,20 @@ public abstract class ArtifactStoreContract
             await AssertRefused(() => store.CopyFolderAsync(key, "copy", default));
         }
         Assert.Equal(["inside/file.txt"], await KeysAsync(store, ""));
+    }
+
+    [Fact]
+    public async Task Ten_thousand_files_in_one_folder_all_list_in_order()
+    {
+        var store = await NewStoreAsync();
+        var keys = Enumerable.Range(0, 10_000).Select(i => $"many/file-{i:D5}.txt").ToList();
+        // Past every listing page size (1,000 on S3, 5,000 on Azure), written a few at a time.
+        await Parallel.ForEachAsync(keys, new ParallelOptions { MaxDegreeOfParallelism = 16 },
+            async (key, _) => await WriteAsync(store, key, Bytes(3)));
+
+        Assert.Equal(keys, (await store.ListAsync("many", default)).Select(e => e.Path));
+        Assert.Equal(keys, await KeysAsync(store, "many"));
+        Assert.All(await ListAllAsync(store, "many"), f => Assert.Equal(3, f.Size));
     }
 
     [Fact]
