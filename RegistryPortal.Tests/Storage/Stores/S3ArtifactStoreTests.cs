@@ -13,13 +13,3 @@ public sealed class S3ArtifactStoreTests : ArtifactStoreContract
         return S3ArtifactStore.Create(server.Options(await server.CreateBucketAsync()), new FileSizeLimit(maxFileBytes));
     }
 }
-
-[Collection(nameof(LargeFiles))]
-public sealed class S3LargeFileTests : LargeFileContract
-{
-    protected override async Task<IArtifactStore> NewStoreAsync()
-    {
-        var server = await S3Server.SharedAsync();
-        return S3ArtifactStore.Create(server.Options(await server.CreateBucketAsync()), new FileSizeLimit(null));
-    }
-}

@@ -62,10 +62,10 @@ public sealed class S3ArtifactStore : IArtifactStore, IDisposable
     public string Kind => "S3";
 
     /// <summary>Objects above this are copied in parts (UploadPartCopy): CopyObject takes at most 5 GB.</summary>
-    internal long MultipartCopyAbove { get; init; } = 5L * 1024 * Megabyte;
+    internal long MultipartCopyAbove { get; set; } = 5L * 1024 * Megabyte;
 
     /// <summary>The size of one part of a multipart copy.</summary>
-    internal long CopyPartBytes { get; init; } = 512 * Megabyte;
+    internal long CopyPartBytes { get; set; } = 512 * Megabyte;
 
     public async Task<long> WriteAsync(string key, PipeReader content, long? declaredLength, CancellationToken ct)
     {
