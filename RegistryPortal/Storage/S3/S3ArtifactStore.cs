@@ -36,7 +36,12 @@ public sealed class S3ArtifactStore : IArtifactStore, IDisposable
     public static S3ArtifactStore Create(S3Options options, FileSizeLimit limit) => Create(options, limit, httpClients: null);
 
     /// <summary>As <see cref="Create(S3Options, FileSizeLimit)"/>, with the SDK's HTTP clients made by <paramref name="httpClients"/> (tests count bytes with it).</summary>
-    internal static S3ArtifactStore Create(S3Options options, FileSizeLimit limit, HttpClientFactory? httpClients)
+    internal static S3ArtifactStore Create(S3Options options, FileSizeLimit limit, HttpClientFactory? httpClients) =>
+        new(CreateClient(options, httpClients), options.Bucket!, ArtifactKey.Check(options.Prefix ?? "", rootAllowed: true),
+            (int)(options.PartSizeMB * Megabyte), limit);
+
+    /// <summary>An SDK client for the server and credentials <paramref name="options"/> name.</summary>
+    internal static AmazonS3Client CreateClient(S3Options options, HttpClientFactory? httpClients = null)
     {
         var config = new AmazonS3Config
         {
@@ -52,11 +57,9 @@ public sealed class S3ArtifactStore : IArtifactStore, IDisposable
             config.ServiceURL = options.ServiceUrl;
             config.AuthenticationRegion = options.Region;
         }
-        var client = string.IsNullOrEmpty(options.AccessKeyId)
+        return string.IsNullOrEmpty(options.AccessKeyId)
             ? new AmazonS3Client(config) // the SDK's default credentials: environment, profile, instance role
             : new AmazonS3Client(new BasicAWSCredentials(options.AccessKeyId, options.SecretAccessKey), config);
-        return new S3ArtifactStore(client, options.Bucket!, ArtifactKey.Check(options.Prefix ?? "", rootAllowed: true),
-            (int)(options.PartSizeMB * Megabyte), limit);
     }
 
     public string Kind => "S3";
