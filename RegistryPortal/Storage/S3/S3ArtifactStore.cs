@@ -49,6 +49,8 @@ public sealed class S3ArtifactStore : IArtifactStore, IDisposable
             // SDK v4 adds CRC checksums to every upload by default, which S3-compatible servers may refuse or store wrongly.
             RequestChecksumCalculation = RequestChecksumCalculation.WHEN_REQUIRED,
             ResponseChecksumValidation = ResponseChecksumValidation.WHEN_REQUIRED,
+            // A CopyObject of up to 5 GB answers only when the copy is done, past HttpClient's default 100 s.
+            Timeout = TimeSpan.FromMinutes(10),
         };
         if (httpClients is not null) config.HttpClientFactory = httpClients;
         if (string.IsNullOrEmpty(options.ServiceUrl)) config.RegionEndpoint = RegionEndpoint.GetBySystemName(options.Region);
