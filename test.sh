@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test on a machine that has only the .NET SDK: installs what the tests need when it is missing
-# (Debian's Chromium for the browser tests, Debian's PostgreSQL binaries for the PostgreSQL tests, Debian's npm for the
-# storage emulators in tools/emulators; with sudo
-# when not root), restores the local tools, refuses packages with known vulnerabilities, then runs
+# (Debian's Chromium for the browser tests, Debian's PostgreSQL binaries for the PostgreSQL tests, Debian's npm and
+# tools/emulators' storage emulators for the object-store tests; with sudo when not root), restores the local tools,
+# refuses packages with known vulnerabilities, then runs
 # `dotnet test RegistryPortal.sln`. Extra arguments go to `dotnet test`. Playwright's own browser download is never used.
 set -euo pipefail
 cd "$(dirname "$0")"
