@@ -5,8 +5,11 @@ using RegistryPortal.Tests.TestSupport;
 
 namespace RegistryPortal.Tests.Storage.Stores;
 
-/// <summary>The artifact-store contract against Azurite: each test a fresh container, the store under a two-level prefix.</summary>
-public sealed class AzureBlobArtifactStoreTests : ArtifactStoreContract
+/// <summary>
+/// The artifact-store contract against Azurite: each test a fresh container, the store under a two-level prefix (what only
+/// this store promises is in AzureBlobArtifactStoreTests.AzureOnly.cs).
+/// </summary>
+public sealed partial class AzureBlobArtifactStoreTests : ArtifactStoreContract
 {
     protected override async Task<IArtifactStore> NewStoreAsync(long? maxFileBytes = null) =>
         (await AzureBlobStores.NewAsync(maxFileBytes: maxFileBytes)).Store;

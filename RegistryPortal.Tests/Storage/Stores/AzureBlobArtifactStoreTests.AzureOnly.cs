@@ -12,7 +12,7 @@ using RegistryPortal.Tests.TestSupport;
 namespace RegistryPortal.Tests.Storage.Stores;
 
 /// <summary>What only the Azure Blob store promises, against Azurite: prefixes, server-side copies, blocks, its check's messages.</summary>
-public sealed class AzureBlobStoreTests
+public sealed partial class AzureBlobArtifactStoreTests
 {
     private const int MB = 1024 * 1024;
 
@@ -21,17 +21,17 @@ public sealed class AzureBlobStoreTests
     {
         var (teamA, container, azurite) = await AzureBlobStores.NewAsync(prefix: "team-a");
         var (teamB, _, _) = await AzureBlobStores.NewAsync(container, prefix: "team-b/portal");
-        await Write(teamA, "run/model.bin", "from a"u8.ToArray());
-        await Write(teamB, "run/model.bin", "from b"u8.ToArray());
-        await Write(teamB, "run/only-b.txt", "b"u8.ToArray());
+        await WriteAsync(teamA, "run/model.bin", "from a"u8.ToArray());
+        await WriteAsync(teamB, "run/model.bin", "from b"u8.ToArray());
+        await WriteAsync(teamB, "run/only-b.txt", "b"u8.ToArray());
 
-        Assert.Equal("from a"u8.ToArray(), await Read(teamA, "run/model.bin"));
+        Assert.Equal("from a"u8.ToArray(), await ReadAllAsync(teamA, "run/model.bin"));
         Assert.Equal(["run/model.bin"], (await teamA.ListAsync("run", default)).Select(e => e.Path));
         Assert.Null(await teamA.GetAsync("run/only-b.txt", default));
         await teamA.DeleteFolderAsync("run", default);
 
-        Assert.Empty(await Keys(teamA));
-        Assert.Equal(["run/model.bin", "run/only-b.txt"], await Keys(teamB));
+        Assert.Empty(await KeysAsync(teamA, ""));
+        Assert.Equal(["run/model.bin", "run/only-b.txt"], await KeysAsync(teamB, ""));
         Assert.Equal(["team-b/portal/run/model.bin", "team-b/portal/run/only-b.txt"], await BlobNames(azurite.Container(container)));
     }
 
@@ -40,8 +40,8 @@ public sealed class AzureBlobStoreTests
     {
         var traffic = new Traffic();
         var (store, _, _) = await AzureBlobStores.NewAsync(client: traffic.Options());
-        await Write(store, "runs/r1/model/weights.bin", new byte[20 * MB]);
-        await Write(store, "runs/r1/model/MLmodel", "flavors: {}"u8.ToArray());
+        await WriteAsync(store, "runs/r1/model/weights.bin", new byte[20 * MB]);
+        await WriteAsync(store, "runs/r1/model/MLmodel", "flavors: {}"u8.ToArray());
         var written = traffic.Reset();
 
         await store.CopyFolderAsync("runs/r1/model", "registry/v1", default);
@@ -50,7 +50,7 @@ public sealed class AzureBlobStoreTests
         Assert.True(written >= 20 * MB, $"The upload moved {written} bytes: the counter should see every byte of it.");
         Assert.True(copied < MB, $"The copy moved {copied} bytes through the portal; a server-side copy moves none of the file.");
         Assert.Equal(20 * MB, (await store.GetAsync("registry/v1/weights.bin", default))!.Size);
-        Assert.Equal("flavors: {}"u8.ToArray(), await Read(store, "registry/v1/MLmodel"));
+        Assert.Equal("flavors: {}"u8.ToArray(), await ReadAllAsync(store, "registry/v1/MLmodel"));
     }
 
     [Fact]
@@ -58,8 +58,8 @@ public sealed class AzureBlobStoreTests
     {
         var traffic = new Traffic();
         var (store, _, _) = await AzureBlobStores.NewAsync(client: traffic.Options());
-        var bytes = Enumerable.Range(0, 20 * MB).Select(i => (byte)(i % 253)).ToArray();
-        await Write(store, "big.bin", bytes);
+        var bytes = Bytes(20 * MB);
+        await WriteAsync(store, "big.bin", bytes);
         traffic.Reset();
 
         await using (var stream = (await store.OpenReadAsync("big.bin", default))!)
@@ -80,23 +80,23 @@ public sealed class AzureBlobStoreTests
         var traffic = new Traffic();
         var (store, container, azurite) = await AzureBlobStores.NewAsync(
             settings: o => { o.BlockSizeMB = 1; o.MaxConcurrency = 2; }, client: traffic.Options());
-        var bytes = Enumerable.Range(0, 8 * MB + 5).Select(i => (byte)(i % 249)).ToArray();
+        var bytes = Bytes(8 * MB + 5);
 
         // All of it is ready at once, so only the limit keeps more blocks from going out together.
-        Assert.Equal(bytes.Length, await Write(store, "model/weights.bin", bytes, chunk: bytes.Length));
+        Assert.Equal(bytes.Length, await WriteAsync(store, "model/weights.bin", bytes, chunk: bytes.Length));
 
         Assert.Equal(9, traffic.StagedBlocks);
         Assert.InRange(traffic.MostBlocksAtOnce, 1, 2);
         var blocks = await azurite.Container(container).GetBlockBlobClient($"{AzureBlobStores.Prefix}/model/weights.bin").GetBlockListAsync();
         Assert.Equal(9, blocks.Value.CommittedBlocks.Count());
-        Assert.Equal(bytes, await Read(store, "model/weights.bin"));
+        Assert.Equal(bytes, await ReadAllAsync(store, "model/weights.bin"));
     }
 
     [Fact]
     public async Task A_broken_write_leaves_only_uncommitted_blocks_that_nothing_lists()
     {
         var (store, container, azurite) = await AzureBlobStores.NewAsync(settings: o => { o.BlockSizeMB = 1; o.MaxConcurrency = 1; });
-        await Write(store, "keep/old.bin", "old"u8.ToArray());
+        await WriteAsync(store, "keep/old.bin", "old"u8.ToArray());
 
         var pipe = new Pipe();
         var write = store.WriteAsync("keep/new.bin", pipe.Reader, null, default);
@@ -111,7 +111,7 @@ public sealed class AzureBlobStoreTests
         Assert.Null(await store.GetAsync("keep/new.bin", default));
         Assert.Null(await store.OpenReadAsync("keep/new.bin", default));
         Assert.Equal(["keep/old.bin"], (await store.ListAsync("keep", default)).Select(e => e.Path));
-        Assert.Equal(["keep/old.bin"], await Keys(store));
+        Assert.Equal(["keep/old.bin"], await KeysAsync(store, ""));
         Assert.Equal(0, await store.RemoveUnfinishedWritesAsync(DateTimeOffset.UtcNow, default));
     }
 
@@ -139,30 +139,6 @@ public sealed class AzureBlobStoreTests
         Assert.Contains("refused the portal's credentials", error.Message);
         Assert.Contains("check Artifacts:AzureBlob:ConnectionString", error.Message);
         Assert.DoesNotContain(Convert.ToBase64String(new byte[64]), error.Message);
-    }
-
-    private static async Task<long> Write(IArtifactStore store, string key, byte[] bytes, int chunk = MB)
-    {
-        var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: 0));
-        var write = store.WriteAsync(key, pipe.Reader, null, default);
-        for (var at = 0; at < bytes.Length; at += chunk) await pipe.Writer.WriteAsync(bytes.AsMemory(at, Math.Min(chunk, bytes.Length - at)));
-        await pipe.Writer.CompleteAsync();
-        return await write;
-    }
-
-    private static async Task<byte[]> Read(IArtifactStore store, string key)
-    {
-        await using var stream = (await store.OpenReadAsync(key, default))!;
-        var copy = new MemoryStream();
-        await stream.CopyToAsync(copy);
-        return copy.ToArray();
-    }
-
-    private static async Task<List<string>> Keys(IArtifactStore store)
-    {
-        var keys = new List<string>();
-        await foreach (var file in store.ListAllAsync("", default)) keys.Add(file.Key);
-        return keys;
     }
 
     private static async Task<List<string>> BlobNames(BlobContainerClient container)
