@@ -1,6 +1,8 @@
 using System.IO.Pipelines;
 using System.Web;
 using Azure.Core;
+using Azure.Storage;
+using Azure.Storage.Sas;
 using Azure.Core.Pipeline;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
@@ -139,6 +141,35 @@ public sealed partial class AzureBlobArtifactStoreTests
         Assert.Contains("refused the portal's credentials", error.Message);
         Assert.Contains("check Artifacts:AzureBlob:ConnectionString", error.Message);
         Assert.DoesNotContain(Convert.ToBase64String(new byte[64]), error.Message);
+    }
+
+    [Fact]
+    public async Task An_account_url_with_a_sas_token_is_enough_to_write_copy_and_read()
+    {
+        var azurite = await Azurite.SharedAsync();
+        var sas = new BlobServiceClient(azurite.ConnectionString)
+            .GenerateAccountSasUri(AccountSasPermissions.All, DateTimeOffset.UtcNow.AddHours(1), AccountSasResourceTypes.All).ToString();
+        var (store, _, _) = await AzureBlobStores.NewAsync(settings: o => (o.ConnectionString, o.AccountUrl) = (null, sas));
+
+        await store.CheckAsync(default);
+        await WriteAsync(store, "runs/r1/model/MLmodel", Bytes(100));
+        await store.CopyFolderAsync("runs/r1", "registry/v1", default);
+
+        Assert.Equal(Bytes(100), await ReadAllAsync(store, "registry/v1/model/MLmodel"));
+    }
+
+    [Fact]
+    public async Task The_check_with_a_refused_sas_token_names_the_account_url()
+    {
+        var azurite = await Azurite.SharedAsync();
+        var forged = new BlobServiceClient(new Uri(azurite.BlobEndpoint), new StorageSharedKeyCredential(Azurite.AccountName, Convert.ToBase64String(new byte[64])))
+            .GenerateAccountSasUri(AccountSasPermissions.All, DateTimeOffset.UtcNow.AddHours(1), AccountSasResourceTypes.All).ToString();
+        var (store, _, _) = await AzureBlobStores.NewAsync(settings: o => (o.ConnectionString, o.AccountUrl) = (null, forged));
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => store.CheckAsync(default));
+
+        Assert.Contains("check the SAS token in Artifacts:AzureBlob:AccountUrl", error.Message);
+        Assert.DoesNotContain("sig=", error.Message);
     }
 
     private static async Task<List<string>> BlobNames(BlobContainerClient container)
