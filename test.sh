@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test on a machine that has only the .NET SDK: installs what the tests need when it is missing
-# (Debian's Chromium for the browser tests, Debian's PostgreSQL binaries for the PostgreSQL tests; with sudo
-# when not root), restores the local tools, refuses packages with known vulnerabilities, then runs
+# (Debian's Chromium for the browser tests, Debian's PostgreSQL binaries for the PostgreSQL tests, Debian's npm and
+# tools/emulators' storage emulators for the object-store tests; with sudo when not root), restores the local tools,
+# refuses packages with known vulnerabilities, then runs
 # `dotnet test RegistryPortal.sln`. Extra arguments go to `dotnet test`. Playwright's own browser download is never used.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -10,6 +11,7 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 packages=()
 [[ -x /usr/bin/chromium ]] || packages+=(chromium)
 compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || packages+=(postgresql)
+command -v npm >/dev/null || packages+=(nodejs npm)
 if (( ${#packages[@]} )); then
   echo "Installing what the tests need: ${packages[*]} (Debian packages)"
   sudo=""
@@ -20,6 +22,9 @@ if (( ${#packages[@]} )); then
   export DEBIAN_FRONTEND=noninteractive
   $sudo apt-get update && $sudo apt-get install -y "${packages[@]}"
 fi
+
+# The storage emulators the object-store tests start (Azurite, s3rver), pinned by tools/emulators/package-lock.json.
+[[ -d tools/emulators/node_modules ]] || npm ci --prefix tools/emulators --no-audit --no-fund
 
 # Local tools (dotnet-ef) are in the manifest; a fresh machine has none restored.
 dotnet tool restore
