@@ -109,7 +109,7 @@ public static class ArtifactFigure
         return (watch.Elapsed.TotalSeconds, sampler.Peak);
     }
 
-    private static void CheckAndDelete(string file, long bytes)
+    internal static void CheckAndDelete(string file, long bytes)
     {
         if (new FileInfo(file).Length != bytes) throw new InvalidOperationException($"The downloaded artifact has {new FileInfo(file).Length} bytes, not {bytes}.");
         File.Delete(file);
@@ -117,7 +117,7 @@ public static class ArtifactFigure
 
     private const int Rounds = 6;
 
-    private static async Task UploadAsync(HttpClient client, string file, string path)
+    internal static async Task UploadAsync(HttpClient client, string file, string path)
     {
         await using var content = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0);
         using var body = new StreamContent(content, 1 << 18);
@@ -127,7 +127,7 @@ public static class ArtifactFigure
         if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"PUT answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
     }
 
-    private static async Task DownloadAsync(HttpClient client, string path, string file)
+    internal static async Task DownloadAsync(HttpClient client, string path, string file)
     {
         using var response = await client.GetAsync(path, HttpCompletionOption.ResponseHeadersRead);
         response.EnsureSuccessStatusCode();
@@ -135,9 +135,9 @@ public static class ArtifactFigure
         await SaveAsync(body, file, response.Content.Headers.ContentLength);
     }
 
-    private static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
+    internal static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
 
-    private static async Task WriteRandomFileAsync(string path, long bytes)
+    internal static async Task WriteRandomFileAsync(string path, long bytes)
     {
         var buffer = new byte[256 << 10];
         new Random(3).NextBytes(buffer);

@@ -27,9 +27,11 @@ public sealed class BenchHost : IAsyncDisposable
 
     /// <param name="dataFolder">A folder of the data, always left behind; none: a temporary one.</param>
     /// <param name="keepData">Leave a temporary data folder behind too.</param>
-    public static async Task<BenchHost> StartAsync(string? dataFolder, bool keepData)
+    /// <param name="extraSettings">Settings on top of the bench's own (an artifact store, say).</param>
+    public static async Task<BenchHost> StartAsync(string? dataFolder, bool keepData, IReadOnlyDictionary<string, string?>? extraSettings = null)
     {
         var settings = new Dictionary<string, string?> { ["Demo:Seed"] = "false" };
+        foreach (var (name, value) in extraSettings ?? new Dictionary<string, string?>()) settings[name] = value;
         var host = new BenchHost(dataFolder is null
             ? new PortalHost { Environment = Environments.Production, Settings = settings, KeepData = keepData }
             : new PortalHost { Environment = Environments.Production, Settings = settings, DataFolder = dataFolder, KeepData = true });

@@ -56,6 +56,7 @@ public static class BenchRunner
         {
             log.WriteLine("Artifacts:");
             figures.AddRange(await ArtifactFigure.RunAsync(host, options, log));
+            figures.AddRange(await ObjectStoreFigure.RunAsync(options, log));
         }
         if (options.Runs("registration"))
         {

@@ -31,6 +31,8 @@ public sealed class BenchSmokeTests
                 "concurrent writers: latency per write", "concurrent writers: throughput", "writers through the service (no HTTP)",
                 "artifact upload (PUT) 4 MB, speed / cp", "artifact upload (PUT) 4 MB, speed / transport floor",
                 "artifact download (GET) 4 MB, speed / cp", "artifact download (GET) 4 MB, speed / transport floor",
+                "artifact upload (PUT) 4 MB through the proxy, Azure Blob (Azurite)", "artifact download (GET) 4 MB through the proxy, Azure Blob (Azurite)",
+                "artifact upload (PUT) 4 MB through the proxy, S3 (s3rver)", "artifact download (GET) 4 MB through the proxy, S3 (s3rver)",
                 "model-versions/create from a logged model, 1 MB", "model-versions/create from a logged model, 8 MB", "idle browser session",
             ];
             Assert.Equal(expected.Length, report.Figures.Count);

@@ -41,7 +41,7 @@ public sealed class S3ArtifactStore : IArtifactStore, IDisposable
             (int)(options.PartSizeMB * Megabyte), limit);
 
     /// <summary>An SDK client for the server and credentials <paramref name="options"/> name.</summary>
-    internal static AmazonS3Client CreateClient(S3Options options, HttpClientFactory? httpClients = null)
+    public static AmazonS3Client CreateClient(S3Options options, HttpClientFactory? httpClients = null)
     {
         var config = new AmazonS3Config
         {
