@@ -103,11 +103,11 @@ public sealed class FileSystemArtifactStore(string root, FileSizeLimit limit) : 
 
     public async Task CopyFolderAsync(string source, string target, CancellationToken ct)
     {
-        var (from, to) = (ArtifactKey.Check(source), ArtifactKey.Check(target));
-        foreach (var file in FilesUnder(from))
+        var (sourceKey, targetKey) = (ArtifactKey.Check(source), ArtifactKey.Check(target));
+        foreach (var file in FilesUnder(sourceKey))
         {
             ct.ThrowIfCancellationRequested();
-            var destination = LocalPath(ArtifactKey.Join(to, ArtifactKey.RelativeTo(from, file.Key)));
+            var destination = LocalPath(ArtifactKey.Join(targetKey, ArtifactKey.RelativeTo(sourceKey, file.Key)));
             Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
             var partial = AtomicFile.PartialBeside(destination);
             try
