@@ -2,25 +2,20 @@ using System.Buffers;
 using System.IO.Pipelines;
 using Microsoft.Win32.SafeHandles;
 
-namespace RegistryPortal.Storage;
+namespace RegistryPortal.Storage.FileSystem;
 
 /// <summary>Writes a stream to a file so that readers only ever see a complete file, or none.</summary>
 public static class AtomicFile
 {
-    /// <summary>Temporary files end with this; listings and promotions skip them.</summary>
+    /// <summary>Temporary files end with this; listings skip them.</summary>
     public const string PartialSuffix = ".partial";
 
-    /// <inheritdoc cref="WriteAsync(string, PipeReader, FileSizeLimit, long?, CancellationToken)"/>
-    public static Task<long> WriteAsync(string target, Stream content, FileSizeLimit limit, CancellationToken ct) =>
-        ReadAsPipeAsync(content, reader => WriteAsync(target, reader, limit, null, ct));
+    /// <summary>Whether a file or folder name is a write still under way (or left by a stopped one).</summary>
+    public static bool IsPartial(string path) => path.EndsWith(PartialSuffix, StringComparison.Ordinal);
 
-    /// <summary>Hands <paramref name="write"/> a pipe over <paramref name="content"/>, which stays open for its owner.</summary>
-    public static async Task<long> ReadAsPipeAsync(Stream content, Func<PipeReader, Task<long>> write)
-    {
-        var reader = PipeReader.Create(content, new StreamPipeReaderOptions(bufferSize: 1 << 16, leaveOpen: true));
-        try { return await write(reader); }
-        finally { await reader.CompleteAsync(); }
-    }
+    /// <summary>A hidden temporary name beside <paramref name="target"/>, unique to one write.</summary>
+    public static string PartialBeside(string target) =>
+        Path.Combine(Path.GetDirectoryName(target)!, $".{Path.GetFileName(target)}.{Guid.NewGuid():N}{PartialSuffix}");
 
     /// <summary>
     /// Streams <paramref name="content"/> (never whole in memory) into a hidden temporary file beside
@@ -31,13 +26,13 @@ public static class AtomicFile
     public static async Task<long> WriteAsync(string target, PipeReader content, FileSizeLimit limit, long? declaredLength, CancellationToken ct)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-        var partial = Path.Combine(Path.GetDirectoryName(target)!, $".{Path.GetFileName(target)}.{Guid.NewGuid():N}{PartialSuffix}");
+        var partial = PartialBeside(target);
         try
         {
             long written = 0;
             // Reserved space spares ext4 allocating page by page, and flushing the whole file to disk when the
             // rename below replaces an older one (auto_da_alloc); the file's length is still what is written.
-            using (var file = File.OpenHandle(partial, FileMode.CreateNew, FileAccess.Write, FileShare.None, preallocationSize: declaredLength ?? 0))
+            using (var file = Create(partial, declaredLength ?? 0))
             {
                 var segments = new List<ReadOnlyMemory<byte>>();
                 while (true)
@@ -58,6 +53,20 @@ public static class AtomicFile
         {
             File.Delete(partial);
             throw;
+        }
+    }
+
+    /// <summary>The temporary file, its folder made again when an emptied folder was removed just before (see FileSystemArtifactStore).</summary>
+    private static SafeFileHandle Create(string partial, long preallocationSize)
+    {
+        try
+        {
+            return File.OpenHandle(partial, FileMode.CreateNew, FileAccess.Write, FileShare.None, preallocationSize: preallocationSize);
+        }
+        catch (DirectoryNotFoundException)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(partial)!);
+            return File.OpenHandle(partial, FileMode.CreateNew, FileAccess.Write, FileShare.None, preallocationSize: preallocationSize);
         }
     }
 
