@@ -5,12 +5,18 @@ using RegistryPortal.Components;
 using RegistryPortal.Data;
 using RegistryPortal.Registry;
 using RegistryPortal.Security;
+using RegistryPortal.Storage.Migration;
 using MudBlazor.Services;
 using RegistryPortal.Components.Layout;
 
 if (BackupCommand.IsCommand(args))
 {
     Environment.ExitCode = await BackupCommand.RunAsync(args, Console.Out, Console.Error);
+    return;
+}
+if (ArtifactsCommand.IsCommand(args))
+{
+    Environment.ExitCode = await ArtifactsCommand.RunAsync(args, Console.Out, Console.Error, interactive: !Console.IsOutputRedirected);
     return;
 }
 

@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Options;
+using RegistryPortal.Storage.AzureBlob;
 using RegistryPortal.Storage.FileSystem;
+using RegistryPortal.Storage.S3;
 
 namespace RegistryPortal.Storage;
 
@@ -20,12 +22,11 @@ public static class StorageServices
                     sp.GetRequiredService<IOptions<ArtifactOptions>>().Value.FullRoot, sp.GetRequiredService<FileSizeLimit>()));
                 services.AddSingleton<IArtifactStore>(sp => sp.GetRequiredService<FileSystemArtifactStore>());
                 break;
-            // ===== INTEGRATOR: the object stores are wired here, and only here =====
-            // case ArtifactStoreKind.AzureBlob: services.AddAzureBlobStore(); break;
-            // case ArtifactStoreKind.S3: services.AddS3Store(); break;
-            case var kind:
-                services.AddSingleton<IArtifactStore>(_ => throw new InvalidOperationException(
-                    $"Artifacts:Store is {kind}, which is not built yet: use {ArtifactStoreKind.FileSystem}."));
+            case ArtifactStoreKind.AzureBlob:
+                services.AddAzureBlobStore();
+                break;
+            case ArtifactStoreKind.S3:
+                services.AddS3Store();
                 break;
         }
         services.AddSingleton<ArtifactStore>();

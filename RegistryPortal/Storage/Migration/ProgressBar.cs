@@ -46,7 +46,7 @@ public sealed class ProgressBar(TextWriter output, bool inPlace) : IProgress<Mig
         var filled = (int)Math.Round(fraction * Width);
         var seconds = Math.Max(clock.Elapsed.TotalSeconds, 0.001);
         return string.Create(CultureInfo.InvariantCulture,
-            $"[{new string('#', filled)}{new string('.', Width - filled)}] {fraction,4:P0}  {value.FilesDone:N0}/{value.FilesTotal:N0} files  " +
+            $"[{new string('#', filled)}{new string('.', Width - filled)}] {fraction * 100,3:0}%  {value.FilesDone:N0}/{value.FilesTotal:N0} files  " +
             $"{Megabytes(value.BytesDone)}/{Megabytes(value.BytesTotal)} MB  {value.BytesDone / seconds / (1024 * 1024):N1} MB/s");
     }
 
