@@ -95,12 +95,7 @@ public sealed class ScaleOutTests(TwoInstancesFixture instances) : IAsyncLifetim
         return name;
     }
 
-    private async Task<TestUser> AdminAsync()
-    {
-        await using var scope = instances.A.Service<IServiceScopeFactory>().CreateAsyncScope();
-        var admin = await scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>().FindByEmailAsync(PortalHost.AdminEmail);
-        return new TestUser(PortalHost.AdminEmail, PortalHost.AdminPassword, admin!.DisplayName, new Actor(admin.Id));
-    }
+    private Task<TestUser> AdminAsync() => instances.AdminAsync();
 
     private async Task<T> QueryAsync<T>(Func<RegistryDbContext, Task<T>> query)
     {
