@@ -24,7 +24,7 @@ builder.Services.AddRegistryDatabase(builder.Configuration);
 builder.Services.AddRegistryDataProtection();
 builder.Services.AddRegistryHealthChecks();
 builder.Services.AddRegistryIdentity();
-builder.Services.AddRegistry();
+builder.Services.AddRegistry(builder.Configuration);
 builder.Services.AddMlflowApi();
 builder.Services.AddLargeBlockMemoryPool();
 

@@ -2,6 +2,7 @@ using RegistryPortal.Domain;
 using RegistryPortal.Registry;
 using RegistryPortal.Storage;
 using RegistryPortal.Tests.Api;
+using RegistryPortal.Tests.TestSupport;
 using RegistryPortal.Tracking;
 
 namespace RegistryPortal.Tests.Cli;

@@ -46,7 +46,7 @@ public class CrashRecoveryTests
         await using var s = await Scenario.CreateAsync();
         var (source, files) = await s.RunWithModelAsync();
         await s.PendingAsync(source, plannedId: "a1");
-        var halfCopy = s.Write("registry/a1.partial/MLmodel", Before);
+        var halfCopy = s.Write("registry/a1/MLmodel", Before, "flavors: {}"u8.ToArray()); // data/model.pkl never arrived
 
         var report = await s.Recovery.RecoverAsync(DateTime.UtcNow);
         await s.Registration.WhenIdleAsync();
@@ -87,7 +87,8 @@ public class CrashRecoveryTests
         await using var s = await Scenario.CreateAsync();
         var (source, _) = await s.RunWithModelAsync();
         await s.PendingAsync(source, plannedId: "c3");
-        s.Write("registry/c3/MLmodel", Before);
+        s.Write("registry/c3/MLmodel", Before, "flavors: {}"u8.ToArray());
+        s.Write("registry/c3/data/model.pkl", Before, [1, 2, 3]);
 
         var report = await s.Recovery.RecoverAsync(DateTime.UtcNow);
         await s.Registration.WhenIdleAsync();
@@ -105,7 +106,7 @@ public class CrashRecoveryTests
         var (source, _) = await s.RunWithModelAsync();
         await s.PendingAsync(source, plannedId: "d4");
         var cutoff = DateTime.UtcNow;
-        var liveCopy = s.Write("registry/d4.partial/MLmodel", cutoff.AddSeconds(1));
+        var liveCopy = s.Write("registry/d4/MLmodel", cutoff.AddSeconds(1), "flavors: {}"u8.ToArray()); // data/model.pkl still to come
         await s.PendingAsync(source, plannedId: "e5");
 
         var report = await s.Recovery.RecoverAsync(cutoff);
@@ -125,14 +126,58 @@ public class CrashRecoveryTests
         var seenByOne = Assert.Single(await s.Recovery.StalePendingAsync(cutoff));
         var seenByOther = Assert.Single(await s.Recovery.StalePendingAsync(cutoff));
 
-        var first = await s.Recovery.RecoverAsync(seenByOne);
-        var second = await s.Recovery.RecoverAsync(seenByOther);
+        var first = await s.Recovery.RecoverAsync(seenByOne, cutoff);
+        var second = await s.Recovery.RecoverAsync(seenByOther, cutoff);
         await s.Registration.WhenIdleAsync();
 
         Assert.Equal((CrashRecovery.Outcome.Resumed, CrashRecovery.Outcome.Running), (first, second));
         Assert.Equal(VersionStatus.Ready, (await s.Registry.Versions.GetAsync(s.Editor, "fraud", 1)).Status);
         Assert.Single(Directory.GetDirectories(Path.Combine(s.Store.Root, "registry")));
         Assert.Empty(await s.Recovery.StalePendingAsync(cutoff)); // and a later pass with that cutoff finds nothing left
+    }
+
+    [Fact]
+    public async Task A_copy_that_was_only_partly_written_before_the_crash_is_removed_and_copied_again()
+    {
+        await using var s = await Scenario.CreateAsync();
+        var (source, _) = await s.RunWithModelAsync();
+        await s.PendingAsync(source, plannedId: "g7");
+        s.Write("registry/g7/MLmodel", Before, "flavors: {}"u8.ToArray());
+        s.Write("registry/g7/data/model.pkl", Before, [1]); // cut short
+
+        var report = await s.Recovery.RecoverAsync(DateTime.UtcNow);
+        await s.Registration.WhenIdleAsync();
+
+        Assert.Equal((0, 1), (report.CopiesCompleted, report.CopiesResumed));
+        var ready = await s.Registry.Versions.GetAsync(s.Editor, "fraud", 1);
+        Assert.Equal(VersionStatus.Ready, ready.Status);
+        Assert.NotEqual(ModelFileStore.RegistryUriPrefix + "g7", ready.DownloadUri);
+        Assert.False(Directory.Exists(Path.Combine(s.Store.Root, "registry", "g7")));
+        Assert.Equal([1, 2, 3], await File.ReadAllBytesAsync(Path.Combine(s.Store.PhysicalPath(ArtifactStore.PathOf(ready.DownloadUri)!), "data", "model.pkl")));
+    }
+
+    [Fact]
+    public async Task Registry_copies_no_version_refers_to_are_removed_unless_written_since_the_cutoff()
+    {
+        await using var s = await Scenario.CreateAsync();
+        var (source, _) = await s.RunWithModelAsync();
+        var version = await s.Registry.Services.GetRequiredService<ModelRegistration>().RegisterAsync(s.Editor, new NewVersion("fraud", source));
+        await s.Registration.WhenIdleAsync();
+        var kept = s.Store.PhysicalPath(ArtifactStore.PathOf((await s.Registry.Versions.GetAsync(s.Editor, "fraud", version.Version)).DownloadUri)!);
+        foreach (var file in Directory.GetFiles(kept, "*", SearchOption.AllDirectories)) File.SetLastWriteTimeUtc(file, Before); // as old as the orphan
+        await s.PendingAsync(source, plannedId: "pending1"); // written after the cutoff: its copy is someone's work in progress
+        var orphan = s.Write("registry/0rphan/data/model.pkl", Before);
+        var pendingCopy = s.Write("registry/pending1/MLmodel", Before);
+        var justMoved = s.Write("registry/fresh/MLmodel", After); // an upload moved in, its version not committed yet
+
+        var report = await s.Recovery.RecoverAsync(Cutoff);
+
+        Assert.Equal(1, report.OrphansRemoved);
+        Assert.Contains("removed 1 registry cop(ies) no version refers to", report.ToString());
+        Assert.False(Directory.Exists(Path.Combine(s.Store.Root, "registry", "0rphan")));
+        Assert.False(File.Exists(orphan));
+        Assert.True(Directory.Exists(kept), kept);
+        Assert.All([pendingCopy, justMoved], path => Assert.True(File.Exists(path), path));
     }
 
     /// <summary>A registry with a model "fraud", an editor and a run of theirs; files are written under the artifact root.</summary>
@@ -169,11 +214,11 @@ public class CrashRecoveryTests
                 StorageLocation: ModelFileStore.RegistryUriPrefix + plannedId));
 
         /// <summary>Writes a file under the artifact root, and gives it and its new folders <paramref name="lastWrite"/> as their write time.</summary>
-        public string Write(string relativePath, DateTime lastWrite)
+        public string Write(string relativePath, DateTime lastWrite, byte[]? content = null)
         {
             var path = Path.Combine(Store.Root, relativePath);
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            File.WriteAllText(path, "x");
+            File.WriteAllBytes(path, content ?? "x"u8.ToArray());
             File.SetLastWriteTimeUtc(path, lastWrite);
             for (var folder = Path.GetDirectoryName(path)!; folder != Store.Root; folder = Path.GetDirectoryName(folder)!)
                 Directory.SetLastWriteTimeUtc(folder, lastWrite);

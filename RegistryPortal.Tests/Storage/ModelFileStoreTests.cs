@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using RegistryPortal.Domain;
 using RegistryPortal.Registry;
 using RegistryPortal.Storage;
+using RegistryPortal.Storage.FileSystem;
 using RegistryPortal.Tests.TestSupport;
 
 namespace RegistryPortal.Tests.Storage;
@@ -111,7 +112,7 @@ public class ModelFileStoreTests
         try
         {
             var settings = new ArtifactOptions { Root = root, MaxFileSizeMB = 1 };
-            var files = new ModelFileStore(StorageLayout.From(settings), FileSizeLimit.From(settings));
+            var files = new ModelFileStore(new FileSystemArtifactStore(settings.FullRoot, FileSizeLimit.From(settings)));
             var tooBig = new byte[1024 * 1024 + 1];
 
             var declared = await Assert.ThrowsAsync<RegistryError>(() =>
@@ -156,7 +157,7 @@ public class ModelFileStoreTests
         var upload = Guid.NewGuid();
         await registry.Services.GetRequiredService<ModelFileStore>().SaveUploadAsync(owner.UserId, upload, "MLmodel", new MemoryStream([1]), default);
 
-        registry.Services.GetRequiredService<UploadRegistration>().Discard(owner, upload);
+        await registry.Services.GetRequiredService<UploadRegistration>().DiscardAsync(owner, upload);
         var error = await Assert.ThrowsAsync<RegistryError>(() => registry.Services.GetRequiredService<UploadRegistration>().RegisterAsync(owner, name, upload));
 
         Assert.Contains("No model files were uploaded", error.Message);

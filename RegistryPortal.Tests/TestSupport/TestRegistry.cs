@@ -76,7 +76,7 @@ public sealed class TestRegistry : IAsyncDisposable
             .AddLogging()
             .AddSingleton<IConfiguration>(settings)
             .AddRegistryDatabase(Provider, connectionString)
-            .AddRegistry();
+            .AddRegistry(settings);
         // The app's own account rules (unique email, lockout), so admin operations behave as in the app.
         services.AddIdentityCore<ApplicationUser>(IdentitySetup.ConfigureIdentity).AddRoles<IdentityRole>().AddEntityFrameworkStores<RegistryDbContext>();
         return services.BuildServiceProvider();

@@ -36,8 +36,10 @@ public class ArtifactServiceTests
         Assert.Equal(bytes.Length, written);
         var file = await s.Artifacts.FileAsync(reader, $"{s.RunRoot}/model/weights.bin", default);
         Assert.NotNull(file);
-        Assert.StartsWith(Path.GetFullPath(registry.Locations.ArtifactsRoot) + Path.DirectorySeparatorChar, file);
-        Assert.Equal(bytes, await File.ReadAllBytesAsync(file));
+        Assert.Equal(($"{s.RunRoot}/model/weights.bin", (long)bytes.Length), (file.Key, file.Size));
+        var onDisk = registry.Services.GetRequiredService<ArtifactStore>().FileOrNull(file.Key)!;
+        Assert.StartsWith(Path.GetFullPath(registry.Locations.ArtifactsRoot) + Path.DirectorySeparatorChar, onDisk);
+        Assert.Equal(bytes, await File.ReadAllBytesAsync(onDisk));
         Assert.Equal([new ArtifactEntry($"{s.RunRoot}/model/weights.bin", false, bytes.Length)],
             await s.Artifacts.ListAsync(reader, $"{s.RunRoot}/model", default));
     }
@@ -52,7 +54,7 @@ public class ArtifactServiceTests
         await s.Artifacts.UploadAsync(s.Editor, path, Content("{\"long\": \"first version\"}"u8.ToArray()), null, default);
         await s.Artifacts.UploadAsync(s.Editor, path, Content("{}"u8.ToArray()), null, default);
 
-        Assert.Equal("{}"u8.ToArray(), await File.ReadAllBytesAsync((await s.Artifacts.FileAsync(s.Editor, path, default))!));
+        Assert.Equal("{}"u8.ToArray(), await File.ReadAllBytesAsync(registry.Services.GetRequiredService<ArtifactStore>().FileOrNull((await s.Artifacts.FileAsync(s.Editor, path, default))!.Key)!));
         Assert.Single(await s.Artifacts.ListAsync(s.Editor, s.RunRoot, default)); // no temporary file left beside it
     }
 

@@ -34,7 +34,7 @@ public class ModelRegistrationTests
         Directory.Delete(store.PhysicalPath(runFolder), recursive: true);
         var copy = ArtifactStore.PathOf(ready.DownloadUri)!;
         Assert.Equal(["registry/" + copy["registry/".Length..] + "/MLmodel", "registry/" + copy["registry/".Length..] + "/data"],
-            store.List(copy).Select(e => e.Path).OrderByDescending(p => p));
+            (await store.ListAsync(copy, default)).Select(e => e.Path).OrderByDescending(p => p));
         Assert.Equal([1, 2, 3], await File.ReadAllBytesAsync(store.FileOrNull($"{copy}/data/model.pkl")!));
     }
 

@@ -1,13 +1,14 @@
 using Microsoft.AspNetCore.Http.Features;
 using RegistryPortal.Domain;
 using RegistryPortal.Security;
+using RegistryPortal.Storage;
 using RegistryPortal.Tracking;
 
 namespace RegistryPortal.Api;
 
 /// <summary>
-/// MLflow's artifact proxy (mlflow-artifacts:/ URIs): PUT streams a file to disk, GET streams it back
-/// (with HTTP ranges), GET on the collection lists a folder. Bodies are raw bytes, not JSON.
+/// MLflow's artifact proxy (mlflow-artifacts:/ URIs): PUT streams a file into the store, GET streams it back
+/// (with HTTP ranges), GET on the collection lists a folder, DELETE removes a file or folder. Bodies are raw bytes, not JSON.
 /// </summary>
 public static class ArtifactEndpoints
 {
@@ -21,6 +22,7 @@ public static class ArtifactEndpoints
             artifacts.MapPut("{**path}", Upload);
             artifacts.MapGet("{**path}", Download);
             artifacts.MapGet("", ListFolder);
+            artifacts.MapDelete("{**path}", Delete);
         }
         return endpoints;
     }
@@ -34,12 +36,17 @@ public static class ArtifactEndpoints
         return Results.Json(new { }, ApiResults.Json);
     });
 
-    private static Task<IResult> Download(string path, HttpContext http, ArtifactService service) => RunAsync(http, async (actor, ct) =>
+    private static Task<IResult> Download(string path, HttpContext http, ArtifactService service, IArtifactStore store) => RunAsync(http, async (actor, ct) =>
     {
-        if (await service.FileAsync(actor, path = Unencoded(path), ct) is not { } file)
-            return ApiResults.Error(ApiErrorCode.ResourceDoesNotExist, $"File '{path}' does not exist.");
-        DirectFileBody.Use(http);
-        return Results.File(file, "application/octet-stream", Path.GetFileName(file), enableRangeProcessing: true);
+        var missing = ApiResults.Error(ApiErrorCode.ResourceDoesNotExist, $"File '{path = Unencoded(path)}' does not exist.");
+        if (await service.FileAsync(actor, path, ct) is not { } file) return missing;
+        return await StoredFileResult.FileAsync(http, store, file.Key) ?? missing;
+    });
+
+    private static Task<IResult> Delete(string path, HttpContext http, ArtifactService service) => RunAsync(http, async (actor, ct) =>
+    {
+        await service.DeleteAsync(actor, Unencoded(path), ct);
+        return Results.Json(new { }, ApiResults.Json);
     });
 
     /// <summary>The folder named by ?path=, its entries' paths relative to it.</summary>

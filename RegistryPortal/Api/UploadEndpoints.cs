@@ -24,7 +24,7 @@ public static class UploadEndpoints
     private static async Task<IResult> SaveFile(Guid uploadId, string path, HttpContext http, ModelFileStore files)
     {
         if (Refuse(http) is { } refusal) return refusal;
-        // A model can be gigabytes; it streams to disk, so the store's file size limit is the one that applies.
+        // A model can be gigabytes; it streams into the store, so the store's file size limit is the one that applies.
         if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit) limit.MaxRequestBodySize = null;
         try
         {
@@ -37,10 +37,10 @@ public static class UploadEndpoints
         }
     }
 
-    private static IResult DiscardUpload(Guid uploadId, HttpContext http, ModelFileStore files)
+    private static async Task<IResult> DiscardUpload(Guid uploadId, HttpContext http, ModelFileStore files)
     {
         if (Refuse(http) is { } refusal) return refusal;
-        files.DiscardUpload(Actor.From(http.User)!.UserId, uploadId);
+        await files.DiscardUploadAsync(Actor.From(http.User)!.UserId, uploadId, http.RequestAborted);
         return Results.NoContent();
     }
 

@@ -1,6 +1,7 @@
 using RegistryPortal.Domain;
 using RegistryPortal.Registry.ModelCard;
 using RegistryPortal.Security;
+using RegistryPortal.Storage;
 
 namespace RegistryPortal.Api;
 
@@ -23,13 +24,13 @@ public static class VersionFileEndpoints
 
     public static string ZipLink(string name, int number) => $"models/{Uri.EscapeDataString(name)}/versions/{number}/download.zip";
 
-    private static async Task<IResult> DownloadFile(string name, int number, string path, HttpContext http, VersionFiles files)
+    private static async Task<IResult> DownloadFile(string name, int number, string path, HttpContext http, VersionFiles files, IArtifactStore store)
     {
         try
         {
             var file = await files.FileAsync(Actor.From(http.User)!, name, number, ArtifactEndpoints.Unencoded(path), http.RequestAborted);
-            DirectFileBody.Use(http);
-            return Results.File(file, "application/octet-stream", Path.GetFileName(file), enableRangeProcessing: true);
+            return await StoredFileResult.FileAsync(http, store, file.Key)
+                ?? throw RegistryError.NotFound($"Version {number} of '{name}' has no file '{path}'.");
         }
         catch (RegistryError e)
         {

@@ -1,10 +1,11 @@
 using System.Security.Cryptography;
 using RegistryPortal.Storage;
+using RegistryPortal.Storage.FileSystem;
 
 namespace RegistryPortal.Backup;
 
 /// <summary>
-/// Copies the artifact folder into a backup and back, hashing every file on the way. Every file of the store is
+/// Copies the artifact folder (Artifacts:Store FileSystem) into a backup and back, hashing every file on the way. Every file of the store is
 /// written by a rename when complete, so a copy sees a whole file or none; temporary <c>.partial</c> files and
 /// folders (a write or a registration copy still running) and the staging folder (browsers' uploads, which no row
 /// refers to until they are registered) are left out (see <see cref="StorageLayout"/>).
@@ -45,7 +46,7 @@ public static class ArtifactCopy
     {
         foreach (var path in manifest.Folders.Concat(manifest.Files.Select(f => f.Path)))
         {
-            StorageLayout.Confined(backupArtifacts, path); // a manifest is input too: no '..' and no absolute paths
+            ArtifactKey.Check(path); // a manifest is input too: no '..' and no absolute paths
         }
         foreach (var file in manifest.Files)
         {
@@ -69,7 +70,7 @@ public static class ArtifactCopy
         {
             return; // removed since it was listed: nothing the snapshot can need (see RegistryBackup)
         }
-        foreach (var file in children.Where(f => !StorageLayout.IsPartial(f)).Order(StringComparer.Ordinal))
+        foreach (var file in children.Where(f => !AtomicFile.IsPartial(f)).Order(StringComparer.Ordinal))
         {
             var path = Join(relative, Path.GetFileName(file));
             var copy = Path.Combine(target, path);
@@ -87,7 +88,7 @@ public static class ArtifactCopy
         foreach (var sub in subfolders.Order(StringComparer.Ordinal))
         {
             var path = Join(relative, Path.GetFileName(sub));
-            if (StorageLayout.IsPartial(path) || StorageLayout.IsStaging(path)) continue;
+            if (AtomicFile.IsPartial(path) || StorageLayout.IsStaging(path)) continue;
             folders.Add(path);
             Directory.CreateDirectory(Path.Combine(target, path));
             await CopyFolderAsync(sub, path, target, folders, files, ct);

@@ -55,19 +55,25 @@ public static class BackupCommand
     private static async Task BackUpAsync(RegistryBackup backup, string folder, TextWriter output, TextWriter error, CancellationToken ct)
     {
         var (manifest, missing) = await backup.BackUpAsync(folder, ct);
-        output.WriteLine($"Backed up {backup.Locations.DatabaseFile} and {backup.Locations.ArtifactsRoot} to {Path.GetFullPath(folder)}:");
+        output.WriteLine(backup.Locations.ArtifactsInFolder
+            ? $"Backed up {backup.Locations.DatabaseFile} and {backup.Locations.ArtifactsRoot} to {Path.GetFullPath(folder)}:"
+            : $"Backed up {backup.Locations.DatabaseFile} to {Path.GetFullPath(folder)}:");
         WriteSummary(manifest, output);
         if (missing.Count > 0)
             error.WriteLine($"Warning: {missing.Count} READY versions name files that the artifact folder itself lacks, so they are not in the backup (downloading them fails in the portal too):");
         foreach (var version in missing) error.WriteLine($"  {version}");
+        if (backup.ObjectStoreNote() is { } note) output.WriteLine(note);
         output.WriteLine($"Restore it with: restore --from {Path.GetFullPath(folder)}");
     }
 
     private static async Task RestoreAsync(RegistryBackup backup, string folder, TextWriter output, CancellationToken ct)
     {
         var manifest = await backup.RestoreAsync(folder, ct);
-        output.WriteLine($"Restored the backup taken {manifest.CreatedAt:yyyy-MM-dd HH:mm:ss} UTC into {backup.Locations.DatabaseFile} and {backup.Locations.ArtifactsRoot}:");
+        output.WriteLine(backup.Locations.ArtifactsInFolder
+            ? $"Restored the backup taken {manifest.CreatedAt:yyyy-MM-dd HH:mm:ss} UTC into {backup.Locations.DatabaseFile} and {backup.Locations.ArtifactsRoot}:"
+            : $"Restored the backup taken {manifest.CreatedAt:yyyy-MM-dd HH:mm:ss} UTC into {backup.Locations.DatabaseFile}:");
         WriteSummary(manifest, output);
+        if (backup.ObjectStoreNote() is { } note) output.WriteLine(note);
         output.WriteLine("Start the portal with these settings to serve it.");
     }
 

@@ -6,8 +6,12 @@ using RegistryPortal.Storage;
 namespace RegistryPortal.Backup;
 
 /// <summary>Where a registry keeps its data, from the same settings the portal reads.</summary>
-public sealed record DataLocations(DatabaseProvider Provider, string DatabaseFile, string ArtifactsRoot)
+public sealed record DataLocations(DatabaseProvider Provider, string DatabaseFile, string ArtifactsRoot,
+    ArtifactStoreKind Store = ArtifactStoreKind.FileSystem)
 {
+    /// <summary>Whether the artifacts are a folder the backup copies (not a container or bucket the provider's tools copy).</summary>
+    public bool ArtifactsInFolder => Store == ArtifactStoreKind.FileSystem;
+
     public string DataFolder => Path.GetDirectoryName(DatabaseFile)!;
 
     /// <summary>The locations the settings name, checked as the portal checks them at start.</summary>
@@ -16,7 +20,9 @@ public sealed record DataLocations(DatabaseProvider Provider, string DatabaseFil
         var database = Settings.Read(configuration, DatabaseOptions.Section, new ValidateDatabaseOptions());
         var artifacts = Settings.Read(configuration, ArtifactOptions.Section, new ValidateArtifactOptions());
         var provider = database.Kind!.Value;
-        return new DataLocations(provider, provider == DatabaseProvider.Sqlite ? database.SqliteFile : "", artifacts.FullRoot);
+        var store = artifacts.StoreKind!.Value;
+        return new DataLocations(provider, provider == DatabaseProvider.Sqlite ? database.SqliteFile : "",
+            store == ArtifactStoreKind.FileSystem ? artifacts.FullRoot : "", store);
     }
 }
 
@@ -28,7 +34,12 @@ public sealed record DataLocations(DatabaseProvider Provider, string DatabaseFil
 /// rename and stays after the version is deleted (only a refused registration removes its folder, which no committed
 /// row names), and run artifacts are replaced only whole, by rename. So every file the snapshot refers to is still there
 /// when the copy reaches it; files that arrive meanwhile are copied too and harm nothing. The backup still checks that
-/// every READY version's folder made it, and says which did not.
+/// every READY version's folder made it, and says which did not. (Deleting a version removes its files after the commit:
+/// one deleted during a backup may miss its files in the backup, and is named among them.)
+/// </para>
+/// <para>
+/// With artifacts in object storage (Artifacts:Store AzureBlob or S3) backup and restore handle the database only:
+/// the container or bucket is copied with the provider's tools (<see cref="ObjectStoreNote"/>).
 /// </para>
 /// <para>
 /// Data Protection's keys (sign-in cookies, antiforgery) live in the database, so the snapshot carries them: cookies and
@@ -49,7 +60,7 @@ public sealed class RegistryBackup(DataLocations locations, TimeProvider clock)
         folder = Path.GetFullPath(folder);
         if (!File.Exists(locations.DatabaseFile))
             throw new BackupException($"There is no registry database at '{locations.DatabaseFile}'. Check Database:DataFolder (or Database:ConnectionString).");
-        if (IsInside(folder, locations.ArtifactsRoot))
+        if (locations.ArtifactsInFolder && IsInside(folder, locations.ArtifactsRoot))
             throw new BackupException($"'{folder}' lies inside the artifact folder '{locations.ArtifactsRoot}', which the backup copies. Choose a folder elsewhere.");
         if (FirstFileIn(folder) is { } existing)
             throw new BackupException($"'{folder}' is not empty (it holds '{existing}'). Back up into a new or empty folder, so no older backup gets mixed in.");
@@ -60,8 +71,8 @@ public sealed class RegistryBackup(DataLocations locations, TimeProvider clock)
             var database = Path.Combine(folder, BackupManifest.DatabaseName);
             await SqliteSnapshot.TakeAsync(locations.DatabaseFile, database, ct);
             var artifacts = Path.Combine(folder, BackupManifest.ArtifactsFolder);
-            var (folders, files) = await ArtifactCopy.BackUpAsync(locations.ArtifactsRoot, artifacts, ct);
-            var missing = (await SqliteSnapshot.ReadyVersionFoldersAsync(database, ct))
+            var (folders, files) = locations.ArtifactsInFolder ? await ArtifactCopy.BackUpAsync(locations.ArtifactsRoot, artifacts, ct) : ([], []);
+            var missing = !locations.ArtifactsInFolder ? [] : (await SqliteSnapshot.ReadyVersionFoldersAsync(database, ct))
                 .Where(v => !Directory.Exists(Path.Combine(artifacts, v.Folder)))
                 .Select(v => $"{v.Version} ({v.Folder})").ToList();
             var (databaseBytes, databaseHash) = await HashAsync(database, ct);
@@ -98,7 +109,7 @@ public sealed class RegistryBackup(DataLocations locations, TimeProvider clock)
             throw new BackupException($"The backup is damaged: '{backupDatabase}' differs from what its manifest recorded.");
         ArtifactCopy.CheckComplete(backupArtifacts, manifest);
         RequireKnownMigration(manifest);
-        foreach (var target in new[] { locations.DataFolder, locations.ArtifactsRoot })
+        foreach (var target in locations.ArtifactsInFolder ? [locations.DataFolder, locations.ArtifactsRoot] : new[] { locations.DataFolder })
         {
             if (FirstFileIn(target) is { } existing)
                 throw new BackupException($"'{target}' is not empty (it holds '{existing}'). Restore only into an empty data folder: move it aside, or point Database:DataFolder and Artifacts:Root at new folders.");
@@ -106,7 +117,7 @@ public sealed class RegistryBackup(DataLocations locations, TimeProvider clock)
 
         try
         {
-            await ArtifactCopy.RestoreAsync(backupArtifacts, manifest, locations.ArtifactsRoot, ct);
+            if (locations.ArtifactsInFolder) await ArtifactCopy.RestoreAsync(backupArtifacts, manifest, locations.ArtifactsRoot, ct);
             Directory.CreateDirectory(locations.DataFolder);
             var restoring = locations.DatabaseFile + ".restoring";
             await ArtifactCopy.CopyHashedAsync(backupDatabase, restoring, ct);
@@ -120,7 +131,7 @@ public sealed class RegistryBackup(DataLocations locations, TimeProvider clock)
         catch
         {
             // Both folders held no files before: everything in them now is this restore's.
-            EmptyFolder(locations.ArtifactsRoot);
+            if (locations.ArtifactsInFolder) EmptyFolder(locations.ArtifactsRoot);
             EmptyFolder(locations.DataFolder);
             throw;
         }
@@ -137,6 +148,14 @@ public sealed class RegistryBackup(DataLocations locations, TimeProvider clock)
           pg_restore --no-owner --role=USER --dbname="postgresql://USER@HOST/DATABASE" BACKUP/registry.dump
           cp -a BACKUP/artifacts/. '{locations.ArtifactsRoot}'
         """;
+
+    /// <summary>What a backup or restore leaves to the user when the artifacts are in object storage; null when they are in a folder.</summary>
+    public string? ObjectStoreNote() => locations.Store switch
+    {
+        ArtifactStoreKind.FileSystem => null,
+        ArtifactStoreKind.AzureBlob => "Artifacts:Store is AzureBlob: only the database is backed up and restored here. Copy the container's artifacts with Azure's tools, e.g. azcopy copy 'https://ACCOUNT.blob.core.windows.net/CONTAINER/PREFIX' BACKUP --recursive (after the database when backing up).",
+        _ => "Artifacts:Store is S3: only the database is backed up and restored here. Copy the bucket's artifacts with S3's tools, e.g. aws s3 sync s3://BUCKET/PREFIX BACKUP/artifacts (after the database when backing up).",
+    };
 
     private void RequireSqlite()
     {

@@ -5,7 +5,7 @@ namespace RegistryPortal.Data;
 /// <summary>
 /// Health endpoints for load balancers and orchestrators, anonymous, 200 when healthy and 503 when not:
 /// <c>/health/live</c> answers while the process serves requests; <c>/health/ready</c> also needs the
-/// database to answer with every migration applied.
+/// database to answer with every migration applied, and the artifact store to answer.
 /// </summary>
 public static class DatabaseHealth
 {
@@ -16,7 +16,8 @@ public static class DatabaseHealth
     public static IServiceCollection AddRegistryHealthChecks(this IServiceCollection services)
     {
         services.AddHealthChecks().AddDbContextCheck<RegistryDbContext>("database", tags: [ReadyTag],
-            customTestQuery: DatabaseSetup.IsReadyAsync);
+            customTestQuery: DatabaseSetup.IsReadyAsync)
+            .AddCheck<Storage.ArtifactStoreHealthCheck>("artifacts", tags: [ReadyTag]);
         return services;
     }
 

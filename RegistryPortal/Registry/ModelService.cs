@@ -6,7 +6,7 @@ using RegistryPortal.Security;
 namespace RegistryPortal.Registry;
 
 /// <summary>Registered models: create, read, list, rename, delete, description, tags, settings.</summary>
-public sealed class ModelService(RegistryStore store)
+public sealed class ModelService(RegistryStore store, RegistryCopies copies)
 {
     /// <summary>Creates a model; the answer is the model as this write left it, read inside its own transaction.</summary>
     public Task<RegisteredModelView> CreateAsync(Actor actor, string name, string? description = null,
@@ -120,16 +120,22 @@ public sealed class ModelService(RegistryStore store)
             return await AnswerAsync(op, model);
         }, ct);
 
-    public Task DeleteAsync(Actor actor, string name, CancellationToken ct = default) =>
-        store.WriteAsync(actor, async op =>
+    /// <summary>Deletes a model with its versions, then (once that has committed) the registry's copies of their files.</summary>
+    public async Task DeleteAsync(Actor actor, string name, CancellationToken ct = default)
+    {
+        var locations = await store.WriteAsync(actor, async op =>
         {
             var model = await op.Db.ModelAsync(name, op.Ct);
             await op.DemandAsync(model, PermissionLevel.Manage, "delete it");
             if (await HasLiveVersionsAsync(op, model)) throw RegistryError.InvalidValue(DeleteGuard(model));
             op.Record(ActivityKind.ModelDeleted, model, detail: $"deleted with {model.LastVersionNumber} version(s) ever registered");
+            var files = await op.Db.Versions.Where(v => v.ModelId == model.Id).Select(v => new { v.StorageLocation, v.Source }).ToListAsync(op.Ct);
             // Versions, tags, aliases, requests and grants go with the model (cascade); activity stays.
             op.Db.Models.Remove(model);
+            return files.SelectMany(f => new[] { f.StorageLocation, f.Source }).ToList();
         }, ct);
+        await copies.RemoveUnreferencedAsync(locations);
+    }
 
     /// <summary>
     /// Replaces the description. With <paramref name="editedFrom"/> (the text the editor started from), a save

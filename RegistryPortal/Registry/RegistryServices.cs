@@ -11,13 +11,14 @@ public static class RegistryServices
     /// The service layer: stateless singletons over the DbContext factory. The registry's own, then those of
     /// the folders beside it (<see cref="SecurityServices"/>, <see cref="TrackingServices"/>, <see cref="StorageServices"/>), which it uses.
     /// </summary>
-    public static IServiceCollection AddRegistry(this IServiceCollection services)
+    public static IServiceCollection AddRegistry(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSettings<RegistryOptions, ValidateRegistryOptions>(RegistryOptions.Section);
         services.AddSettings<DemoOptions>(DemoOptions.Section);
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<RegistryChanges>();
         services.AddSingleton<RegistryStore>();
+        services.AddSingleton<RegistryCopies>();
         services.AddSingleton<ModelService>();
         services.AddSingleton<VersionService>();
         services.AddSingleton<StageService>();
@@ -33,6 +34,6 @@ public static class RegistryServices
         services.AddSingleton<ModelCard.ModelCardService>();
         services.AddSingleton<CrashRecovery>();
         services.AddHostedService<CrashRecoveryService>();
-        return services.AddSecurity().AddTracking().AddStorage().AddWebhooks();
+        return services.AddSecurity().AddTracking().AddStorage(configuration).AddWebhooks();
     }
 }

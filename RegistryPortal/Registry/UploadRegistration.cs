@@ -8,17 +8,17 @@ public sealed class UploadRegistration(ModelFileStore files, VersionService vers
 {
     public async Task<VersionView> RegisterAsync(Actor actor, string modelName, Guid uploadId, string? description = null, CancellationToken ct = default)
     {
-        var source = files.PromoteUpload(actor.UserId, uploadId);
+        var source = await files.PromoteUploadAsync(actor.UserId, uploadId, ct);
         try
         {
             return await versions.RegisterAsync(actor, new NewVersion(modelName, source, Description: description, StorageLocation: source), ct);
         }
         catch
         {
-            files.DeleteRegistered(source); // a refused registration leaves no stray files
+            await files.DeleteRegisteredAsync(source); // a refused registration leaves no stray files
             throw;
         }
     }
 
-    public void Discard(Actor actor, Guid uploadId) => files.DiscardUpload(actor.UserId, uploadId);
+    public Task DiscardAsync(Actor actor, Guid uploadId, CancellationToken ct = default) => files.DiscardUploadAsync(actor.UserId, uploadId, ct);
 }

@@ -19,7 +19,7 @@ public sealed record NewVersion(
     string? LoggedModelId = null);
 
 /// <summary>Model versions: register, read, list, description, tags, delete.</summary>
-public sealed class VersionService(RegistryStore store, IOptions<RegistryOptions> settings)
+public sealed class VersionService(RegistryStore store, RegistryCopies copies, IOptions<RegistryOptions> settings)
 {
     /// <summary>Registry:AllowLocalSources: an admin's choice to let versions point at any path on the server.</summary>
     private readonly bool allowLocalSources = settings.Value.AllowLocalSources;
@@ -213,8 +213,10 @@ public sealed class VersionService(RegistryStore store, IOptions<RegistryOptions
             op.Record(ActivityKind.VersionUntagged, model, version, detail: key);
         }, ct);
 
-    public Task DeleteAsync(Actor actor, string modelName, int number, CancellationToken ct = default) =>
-        store.WriteModelAsync(actor, async op =>
+    /// <summary>Deletes a version, then (once that has committed) the registry's copy of its files, unless another version uses it.</summary>
+    public async Task DeleteAsync(Actor actor, string modelName, int number, CancellationToken ct = default)
+    {
+        var locations = await store.WriteModelAsync(actor, async op =>
         {
             var (model, version) = await FindAsync(op, modelName, number);
             await op.DemandAsync(model, PermissionLevel.Manage, "delete a version");
@@ -222,7 +224,10 @@ public sealed class VersionService(RegistryStore store, IOptions<RegistryOptions
             op.Record(ActivityKind.VersionDeleted, model, version);
             model.UpdatedAt = op.Now;
             op.Db.Versions.Remove(version); // its tags, aliases and requests go with it; the counter keeps its number
+            return new[] { version.StorageLocation, version.Source };
         }, ct);
+        await copies.RemoveUnreferencedAsync(locations);
+    }
 
     /// <summary>Why a version cannot be deleted while it is where it is (Staging or Production), or null.</summary>
     internal static string? LiveGuard(RegisteredModel model, ModelVersion version) =>

@@ -6,95 +6,86 @@ namespace RegistryPortal.Storage;
 public sealed record ArtifactEntry(string Path, bool IsDir, long? FileSize);
 
 /// <summary>
-/// The file-system artifact store behind <c>mlflow-artifacts:/</c> URIs, rooted at Artifacts:Root (see
-/// <see cref="StorageLayout"/>). Writes land under a temporary name and are renamed when complete; every path is
-/// confined to the root.
+/// The artifacts behind <c>mlflow-artifacts:/</c> URIs, over the <see cref="IArtifactStore"/> Artifacts:Store chose (see
+/// <see cref="StorageLayout"/>): an artifact path is a key, except that the browser's staging area (uploads/) is private
+/// to each uploader and never reachable here.
 /// </summary>
-public sealed class ArtifactStore(StorageLayout layout, FileSizeLimit limit)
+public sealed class ArtifactStore(IArtifactStore files)
 {
     public const string Scheme = "mlflow-artifacts:";
 
-    public string Root => layout.Root;
+    /// <summary>Registered files live here; a version's source is <c>mlflow-artifacts:/registry/&lt;id&gt;</c>.</summary>
+    public const string RegistryUriPrefix = Scheme + "/" + StorageLayout.RegistryFolderName + "/";
 
-    /// <summary>The file-system path of an artifact path (relative to the root); refuses '..', absolute paths and the like.</summary>
-    public string PhysicalPath(string artifactPath)
+    /// <summary>The store underneath, for callers that work on keys (the registry's copies, downloads).</summary>
+    public IArtifactStore Files => files;
+
+    /// <summary>The key of an artifact path ("" is the root); refuses '..', absolute paths, the staging area and the like.</summary>
+    public static string KeyOf(string artifactPath)
     {
-        var path = artifactPath.TrimEnd('/');
-        // The browser's staging area shares the root but is private to each uploader.
-        if (StorageLayout.IsStaging(path)) throw RegistryError.InvalidValue($"'{artifactPath}' is not an artifact path.");
-        return path.Length == 0 ? Root : StorageLayout.Confined(Root, path);
+        var key = ArtifactKey.Check(artifactPath, rootAllowed: true);
+        return StorageLayout.IsStaging(key) ? throw RegistryError.InvalidValue($"'{artifactPath}' is not an artifact path.") : key;
     }
 
     /// <summary>The artifact path of a <c>mlflow-artifacts:/a/b</c> URI ("a/b"), or null for any other URI.</summary>
     public static string? PathOf(string uri) =>
         uri.StartsWith(Scheme, StringComparison.Ordinal) ? uri[Scheme.Length..].TrimStart('/') : null;
 
-    public Task<long> SaveAsync(string artifactPath, Stream content, CancellationToken ct) =>
-        AtomicFile.ReadAsPipeAsync(content, reader => SaveAsync(artifactPath, reader, ct));
-
-    /// <summary>
-    /// Streams a file into the store; one whose declared length (a length the sender is held to, such as an
-    /// HTTP Content-Length) is over the size limit is refused unread.
-    /// </summary>
-    public async Task<long> SaveAsync(string artifactPath, PipeReader content, CancellationToken ct, long? declaredLength = null)
+    /// <summary>The id of a <c>mlflow-artifacts:/registry/&lt;id&gt;</c> location (its first segment), or null for any other.</summary>
+    public static string? RegistryIdOf(string? location)
     {
-        var target = PhysicalPath(artifactPath);
-        if (Directory.Exists(target)) throw RegistryError.InvalidValue($"'{artifactPath}' is a folder; upload files into it instead.");
-        limit.Check(declaredLength, artifactPath);
-        return await AtomicFile.WriteAsync(target, content, limit, declaredLength, ct);
-    }
-
-    /// <summary>The physical file of an artifact, or null when there is no such file.</summary>
-    public string? FileOrNull(string artifactPath)
-    {
-        var path = PhysicalPath(artifactPath);
-        return File.Exists(path) && !StorageLayout.IsPartial(path) ? path : null;
-    }
-
-    /// <summary>The entries directly inside a folder, with paths relative to it (MLflow's list-artifacts).</summary>
-    public IReadOnlyList<ArtifactEntry> List(string folderPath)
-    {
-        var folder = PhysicalPath(folderPath);
-        if (!Directory.Exists(folder)) return [];
-        var prefix = folderPath.Trim('/');
-        string Relative(string full) => (prefix.Length == 0 ? "" : prefix + "/") + Path.GetFileName(full);
-        return Directory.GetDirectories(folder).Select(d => new ArtifactEntry(Relative(d), true, null))
-            .Concat(Directory.GetFiles(folder).Where(f => !StorageLayout.IsPartial(f))
-                .Select(f => new ArtifactEntry(Relative(f), false, new FileInfo(f).Length)))
-            .OrderBy(e => e.Path, StringComparer.Ordinal).ToList();
+        if (location is null || !location.StartsWith(RegistryUriPrefix, StringComparison.Ordinal)) return null;
+        var id = location[RegistryUriPrefix.Length..].Split('/')[0];
+        return id.Length == 0 ? null : id;
     }
 
     /// <summary>A fresh folder name under registry/ for a copy (the version records it while it is pending).</summary>
     public static string NewRegistryId() => Guid.NewGuid().ToString("N");
 
+    public Task<long> SaveAsync(string artifactPath, Stream content, CancellationToken ct) =>
+        files.WriteAsync(KeyOf(artifactPath), content, ct);
+
     /// <summary>
-    /// Copies a folder into registry/<paramref name="id"/>, all or nothing: it fills a temporary folder first and renames
-    /// it when every file is in, so a copy that dies half-way leaves only the temporary folder behind; returns its URI.
+    /// Streams a file into the store; one whose declared length (a length the sender is held to, such as an
+    /// HTTP Content-Length) is over the size limit is refused unread.
+    /// </summary>
+    public Task<long> SaveAsync(string artifactPath, PipeReader content, CancellationToken ct, long? declaredLength = null) =>
+        files.WriteAsync(ArtifactKey.Check(KeyOf(artifactPath)), content, declaredLength, ct);
+
+    /// <summary>The file of an artifact, or null when there is no such file.</summary>
+    public Task<StoredFile?> GetAsync(string artifactPath, CancellationToken ct) => files.GetAsync(ArtifactKey.Check(KeyOf(artifactPath)), ct);
+
+    /// <summary>The entries directly inside a folder, with their paths from the root (MLflow's list-artifacts).</summary>
+    public Task<IReadOnlyList<ArtifactEntry>> ListAsync(string folderPath, CancellationToken ct) => files.ListAsync(KeyOf(folderPath), ct);
+
+    /// <summary>Removes the file at an artifact path, or the folder and everything under it.</summary>
+    public async Task DeleteAsync(string artifactPath, CancellationToken ct)
+    {
+        var key = ArtifactKey.Check(KeyOf(artifactPath));
+        if (await files.GetAsync(key, ct) is not null) await files.DeleteAsync(key, ct);
+        else await files.DeleteFolderAsync(key, ct);
+    }
+
+    /// <summary>Whether any file lies under a folder (on object storage a folder is nothing more).</summary>
+    public Task<bool> HasFilesAsync(string folderPath, CancellationToken ct) => files.HasFilesAsync(KeyOf(folderPath), ct);
+
+    /// <summary>
+    /// Copies a folder into registry/<paramref name="id"/> and returns its URI; complete when it returns. A copy that
+    /// fails removes what it wrote; one that dies with the process is finished or redone by crash recovery.
     /// </summary>
     public async Task<string> CopyToRegistryAsync(string sourceFolderPath, string id, CancellationToken ct)
     {
-        var source = PhysicalPath(sourceFolderPath);
-        if (!Directory.Exists(source)) throw RegistryError.NotFound($"There are no artifacts at '{sourceFolderPath}' to register.");
-        var final = layout.RegistryFolder(id);
-        var temporary = final + AtomicFile.PartialSuffix;
+        var source = ArtifactKey.Check(KeyOf(sourceFolderPath));
+        if (!await files.HasFilesAsync(source, ct)) throw RegistryError.NotFound($"There are no artifacts at '{sourceFolderPath}' to register.");
+        var target = StorageLayout.RegistryFolder(id);
         try
         {
-            // Made first, so a copy in progress is visible (and its files' write times show it alive) from the start.
-            Directory.CreateDirectory(temporary); // an empty model folder still registers
-            foreach (var file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
-            {
-                var target = Path.Combine(temporary, Path.GetRelativePath(source, file));
-                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-                await using var from = File.OpenRead(file);
-                await using var to = File.Create(target);
-                await from.CopyToAsync(to, 1 << 16, ct);
-            }
-            Directory.Move(temporary, final);
-            return ModelFileStore.RegistryUriPrefix + id;
+            await files.CopyFolderAsync(source, target, ct);
+            return RegistryUriPrefix + id;
         }
         catch
         {
-            if (Directory.Exists(temporary)) Directory.Delete(temporary, recursive: true);
+            await files.DeleteFolderAsync(target, CancellationToken.None);
             throw;
         }
     }

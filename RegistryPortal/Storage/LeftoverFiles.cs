@@ -1,56 +1,39 @@
 namespace RegistryPortal.Storage;
 
 /// <summary>
-/// Files a stopped process left under the root (see <see cref="StorageLayout"/>): browser uploads never registered, and
-/// temporary files and folders of writes and copies. Nobody can see them, but they take disk space. A live upload or
-/// copy keeps writing, so what nothing touched since a cutoff is left behind (<c>CrashRecovery</c> picks the cutoff).
+/// Files a stopped process left in the store (see <see cref="StorageLayout"/>): browser uploads never registered, and
+/// the unfinished writes of uploads and copies. Nobody can see them, but they take space. A live upload or copy keeps
+/// writing, so what nothing touched since a cutoff is left behind (<c>CrashRecovery</c> picks the cutoff).
 /// </summary>
-public sealed class LeftoverFiles(StorageLayout layout, ILogger<LeftoverFiles> logger)
+public sealed class LeftoverFiles(IArtifactStore store, ILogger<LeftoverFiles> logger)
 {
     /// <summary>Browser uploads (uploads/&lt;user&gt;/&lt;upload&gt;) untouched since the cutoff: their page is gone, so they can never be registered.</summary>
-    public int RemoveStaleUploads(DateTime cutoff)
+    public async Task<int> RemoveStaleUploadsAsync(DateTimeOffset cutoff, CancellationToken ct)
     {
-        if (!Directory.Exists(layout.StagingRoot)) return 0;
-        var stale = Directory.GetDirectories(layout.StagingRoot).SelectMany(Directory.GetDirectories).Where(d => LastWrite(d) < cutoff).ToList();
-        return stale.Count(Delete);
-    }
-
-    /// <summary>Temporary files of artifact writes and temporary folders of registry copies, untouched since the cutoff.</summary>
-    public int RemoveStalePartials(DateTime cutoff)
-    {
-        if (!Directory.Exists(layout.Root)) return 0;
-        var pattern = "*" + AtomicFile.PartialSuffix;
-        // The temporary files start with '.', which .NET counts as hidden: no attribute is skipped.
-        var everywhere = new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0, IgnoreInaccessible = true };
-        var folders = Directory.GetDirectories(layout.Root, pattern, everywhere);
-        var files = Directory.GetFiles(layout.Root, pattern, everywhere)
-            .Where(f => !folders.Any(d => f.StartsWith(d + Path.DirectorySeparatorChar, StringComparison.Ordinal)));
-        return folders.Concat(files).Where(p => LastWrite(p) < cutoff).Count(Delete);
-    }
-
-    /// <summary>The latest write to a file, or to a folder and anything in it.</summary>
-    private static DateTime LastWrite(string path)
-    {
-        if (!Directory.Exists(path)) return File.GetLastWriteTimeUtc(path);
-        var everything = new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0, IgnoreInaccessible = true };
-        return new DirectoryInfo(path).EnumerateFileSystemInfos("*", everything)
-            .Select(i => i.LastWriteTimeUtc).Append(Directory.GetLastWriteTimeUtc(path)).Max();
-    }
-
-    /// <returns>Whether this call removed it (another instance, or the user cancelling, may have been first).</returns>
-    private bool Delete(string path)
-    {
-        try
+        var latest = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
+        await foreach (var file in store.ListAllAsync(StorageLayout.StagingFolderName, ct))
         {
-            if (Directory.Exists(path)) Directory.Delete(path, recursive: true);
-            else if (File.Exists(path)) File.Delete(path);
-            else return false;
-            return true;
+            var parts = file.Key.Split('/');
+            if (parts.Length < 4) continue; // not inside an upload's folder
+            var upload = string.Join('/', parts[..3]);
+            latest[upload] = latest.TryGetValue(upload, out var seen) && seen > file.LastModified ? seen : file.LastModified;
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        var removed = 0;
+        foreach (var (upload, _) in latest.Where(u => u.Value < cutoff))
         {
-            logger.LogWarning(e, "Could not remove {Path} left by a stopped portal.", path);
-            return false;
+            try
+            {
+                await store.DeleteFolderAsync(upload, ct);
+                removed++;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                logger.LogWarning(e, "Could not remove the upload {Upload} left by a stopped portal.", upload);
+            }
         }
+        return removed;
     }
+
+    /// <summary>Temporary files (and on object storage, uncommitted blocks or parts) of writes and copies untouched since the cutoff.</summary>
+    public Task<int> RemoveUnfinishedWritesAsync(DateTimeOffset cutoff, CancellationToken ct) => store.RemoveUnfinishedWritesAsync(cutoff, ct);
 }

@@ -4,72 +4,71 @@ using RegistryPortal.Domain;
 namespace RegistryPortal.Storage;
 
 /// <summary>
-/// Model files uploaded in the browser. Uploads stream into a per-user staging folder (<see cref="StorageLayout"/>), each file
-/// under a temporary name renamed when complete; registering moves the whole folder into the registry's
-/// own location in one rename, so a cancelled or failed upload never leaves a half-written version.
+/// Model files uploaded in the browser. Uploads stream into a per-user staging folder of the store
+/// (<see cref="StorageLayout"/>), each file invisible until complete; registering moves the whole folder into the
+/// registry's own location, so a cancelled or failed upload never leaves a half-written version.
 /// </summary>
-public sealed class ModelFileStore(StorageLayout layout, FileSizeLimit limit)
+public sealed class ModelFileStore(IArtifactStore store)
 {
-    /// <summary>Registered files live here; a version's source is <c>mlflow-artifacts:/registry/&lt;id&gt;</c>.</summary>
-    public const string RegistryUriPrefix = ArtifactStore.Scheme + "/" + StorageLayout.RegistryFolderName + "/";
+    /// <inheritdoc cref="ArtifactStore.RegistryUriPrefix"/>
+    public const string RegistryUriPrefix = ArtifactStore.RegistryUriPrefix;
 
     /// <summary>
     /// Streams one uploaded file into the staging folder; never holds it in memory. A file whose declared
     /// length is over the size limit is refused before a byte is read.
     /// </summary>
-    public Task<long> SaveUploadAsync(string userId, Guid uploadId, string relativePath, Stream content, CancellationToken ct, long? declaredLength = null)
-    {
-        var target = StorageLayout.Confined(layout.StagingFolder(userId, uploadId), relativePath);
-        limit.Check(declaredLength, relativePath);
-        return AtomicFile.WriteAsync(target, content, limit, ct);
-    }
+    public Task<long> SaveUploadAsync(string userId, Guid uploadId, string relativePath, Stream content, CancellationToken ct, long? declaredLength = null) =>
+        store.WriteAsync(ArtifactKey.Join(StorageLayout.StagingFolder(userId, uploadId), relativePath), content, ct, declaredLength);
 
-    public void DiscardUpload(string userId, Guid uploadId)
-    {
-        var folder = layout.StagingFolder(userId, uploadId);
-        if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
-    }
+    public Task DiscardUploadAsync(string userId, Guid uploadId, CancellationToken ct = default) =>
+        store.DeleteFolderAsync(StorageLayout.StagingFolder(userId, uploadId), ct);
 
     /// <summary>
     /// Moves a complete upload into the registry's location (unpacking a lone .zip) and returns its URI.
     /// </summary>
-    public string PromoteUpload(string userId, Guid uploadId)
+    public async Task<string> PromoteUploadAsync(string userId, Guid uploadId, CancellationToken ct = default)
     {
-        var staging = layout.StagingFolder(userId, uploadId);
-        var files = Directory.Exists(staging) ? Directory.GetFiles(staging, "*", SearchOption.AllDirectories) : [];
-        if (files.Length == 0) throw RegistryError.InvalidValue("No model files were uploaded. Choose the files (or a .zip) to register.");
-        if (files.Any(StorageLayout.IsPartial))
-            throw RegistryError.InvalidValue("The upload is not complete yet. Wait for it to finish, or cancel it.");
-        if (files is [var zip] && zip.EndsWith(".zip", StringComparison.OrdinalIgnoreCase)) Unzip(zip, staging);
+        var staging = StorageLayout.StagingFolder(userId, uploadId);
+        var files = new List<StoredFile>();
+        await foreach (var file in store.ListAllAsync(staging, ct)) files.Add(file);
+        if (files.Count == 0) throw RegistryError.InvalidValue("No model files were uploaded. Choose the files (or a .zip) to register.");
+        if (files is [var zip] && zip.Key.EndsWith(".zip", StringComparison.OrdinalIgnoreCase)) await UnzipAsync(zip.Key, staging, ct);
 
         var id = ArtifactStore.NewRegistryId();
-        var final = layout.RegistryFolder(id);
-        Directory.CreateDirectory(layout.RegistryRoot);
-        Directory.Move(staging, final);
+        await store.MoveFolderAsync(staging, StorageLayout.RegistryFolder(id), ct);
         return RegistryUriPrefix + id;
     }
 
     /// <summary>Removes registered files again, when the version they were for could not be registered.</summary>
-    public void DeleteRegistered(string sourceUri)
+    public async Task DeleteRegisteredAsync(string sourceUri)
     {
-        if (!sourceUri.StartsWith(RegistryUriPrefix, StringComparison.Ordinal)) return;
-        var folder = layout.RegistryFolder(sourceUri[RegistryUriPrefix.Length..]);
-        if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+        if (ArtifactStore.RegistryIdOf(sourceUri) is { } id) await store.DeleteFolderAsync(StorageLayout.RegistryFolder(id), CancellationToken.None);
     }
 
-    /// <summary>Extracts a zip in place, refusing entries that would land outside the folder ("zip slip").</summary>
-    private static void Unzip(string zipPath, string folder)
+    /// <summary>
+    /// Extracts a zip read from the store into <paramref name="folder"/>, one entry at a time; an entry that would land
+    /// outside the folder ("zip slip") is refused by <see cref="ArtifactKey"/>, and the upload with it.
+    /// </summary>
+    private async Task UnzipAsync(string zipKey, string folder, CancellationToken ct)
     {
-        using (var archive = ZipFile.OpenRead(zipPath))
+        await using (var content = await store.OpenReadAsync(zipKey, ct) ?? throw RegistryError.NotFound("The uploaded .zip is gone. Upload it again."))
         {
-            foreach (var entry in archive.Entries)
+            try
             {
-                var target = StorageLayout.Confined(folder, entry.FullName);
-                if (entry.FullName.EndsWith('/')) { Directory.CreateDirectory(target); continue; }
-                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-                entry.ExtractToFile(target, overwrite: true);
+                await using var archive = await ZipArchive.CreateAsync(content, ZipArchiveMode.Read, leaveOpen: false, entryNameEncoding: null, ct);
+                foreach (var entry in archive.Entries)
+                {
+                    if (entry.FullName.EndsWith('/')) continue; // folders are only the prefixes of their files
+                    var key = ArtifactKey.Join(folder, entry.FullName);
+                    await using var data = await entry.OpenAsync(ct);
+                    await store.WriteAsync(key, data, ct, entry.Length);
+                }
+            }
+            catch (InvalidDataException e)
+            {
+                throw RegistryError.InvalidValue($"The uploaded .zip cannot be read ({e.Message}). Upload a valid .zip, or the files themselves.");
             }
         }
-        File.Delete(zipPath);
+        await store.DeleteAsync(zipKey, ct);
     }
 }

@@ -14,16 +14,23 @@ public sealed class ArtifactService(RegistryStore store, ArtifactStore artifacts
         return await artifacts.SaveAsync(path, content, ct, declaredLength);
     }
 
-    /// <summary>The file to stream, or null when there is none.</summary>
-    public async Task<string?> FileAsync(Actor actor, string path, CancellationToken ct)
+    /// <summary>The file to stream (its key in <see cref="ArtifactStore.Files"/>), or null when there is none.</summary>
+    public async Task<StoredFile?> FileAsync(Actor actor, string path, CancellationToken ct)
     {
         await store.ReadAsync(actor, op => { TrackingRules.DemandRead(op); return Task.FromResult(true); }, ct);
-        return artifacts.FileOrNull(path);
+        return await artifacts.GetAsync(path, ct);
     }
 
     public async Task<IReadOnlyList<ArtifactEntry>> ListAsync(Actor actor, string folder, CancellationToken ct)
     {
         await store.ReadAsync(actor, op => { TrackingRules.DemandRead(op); return Task.FromResult(true); }, ct);
-        return artifacts.List(folder);
+        return await artifacts.ListAsync(folder, ct);
+    }
+
+    /// <summary>Removes a file, or a folder with everything in it (MLflow's delete-artifact); nothing happens when there is none.</summary>
+    public async Task DeleteAsync(Actor actor, string path, CancellationToken ct)
+    {
+        await store.ReadAsync(actor, op => { TrackingRules.DemandLog(op); return Task.FromResult(true); }, ct);
+        await artifacts.DeleteAsync(path, ct);
     }
 }

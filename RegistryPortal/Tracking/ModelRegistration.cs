@@ -16,7 +16,7 @@ namespace RegistryPortal.Tracking;
 /// a large one PENDING_REGISTRATION, finishing in the background. Other URIs are registered READY as they are.
 /// </summary>
 public sealed class ModelRegistration(VersionService versions, RunService runs, LoggedModelService loggedModels, ArtifactStore artifacts,
-    StorageLayout layout, IOptions<RegistryOptions> settings, ILogger<ModelRegistration> logger)
+    IOptions<RegistryOptions> settings, ILogger<ModelRegistration> logger)
 {
     private readonly ConcurrentDictionary<Task, bool> copying = new();
 
@@ -34,7 +34,7 @@ public sealed class ModelRegistration(VersionService versions, RunService runs, 
 
         // The pending version names the folder its copy goes to: after a crash, recovery finds a finished copy by it.
         var id = ArtifactStore.NewRegistryId();
-        var pending = await versions.RegisterAsync(actor, request with { Pending = true, StorageLocation = ModelFileStore.RegistryUriPrefix + id }, ct);
+        var pending = await versions.RegisterAsync(actor, request with { Pending = true, StorageLocation = ArtifactStore.RegistryUriPrefix + id }, ct);
         var copy = StartCopy(folder, id, (succeeded, message, location) =>
             versions.FinishCopyAsync(actor, pending.ModelName, pending.Version, succeeded, message, location));
         // The copy goes on when the caller stops waiting (or goes away): the version must not stay half-registered.
@@ -88,17 +88,8 @@ public sealed class ModelRegistration(VersionService versions, RunService runs, 
     internal async Task<bool> ResumeAsync(int versionId, string createdById, string source, string id)
     {
         var creator = new Actor(createdById);
-        string? folder;
-        try
-        {
-            var loggedModel = LoggedModelIdOf(source) is { } modelId ? (await loggedModels.GetAsync(creator, modelId)).Info : null;
-            folder = await LocalFolderAsync(creator, source, loggedModel, CancellationToken.None);
-        }
-        catch (RegistryError)
-        {
-            folder = null; // the run or logged model is gone, or its creator may no longer read it
-        }
-        if (folder is null || !Directory.Exists(artifacts.PhysicalPath(folder)))
+        var folder = await SourceFolderAsync(createdById, source);
+        if (folder is null || !await HasFilesAsync(folder))
         {
             await versions.FinishCopyAsync(creator, versionId, false,
                 $"The portal stopped while copying this version's files, and they are no longer at '{source}' to copy again. Register the version again from a source that has them.");
@@ -106,6 +97,22 @@ public sealed class ModelRegistration(VersionService versions, RunService runs, 
         }
         _ = StartCopy(folder, id, (succeeded, message, location) => versions.FinishCopyAsync(creator, versionId, succeeded, message, location));
         return true;
+    }
+
+    /// <summary>The store folder a pending version's source names, as its creator reads it; null when it is gone or outside the portal.</summary>
+    internal async Task<string?> SourceFolderAsync(string createdById, string source)
+    {
+        var creator = new Actor(createdById);
+        try
+        {
+            var loggedModel = LoggedModelIdOf(source) is { } modelId ? (await loggedModels.GetAsync(creator, modelId)).Info : null;
+            var folder = await LocalFolderAsync(creator, source, loggedModel, CancellationToken.None);
+            return folder is null ? null : ArtifactStore.KeyOf(folder);
+        }
+        catch (RegistryError)
+        {
+            return null; // the run or logged model is gone, or its creator may no longer read it, or the path is refused
+        }
     }
 
     /// <summary>Starts copying <paramref name="folder"/> into registry/<paramref name="id"/> in the background, then <paramref name="finish"/>es the version.</summary>
@@ -126,8 +133,9 @@ public sealed class ModelRegistration(VersionService versions, RunService runs, 
         {
             location = await artifacts.CopyToRegistryAsync(folder, id, CancellationToken.None);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or RegistryError)
+        catch (Exception e)
         {
+            // Any failure (a disk, a refused key, an object store's error) fails the version: it must not stay pending.
             failure = $"Copying the model files from '{folder}' failed: {e.Message}";
             logger.LogWarning(e, "Copying {Folder} into the registry failed.", folder);
         }
@@ -138,9 +146,15 @@ public sealed class ModelRegistration(VersionService versions, RunService runs, 
         catch
         {
             // The version was deleted, or finished by another instance's recovery: this copy belongs to nothing.
-            if (location is not null) Directory.Delete(layout.RegistryFolder(id), recursive: true);
+            if (location is not null) await artifacts.Files.DeleteFolderAsync(StorageLayout.RegistryFolder(id), CancellationToken.None);
             throw;
         }
+    }
+
+    private async Task<bool> HasFilesAsync(string folder)
+    {
+        try { return await artifacts.HasFilesAsync(folder, CancellationToken.None); }
+        catch (RegistryError) { return false; } // a path the store refuses holds nothing to copy
     }
 
     /// <summary>The artifact-store folder a source names, or null when it lies outside the portal.</summary>

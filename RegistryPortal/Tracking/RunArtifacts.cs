@@ -64,33 +64,33 @@ public sealed class RunArtifacts(RunService runs, ArtifactStore store)
     public static bool IsText(string name) => TextNames.Contains(name) || TextExtensions.Contains(System.IO.Path.GetExtension(name));
 
     public async Task<ArtifactTree> TreeAsync(Actor actor, string runId, CancellationToken ct = default) =>
-        TreeOf((await runs.GetAsync(actor, runId, ct)).Info.ArtifactUri);
+        await TreeOfAsync((await runs.GetAsync(actor, runId, ct)).Info.ArtifactUri, ct);
 
     /// <summary>
     /// The files of an MLflow 3 logged model, under its own artifact location; the model is one the caller has read
     /// through <see cref="LoggedModelService"/>, which checked the permission.
     /// </summary>
-    public ArtifactTree LoggedModelTree(LoggedModel model) => TreeOf(model.ArtifactUri);
+    public Task<ArtifactTree> LoggedModelTreeAsync(LoggedModel model, CancellationToken ct = default) => TreeOfAsync(model.ArtifactUri, ct);
 
     /// <summary>The files under an artifact URI (a run's, a logged model's, a registered version's); the caller checked the permission.</summary>
-    public ArtifactTree TreeOf(string artifactUri)
+    public async Task<ArtifactTree> TreeOfAsync(string artifactUri, CancellationToken ct = default)
     {
         var root = ArtifactStore.PathOf(artifactUri)?.TrimEnd('/');
         if (root is null) return new ArtifactTree(artifactUri, [], false, artifactUri);
         var count = 0;
-        List<ArtifactNode> Folder(string relative)
+        async Task<List<ArtifactNode>> Folder(string relative)
         {
             var nodes = new List<ArtifactNode>();
-            foreach (var entry in store.List(relative.Length == 0 ? root : $"{root}/{relative}"))
+            foreach (var entry in await store.ListAsync(relative.Length == 0 ? root : $"{root}/{relative}", ct))
             {
                 if (++count > MaxEntries) break;
-                var path = entry.Path[(root.Length + 1)..];
-                nodes.Add(new ArtifactNode(path, entry.IsDir, entry.FileSize, entry.IsDir ? Folder(path) : []));
+                var path = ArtifactKey.RelativeTo(root, entry.Path);
+                nodes.Add(new ArtifactNode(path, entry.IsDir, entry.FileSize, entry.IsDir ? await Folder(path) : []));
             }
             // Folders first, then files, each by name, as file browsers show them.
             return nodes.OrderBy(n => n.IsDir ? 0 : 1).ThenBy(n => n.Name, StringComparer.Ordinal).ToList();
         }
-        var items = Folder("");
+        var items = await Folder("");
         return new ArtifactTree(artifactUri, items, count > MaxEntries, null);
     }
 
@@ -101,20 +101,20 @@ public sealed class RunArtifacts(RunService runs, ArtifactStore store)
         var relative = Confined(path);
         var root = ArtifactStore.PathOf(run.Info.ArtifactUri)?.TrimEnd('/')
             ?? throw RegistryError.InvalidValue($"Run {runId} keeps its artifacts outside the portal ({run.Info.ArtifactUri}).");
-        var file = store.FileOrNull($"{root}/{relative}")
+        var file = await store.GetAsync($"{root}/{relative}", ct)
             ?? throw RegistryError.NotFound($"Run {runId} has no artifact file '{relative}'.");
-        return await PreviewOfAsync(file, relative, PreviewLimit, ct);
+        return await PreviewOfAsync(store.Files, file, relative, PreviewLimit, ct);
     }
 
     /// <summary>The start of <paramref name="file"/> (at most <paramref name="limit"/> bytes) when it is text; <paramref name="relative"/> names it.</summary>
-    public static async Task<ArtifactPreview> PreviewOfAsync(string file, string relative, int limit, CancellationToken ct)
+    public static async Task<ArtifactPreview> PreviewOfAsync(IArtifactStore files, StoredFile file, string relative, int limit, CancellationToken ct)
     {
-        var size = new FileInfo(file).Length;
+        var size = file.Size;
         if (!IsText(System.IO.Path.GetFileName(relative)))
             return new ArtifactPreview(relative, size, null, false, "There is no preview for this type of file.");
         var buffer = new byte[Math.Min(size, limit)];
         int read;
-        await using (var stream = File.OpenRead(file))
+        await using (var stream = await files.OpenReadAsync(file.Key, ct) ?? throw RegistryError.NotFound($"'{relative}' was deleted just now."))
         {
             read = await stream.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, ct);
         }

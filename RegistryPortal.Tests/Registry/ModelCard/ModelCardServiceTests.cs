@@ -170,7 +170,7 @@ public class ModelCardServiceTests : IAsyncLifetime
         });
         var files = registry.VersionFiles();
 
-        var tree = files.Tree(await files.FolderAsync(owner, "tree", number));
+        var tree = await files.TreeAsync(await files.FolderAsync(owner, "tree", number));
         var preview = await files.PreviewAsync(owner, "tree", number, "requirements.txt");
         var binary = await files.PreviewAsync(owner, "tree", number, "data/model.pth");
 

@@ -41,8 +41,8 @@ public sealed class ModelCardService(VersionFiles files, RunService runs)
         if (folder.Folder is null)
             return new ModelCard(version, version.DownloadUri, null, null, null, null, null, 0, 0, metrics, UsageSnippets.For(version, null));
 
-        var tree = files.Tree(folder);
-        var mlModelFile = await VersionFiles.ReadSmallAsync(folder, MlModelFile.Name, ct);
+        var tree = await files.TreeAsync(folder, ct);
+        var mlModelFile = await files.ReadSmallAsync(folder, MlModelFile.Name, ct);
         var (mlModel, problem) = mlModelFile switch
         {
             null => (null, $"This version has no {MlModelFile.Name} file, so the portal cannot tell its flavors or signature."),
@@ -50,11 +50,11 @@ public sealed class ModelCardService(VersionFiles files, RunService runs)
             _ => MlModelFile.Parse(mlModelFile.Text!),
         };
         var example = mlModel?.InputExampleFile is { } exampleFile
-            ? InputExample.From(exampleFile, await VersionFiles.ReadSmallAsync(folder, exampleFile, ct),
-                mlModel.ServingInputFile is { } serving ? await VersionFiles.ReadSmallAsync(folder, serving, ct) : null)
+            ? InputExample.From(exampleFile, await files.ReadSmallAsync(folder, exampleFile, ct),
+                mlModel.ServingInputFile is { } serving ? await files.ReadSmallAsync(folder, serving, ct) : null)
             : null;
         return new ModelCard(version, null, mlModel, problem, example,
-            await VersionFiles.ReadSmallAsync(folder, RequirementsFileName, ct), await VersionFiles.ReadSmallAsync(folder, PythonEnvFileName, ct),
+            await files.ReadSmallAsync(folder, RequirementsFileName, ct), await files.ReadSmallAsync(folder, PythonEnvFileName, ct),
             tree.TotalSize, tree.Files.Count(), metrics, UsageSnippets.For(version, example?.ServingPayload));
     }
 

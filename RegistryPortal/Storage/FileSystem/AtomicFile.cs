@@ -2,25 +2,20 @@ using System.Buffers;
 using System.IO.Pipelines;
 using Microsoft.Win32.SafeHandles;
 
-namespace RegistryPortal.Storage;
+namespace RegistryPortal.Storage.FileSystem;
 
 /// <summary>Writes a stream to a file so that readers only ever see a complete file, or none.</summary>
 public static class AtomicFile
 {
-    /// <summary>Temporary files end with this; listings and promotions skip them.</summary>
+    /// <summary>Temporary files end with this; listings skip them.</summary>
     public const string PartialSuffix = ".partial";
 
-    /// <inheritdoc cref="WriteAsync(string, PipeReader, FileSizeLimit, long?, CancellationToken)"/>
-    public static Task<long> WriteAsync(string target, Stream content, FileSizeLimit limit, CancellationToken ct) =>
-        ReadAsPipeAsync(content, reader => WriteAsync(target, reader, limit, null, ct));
+    /// <summary>Whether a file or folder name is a write still under way (or left by a stopped one).</summary>
+    public static bool IsPartial(string path) => path.EndsWith(PartialSuffix, StringComparison.Ordinal);
 
-    /// <summary>Hands <paramref name="write"/> a pipe over <paramref name="content"/>, which stays open for its owner.</summary>
-    public static async Task<long> ReadAsPipeAsync(Stream content, Func<PipeReader, Task<long>> write)
-    {
-        var reader = PipeReader.Create(content, new StreamPipeReaderOptions(bufferSize: 1 << 16, leaveOpen: true));
-        try { return await write(reader); }
-        finally { await reader.CompleteAsync(); }
-    }
+    /// <summary>A hidden temporary name beside <paramref name="target"/>, unique to one write.</summary>
+    public static string PartialBeside(string target) =>
+        Path.Combine(Path.GetDirectoryName(target)!, $".{Path.GetFileName(target)}.{Guid.NewGuid():N}{PartialSuffix}");
 
     /// <summary>
     /// Streams <paramref name="content"/> (never whole in memory) into a hidden temporary file beside
@@ -31,7 +26,7 @@ public static class AtomicFile
     public static async Task<long> WriteAsync(string target, PipeReader content, FileSizeLimit limit, long? declaredLength, CancellationToken ct)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-        var partial = Path.Combine(Path.GetDirectoryName(target)!, $".{Path.GetFileName(target)}.{Guid.NewGuid():N}{PartialSuffix}");
+        var partial = PartialBeside(target);
         try
         {
             long written = 0;
