@@ -23,6 +23,8 @@ public sealed class SettingsAtStartTests
         { "Database:Provider", "MySql", "Database:Provider is 'MySql': give one of Sqlite, Postgres." },
         { "Database:Provider", "2", "Database:Provider is '2': give one of Sqlite, Postgres." },
         { "Database:ConnectionString", "Data Source", "Database:ConnectionString is not a SQLite connection string" },
+        { "Artifacts:Store", "Blob", "Artifacts:Store is 'Blob': give one of FileSystem, AzureBlob, S3 (default FileSystem)." },
+        { "Artifacts:Store", "1", "Artifacts:Store is '1': give one of FileSystem, AzureBlob, S3 (default FileSystem)." },
         { "Artifacts:MaxFileSizeMB", "-1", "Artifacts:MaxFileSizeMB is -1: give the largest file an upload may write in megabytes, or 0 for no limit (default 20480)." },
         { "Artifacts:MaxFileSizeMB", "lots", "Failed to convert configuration value 'lots' at 'Artifacts:MaxFileSizeMB'" },
         { "Registry:RegistrationWaitSeconds", "-1", "Registry:RegistrationWaitSeconds is -1: give a number of seconds from 0 up to 3600 (default 5)." },

@@ -6,6 +6,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.Playwright;
 using RegistryPortal.Registry;
 using RegistryPortal.Storage;
+using RegistryPortal.Storage.FileSystem;
 using static Microsoft.Playwright.Assertions;
 
 namespace RegistryPortal.E2E;
@@ -101,12 +102,14 @@ public sealed class CrashSafetyTests(CrashFixture browser) : IAsyncLifetime
         var v2 = await ApiAsync(portal, "model-versions/create", new { name, source = $"mlflow-artifacts:/{removed}/model" });
         // The kill comes once both copies have begun (on a busy machine a copy's task may start a moment after its answer).
         var registry = Path.Combine(portal.ArtifactsFolder, "registry");
-        await WaitForAsync(() => Directory.Exists(registry) && Directory.GetDirectories(registry, "*.partial").Length == 2 ? registry : null);
+        // A copy in progress writes its file under a temporary name inside registry/<id>.
+        bool HalfWay(string copy) => PartialFiles(copy).Any();
+        await WaitForAsync(() => Directory.Exists(registry) && Directory.GetDirectories(registry) is { Length: 2 } both && both.All(HalfWay) ? registry : null);
         portal.Kill();
 
         Assert.Equal(["PENDING_REGISTRATION", "PENDING_REGISTRATION"], new[] { v1, v2 }.Select(v => (string)v["model_version"]!["status"]!));
         var copies = Directory.GetDirectories(Path.Combine(portal.ArtifactsFolder, "registry"));
-        Assert.True(copies.Length == 2 && copies.All(c => c.EndsWith(".partial", StringComparison.Ordinal)),
+        Assert.True(copies.Length == 2 && copies.All(HalfWay),
             $"Both copies should have been half-way at the kill: {string.Join(", ", copies.Select(Path.GetFileName))}");
         Directory.Delete(Path.Combine(portal.ArtifactsFolder, removed, "model"), recursive: true);
         var restarted = await RestartAsync(portal, NoWait);

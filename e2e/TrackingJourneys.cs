@@ -4,6 +4,7 @@ using Microsoft.Playwright;
 using RegistryPortal.Domain;
 using RegistryPortal.Registry;
 using RegistryPortal.Storage;
+using RegistryPortal.Storage.FileSystem;
 using RegistryPortal.Tracking;
 using static Microsoft.Playwright.Assertions;
 
@@ -36,7 +37,7 @@ public sealed class TrackingJourneys(PortalFixture portal) : JourneyTest(portal)
         await store.SaveAsync($"{root}/model/model.pkl", new MemoryStream(Enumerable.Range(0, 4096).Select(i => (byte)i).ToArray()), default);
         // The weights are a named pipe: copying the model waits on it until the test writes them, so the version is
         // seen PENDING on its page for as long as the test wants, then READY without a reload.
-        var weights = await NamedPipeAsync(store.PhysicalPath($"{root}/model/data/weights.bin"));
+        var weights = await NamedPipeAsync(Portal.Service<FileSystemArtifactStore>().LocalPath($"{root}/model/data/weights.bin"));
         var modelName = $"tracking-journey-{id}";
         var page = await NewBrowserAsync();
         await page.SignInAsync(editor);
@@ -92,7 +93,7 @@ public sealed class TrackingJourneys(PortalFixture portal) : JourneyTest(portal)
         await Expect(page.Locator("tr:has(th:text-is('Source')) td")).ToHaveTextAsync($"runs:/{runId}/model");
         var version = await Portal.Service<VersionService>().GetAsync(editor.Actor, modelName, 1);
         Assert.Equal(runId, version.RunId);
-        var copy = store.PhysicalPath(ArtifactStore.PathOf(version.DownloadUri)!);
+        var copy = Portal.Service<FileSystemArtifactStore>().LocalPath(ArtifactStore.PathOf(version.DownloadUri)!);
         Assert.StartsWith(Path.Combine(Portal.ArtifactsFolder, "registry"), copy); // the registry's own copy, not the run's folder
         Assert.Equal(MlModel, await File.ReadAllTextAsync(Path.Combine(copy, "MLmodel")));
         Assert.Equal(4096, new FileInfo(Path.Combine(copy, "model.pkl")).Length);

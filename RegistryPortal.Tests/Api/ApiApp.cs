@@ -18,13 +18,17 @@ public class ApiApp : IAsyncLifetime
 {
     public const string UserPassword = "Api-User-Passw0rd!";
 
+    private readonly bool onKestrel;
     private int userCount;
 
     public ApiApp() : this(new Dictionary<string, string?>()) { }
 
-    /// <summary>An app with some settings of its own (a small upload limit), for the tests about them.</summary>
-    protected ApiApp(IReadOnlyDictionary<string, string?> settings) =>
+    /// <summary>An app with some settings of its own (a small upload limit), for the tests about them; or on Kestrel, for what only a real server does.</summary>
+    protected ApiApp(IReadOnlyDictionary<string, string?> settings, bool onKestrel = false)
+    {
         Factory = new PortalHost { Settings = settings, FastPasswordHashing = true };
+        this.onKestrel = onKestrel;
+    }
 
     public string ArtifactRoot => Factory.ArtifactsFolder;
 
@@ -32,7 +36,8 @@ public class ApiApp : IAsyncLifetime
 
     public ValueTask InitializeAsync()
     {
-        Factory.Start();
+        if (onKestrel) Factory.StartOnKestrel();
+        else Factory.Start();
         return ValueTask.CompletedTask;
     }
 

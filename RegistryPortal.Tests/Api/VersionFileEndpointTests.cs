@@ -62,7 +62,7 @@ public class VersionFileEndpointTests(ApiApp app)
         var response = await browser.GetAsync($"/models/{model}/versions/1/files/{path}");
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Contains("is not a valid file path", await response.Content.ReadAsStringAsync());
+        Assert.Contains("is not a valid artifact path", await response.Content.ReadAsStringAsync());
     }
 
     [Fact]

@@ -35,6 +35,31 @@ public sealed class BackupCommandTests : SmallRegistryTest
         Assert.True(File.Exists(target.DatabaseFile));
     }
 
+    [Theory]
+    [InlineData("AzureBlob", "azcopy")]
+    [InlineData("S3", "aws s3 sync")]
+    public async Task With_artifacts_in_object_storage_backup_and_restore_copy_the_database_only_and_say_how_to_copy_the_artifacts(string store, string tool)
+    {
+        var backupFolder = Scratch("backup");
+        var target = TestRegistry.LocationsIn(Scratch("restored"));
+        string[] ObjectStore(DataLocations locations) => ["--Database:DataFolder", locations.DataFolder, "--Artifacts:Store", store];
+
+        var backup = await RunAsync(["backup", "--to", backupFolder, .. ObjectStore(Source.Locations)]);
+        var restore = await RunAsync(["restore", .. ObjectStore(target), "--from", backupFolder]);
+
+        Assert.Equal((0, ""), (backup.Exit, backup.Error));
+        Assert.Contains($"Backed up {Source.Locations.DatabaseFile} to {backupFolder}:", backup.Output);
+        Assert.Contains("0 files (0 bytes)", backup.Output); // the folder's two files are not the store's
+        Assert.Contains($"Artifacts:Store is {store}: only the database is backed up and restored here", backup.Output);
+        Assert.Contains(tool, backup.Output);
+        Assert.False(Directory.Exists(Path.Combine(backupFolder, "artifacts")) && Directory.EnumerateFiles(Path.Combine(backupFolder, "artifacts"), "*", SearchOption.AllDirectories).Any());
+        Assert.Equal((0, ""), (restore.Exit, restore.Error));
+        Assert.Contains($"into {target.DatabaseFile}:", restore.Output);
+        Assert.Contains(tool, restore.Output);
+        Assert.True(File.Exists(target.DatabaseFile));
+        Assert.False(Directory.Exists(target.ArtifactsRoot));
+    }
+
     [Fact]
     public async Task Restore_from_a_folder_that_is_not_a_backup_exits_1_saying_so()
     {

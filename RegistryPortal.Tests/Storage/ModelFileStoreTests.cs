@@ -112,7 +112,7 @@ public class ModelFileStoreTests
         try
         {
             var settings = new ArtifactOptions { Root = root, MaxFileSizeMB = 1 };
-            var files = new ModelFileStore(new FileSystemArtifactStore(settings.FullRoot, FileSizeLimit.From(settings)));
+            var files = new ModelFileStore(new FileSystemArtifactStore(settings.FullRoot, FileSizeLimit.From(settings)), FileSizeLimit.From(settings));
             var tooBig = new byte[1024 * 1024 + 1];
 
             var declared = await Assert.ThrowsAsync<RegistryError>(() =>

@@ -72,11 +72,11 @@ public class ArtifactServiceTests
     }
 
     [Theory]
-    [InlineData("../outside.txt", "not a valid file path")]
-    [InlineData("a/../../outside.txt", "not a valid file path")]
-    [InlineData("a/./b.txt", "not a valid file path")]
-    [InlineData("a\\..\\..\\outside.txt", "not a valid file path")]
-    [InlineData("/etc/passwd", "not a valid file path")]
+    [InlineData("../outside.txt", "is not a valid artifact path")]
+    [InlineData("a/../../outside.txt", "is not a valid artifact path")]
+    [InlineData("a/./b.txt", "is not a valid artifact path")]
+    [InlineData("a\\..\\..\\outside.txt", "is not a valid artifact path")]
+    [InlineData("/etc/passwd", "is not a valid artifact path")]
     [InlineData("uploads/someone/file.txt", "is not an artifact path")]
     public async Task A_path_leaving_the_store_or_into_the_upload_staging_area_is_refused_both_ways(string path, string fragment)
     {

@@ -59,6 +59,42 @@ public static class ArtifactEndpoints
     });
 
     /// <summary>
+    /// Refuses a request to the artifact proxy whose path, as the client sent it, has '.' or '..' segments once its
+    /// escapes (%2E, %2F, %5C) are decoded. The server removes dot segments before routing, so "a/%2E%2E/b" would
+    /// otherwise quietly become "b" (or miss the proxy for a page): a client that sends one means something else, and
+    /// is told. It runs first (before routing and sign-in), so every such request gets the same answer.
+    /// </summary>
+    public sealed class PathGuardFirst : IStartupFilter
+    {
+        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+        {
+            app.Use(async (http, nextMiddleware) =>
+            {
+                if (EscapingPath(http) is { } sent)
+                {
+                    await ApiResults.Error(ApiErrorCode.InvalidParameterValue,
+                        $"'{sent}' is not a valid artifact path: use a relative path without '..', '.' or empty parts.").ExecuteAsync(http);
+                    return;
+                }
+                await nextMiddleware(http);
+            });
+            next(app);
+        };
+    }
+
+    /// <summary>The artifact path of a proxy request whose raw path has dot segments, or null.</summary>
+    private static string? EscapingPath(HttpContext http)
+    {
+        var raw = http.Features.Get<IHttpRequestFeature>()?.RawTarget;
+        if (string.IsNullOrEmpty(raw)) return null;
+        var path = raw.Split('?', 2)[0];
+        var prefix = Prefixes.FirstOrDefault(p => path.StartsWith(p + "/", StringComparison.OrdinalIgnoreCase));
+        if (prefix is null) return null;
+        var sent = Uri.UnescapeDataString(path[(prefix.Length + 1)..]);
+        return sent.Replace('\\', '/').Split('/').Any(s => s is "." or "..") ? sent : null;
+    }
+
+    /// <summary>
     /// A catch-all route value keeps encoded slashes ("..%2F.."); they are turned into real ones here so the
     /// store's checks see the path a file system would, and refuse what escapes it.
     /// </summary>

@@ -19,6 +19,7 @@ public static class MlflowApi
         services.AddSettings<ApiOptions, ValidateApiOptions>(ApiOptions.Section);
         services.AddSingleton<BasicCredentialCache>();
         services.AddSingleton<FailedSignInLimiter>();
+        services.AddTransient<IStartupFilter, ArtifactEndpoints.PathGuardFirst>();
         services.AddAuthentication()
             .AddScheme<AuthenticationSchemeOptions, ApiAuthenticationHandler>(ApiAuthenticationHandler.SchemeName, configureOptions: null);
         // Naming the scheme makes authorization authenticate with it alone and replace the cookie's user.

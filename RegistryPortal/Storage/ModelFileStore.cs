@@ -8,7 +8,7 @@ namespace RegistryPortal.Storage;
 /// (<see cref="StorageLayout"/>), each file invisible until complete; registering moves the whole folder into the
 /// registry's own location, so a cancelled or failed upload never leaves a half-written version.
 /// </summary>
-public sealed class ModelFileStore(IArtifactStore store)
+public sealed class ModelFileStore(IArtifactStore store, FileSizeLimit limit)
 {
     /// <inheritdoc cref="ArtifactStore.RegistryUriPrefix"/>
     public const string RegistryUriPrefix = ArtifactStore.RegistryUriPrefix;
@@ -17,8 +17,12 @@ public sealed class ModelFileStore(IArtifactStore store)
     /// Streams one uploaded file into the staging folder; never holds it in memory. A file whose declared
     /// length is over the size limit is refused before a byte is read.
     /// </summary>
-    public Task<long> SaveUploadAsync(string userId, Guid uploadId, string relativePath, Stream content, CancellationToken ct, long? declaredLength = null) =>
-        store.WriteAsync(ArtifactKey.Join(StorageLayout.StagingFolder(userId, uploadId), relativePath), content, ct, declaredLength);
+    public Task<long> SaveUploadAsync(string userId, Guid uploadId, string relativePath, Stream content, CancellationToken ct, long? declaredLength = null)
+    {
+        var key = ArtifactKey.Join(StorageLayout.StagingFolder(userId, uploadId), relativePath);
+        limit.Check(declaredLength, relativePath); // here, so the refusal names the file as the user chose it
+        return store.WriteAsync(key, content, ct, declaredLength);
+    }
 
     public Task DiscardUploadAsync(string userId, Guid uploadId, CancellationToken ct = default) =>
         store.DeleteFolderAsync(StorageLayout.StagingFolder(userId, uploadId), ct);

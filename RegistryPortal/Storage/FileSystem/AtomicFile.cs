@@ -32,7 +32,7 @@ public static class AtomicFile
             long written = 0;
             // Reserved space spares ext4 allocating page by page, and flushing the whole file to disk when the
             // rename below replaces an older one (auto_da_alloc); the file's length is still what is written.
-            using (var file = File.OpenHandle(partial, FileMode.CreateNew, FileAccess.Write, FileShare.None, preallocationSize: declaredLength ?? 0))
+            using (var file = Create(partial, declaredLength ?? 0))
             {
                 var segments = new List<ReadOnlyMemory<byte>>();
                 while (true)
@@ -53,6 +53,20 @@ public static class AtomicFile
         {
             File.Delete(partial);
             throw;
+        }
+    }
+
+    /// <summary>The temporary file, its folder made again when an emptied folder was removed just before (see FileSystemArtifactStore).</summary>
+    private static SafeFileHandle Create(string partial, long preallocationSize)
+    {
+        try
+        {
+            return File.OpenHandle(partial, FileMode.CreateNew, FileAccess.Write, FileShare.None, preallocationSize: preallocationSize);
+        }
+        catch (DirectoryNotFoundException)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(partial)!);
+            return File.OpenHandle(partial, FileMode.CreateNew, FileAccess.Write, FileShare.None, preallocationSize: preallocationSize);
         }
     }
 

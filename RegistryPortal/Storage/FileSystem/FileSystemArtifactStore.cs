@@ -103,18 +103,22 @@ public sealed class FileSystemArtifactStore(string root, FileSizeLimit limit) : 
 
     public async Task CopyFolderAsync(string source, string target, CancellationToken ct)
     {
-        var (from, to) = (ArtifactKey.Check(source), ArtifactKey.Check(target));
-        foreach (var file in FilesUnder(from))
+        var (sourceKey, targetKey) = (ArtifactKey.Check(source), ArtifactKey.Check(target));
+        foreach (var file in FilesUnder(sourceKey))
         {
             ct.ThrowIfCancellationRequested();
-            var destination = LocalPath(ArtifactKey.Join(to, ArtifactKey.RelativeTo(from, file.Key)));
+            var destination = LocalPath(ArtifactKey.Join(targetKey, ArtifactKey.RelativeTo(sourceKey, file.Key)));
             Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
             var partial = AtomicFile.PartialBeside(destination);
             try
             {
-                await Task.Run(() => File.Copy(LocalPath(file.Key), partial), ct);
-                // A copy keeps its source's time; the copy's own time tells recovery that it is still being written.
-                File.SetLastWriteTimeUtc(partial, DateTime.UtcNow);
+                // Streamed, not File.Copy: the copy gets its own write time (recovery reads it as a sign of life), and a
+                // source that is a pipe or a file still growing is read to its end.
+                await using (var from = new FileStream(LocalPath(file.Key), FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.Asynchronous | FileOptions.SequentialScan))
+                await using (var to = new FileStream(partial, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.Asynchronous))
+                {
+                    await from.CopyToAsync(to, 1 << 20, ct);
+                }
                 File.Move(partial, destination, overwrite: true);
             }
             catch
