@@ -47,7 +47,8 @@ public sealed class CrashSafetyTests(CrashFixture browser) : IAsyncLifetime
         var restarted = await RestartAsync(portal);
         await restarted.WaitForRecoveryAsync();
 
-        Assert.Empty(Directory.GetDirectories(Path.Combine(portal.ArtifactsFolder, "uploads")).SelectMany(Directory.GetDirectories)); // uploads/<user>/<upload>
+        var uploads = Path.Combine(portal.ArtifactsFolder, "uploads");
+        Assert.Empty(Directory.Exists(uploads) ? Directory.GetDirectories(uploads).SelectMany(Directory.GetDirectories) : []); // uploads/<user>/<upload>
         var after = await browser.NewPageAsync(restarted.BaseUrl);
         await after.SignInAsync(PortalProcess.AdminUser, $"/models/{name}");
         await Expect(after.VersionsTable()).ToContainTextAsync("No versions yet.");

@@ -38,14 +38,20 @@ public sealed class RegistryCopies(IDbContextFactory<RegistryDbContext> factory,
     public async Task<int> RemoveOrphansAsync(DateTimeOffset cutoff, CancellationToken ct)
     {
         var referenced = await ReferencedIdsAsync(ct);
-        var removed = 0;
-        foreach (var folder in (await store.ListAsync(StorageLayout.RegistryFolderName, ct)).Where(e => e.IsDir))
+        // One listing of registry/ (paged on object storage), not one per copy: the latest write under each unreferenced copy.
+        var latest = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
+        await foreach (var file in store.ListAllAsync(StorageLayout.RegistryFolderName, ct))
         {
-            var id = folder.Path[(StorageLayout.RegistryFolderName.Length + 1)..];
-            if (referenced.Contains(id) || await store.LastModifiedUnderAsync(folder.Path, ct) is not { } latest || latest >= cutoff) continue;
+            var parts = file.Key.Split('/');
+            if (parts.Length < 3 || referenced.Contains(parts[1])) continue;
+            latest[parts[1]] = latest.TryGetValue(parts[1], out var seen) && seen > file.LastModified ? seen : file.LastModified;
+        }
+        var removed = 0;
+        foreach (var (id, _) in latest.Where(copy => copy.Value < cutoff))
+        {
             // Read again: a version naming it may have committed since the first read.
             if (await IsReferencedAsync(id, ct)) continue;
-            await store.DeleteFolderAsync(folder.Path, ct);
+            await store.DeleteFolderAsync(StorageLayout.RegistryFolder(id), ct);
             logger.LogWarning("Removed the registry's copy {Id}: no version refers to it.", id);
             removed++;
         }

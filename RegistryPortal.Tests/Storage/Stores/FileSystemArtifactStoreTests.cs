@@ -54,6 +54,22 @@ public sealed class FileSystemArtifactStoreTests : ArtifactStoreContract, IDispo
     }
 
     [Fact]
+    public async Task An_upload_folder_that_held_only_an_unfinished_write_goes_with_it()
+    {
+        var store = folders.NewStore();
+        var folder = Path.Combine(store.Root, "uploads", "user1", "0a");
+        Directory.CreateDirectory(folder);
+        var stale = Path.Combine(folder, $".weights.bin.{Guid.NewGuid():N}{AtomicFile.PartialSuffix}");
+        await File.WriteAllBytesAsync(stale, Bytes(5));
+        File.SetLastWriteTimeUtc(stale, DateTime.UtcNow.AddHours(-2));
+
+        Assert.Equal(1, await store.RemoveUnfinishedWritesAsync(DateTimeOffset.UtcNow.AddHours(-1), default));
+
+        Assert.False(Directory.Exists(Path.Combine(store.Root, "uploads")));
+        Assert.True(Directory.Exists(store.Root));
+    }
+
+    [Fact]
     public async Task A_file_is_found_on_disk_for_fast_downloads_and_a_folder_or_missing_file_is_not()
     {
         var store = folders.NewStore();

@@ -179,6 +179,7 @@ public sealed class FileSystemArtifactStore(string root, FileSizeLimit limit) : 
                 else if (File.Exists(path)) File.Delete(path);
                 else continue; // another instance was first
                 removed++;
+                RemoveEmptyFolders(Path.GetDirectoryName(path)!); // an upload that never finished a file leaves no folder
             }
             catch (DirectoryNotFoundException) { }
         }
