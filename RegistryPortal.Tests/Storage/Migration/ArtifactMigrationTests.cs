@@ -92,9 +92,9 @@ public sealed class ArtifactMigrationTests : IDisposable
         var (output, error) = (new StringWriter(), new StringWriter());
 
         var code = await ArtifactsCommand.RunAsync(
-            ["artifacts", "migrate", "--to", "s3", "--journal", JournalPath, "--Artifacts:Root", Root, "--Artifacts:S3:Bucket", bucket.Bucket,
-             "--Artifacts:S3:ServiceUrl", bucket.ServiceUrl, "--Artifacts:S3:ForcePathStyle", "true",
-             "--Artifacts:S3:AccessKeyId", bucket.AccessKeyId, "--Artifacts:S3:SecretAccessKey", bucket.SecretAccessKey],
+            ["artifacts", "migrate", "--to", "s3", "--journal", JournalPath, "--Artifacts:Root", Root, "--Artifacts:S3:Bucket", bucket.Bucket!,
+             "--Artifacts:S3:ServiceUrl", bucket.ServiceUrl!, "--Artifacts:S3:ForcePathStyle", "true",
+             "--Artifacts:S3:AccessKeyId", bucket.AccessKeyId!, "--Artifacts:S3:SecretAccessKey", bucket.SecretAccessKey!],
             output, error, interactive: false);
 
         Assert.True(code == 0, error.ToString());
