@@ -24,6 +24,10 @@ if (( ${#packages[@]} )); then
 fi
 
 # The storage emulators the object-store tests start (Azurite, s3rver), pinned by tools/emulators/package-lock.json.
+# npm trusts only its own CA list; a machine whose registry is reached through its own CA lists it in the system's.
+if [[ -z ${NODE_EXTRA_CA_CERTS:-} && -f /etc/ssl/certs/ca-certificates.crt ]]; then
+  export NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt
+fi
 [[ -d tools/emulators/node_modules ]] || npm ci --prefix tools/emulators --no-audit --no-fund
 
 # Local tools (dotnet-ef) are in the manifest; a fresh machine has none restored.
