@@ -8,8 +8,10 @@ namespace RegistryPortal.Tests.TestSupport;
 /// <summary>
 /// Azurite, Microsoft's storage emulator (its blob service), for tests: started once per test process from
 /// tools/emulators (installed by <c>npm ci --prefix tools/emulators</c>, which test.sh runs), on 127.0.0.1 at a free
-/// port with its data in a temp folder, and stopped, the folder deleted, when the process exits. Each test takes a
-/// container of its own. A missing install is an error, never a skip.
+/// port with its data in a temp folder. <see cref="StopShared"/> stops it and deletes the folder: the test assemblies
+/// call it from an assembly fixture, because the runner fails a run whose process takes more than 10 seconds to exit,
+/// and killing Azurite and deleting gigabytes of blobs at process exit can take that long. Process exit stops it too,
+/// for the bench. Each test takes a container of its own. A missing install is an error, never a skip.
 /// </summary>
 public sealed class Azurite
 {
@@ -18,6 +20,7 @@ public sealed class Azurite
     public const string AccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
     private static readonly Lazy<Task<Azurite>> Shared = new(StartAsync);
+    private static Action? stop;
     private readonly BlobServiceClient service;
 
     private Azurite(int port)
@@ -33,6 +36,9 @@ public sealed class Azurite
 
     /// <summary>The one emulator of this test process, started by the first caller.</summary>
     public static Task<Azurite> SharedAsync() => Shared.Value;
+
+    /// <summary>Stops the emulator and deletes its data, once; does nothing when it was never started.</summary>
+    public static void StopShared() => Interlocked.Exchange(ref stop, null)?.Invoke();
 
     /// <summary>A new, empty container with a name no other test uses.</summary>
     public async Task<string> CreateContainerAsync()
@@ -60,7 +66,8 @@ public sealed class Azurite
             start.ArgumentList.Add(arg);
         var process = Process.Start(start)!;
         var output = new OutputTail(process);
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => Stop(process, folder);
+        stop = () => Stop(process, folder);
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => StopShared();
 
         var azurite = new Azurite(port);
         await azurite.WaitUntilAnsweringAsync(process, output);

@@ -9,13 +9,15 @@ namespace RegistryPortal.Tests.TestSupport;
 /// <summary>
 /// An S3-compatible server for tests: s3rver from tools/emulators (<c>npm ci --prefix tools/emulators</c>) behind
 /// tools/emulators/s3rver-complete.js, which fills in what s3rver lacks. One per test process, on 127.0.0.1 at a port
-/// it picks, over a temp folder; it exits when this process does (its standard input closes), and is killed then too.
-/// Missing Node or packages are an error, never a skip.
+/// it picks, over a temp folder. <see cref="StopShared"/> kills it and deletes the folder (the test assemblies call it
+/// from an assembly fixture, see <see cref="Azurite"/>); process exit does too. Missing Node or packages are an error,
+/// never a skip.
 /// </summary>
 public sealed class S3Server
 {
     public const string Key = "S3RVER"; // s3rver's built-in account; it checks no signatures here anyway
     private static readonly Lazy<Task<S3Server>> Shared = new(StartAsync);
+    private static Action? stop;
     private int buckets;
 
     private S3Server(string serviceUrl) => ServiceUrl = serviceUrl;
@@ -23,6 +25,9 @@ public sealed class S3Server
     public string ServiceUrl { get; }
 
     public static Task<S3Server> SharedAsync() => Shared.Value;
+
+    /// <summary>Stops the server and deletes its data, once; does nothing when it was never started.</summary>
+    public static void StopShared() => Interlocked.Exchange(ref stop, null)?.Invoke();
 
     /// <summary>Options that reach <paramref name="bucket"/> on this server (path-style, fixed keys).</summary>
     public S3Options Options(string bucket, string? prefix = null) => new()
@@ -60,11 +65,12 @@ public sealed class S3Server
         {
             throw new InvalidOperationException("The S3 tests need Node.js (`node` on the PATH) to run s3rver: install Debian's nodejs.", e);
         }
-        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        stop = () =>
         {
-            try { process.Kill(entireProcessTree: true); } catch (InvalidOperationException) { /* already gone */ }
+            try { process.Kill(entireProcessTree: true); process.WaitForExit(5000); } catch (InvalidOperationException) { /* already gone */ }
             try { Directory.Delete(folder, recursive: true); } catch (IOException) { /* a temp folder left behind is harmless */ }
         };
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => StopShared();
         var errors = process.StandardError.ReadToEndAsync();
         // The wrapper prints its address once it listens.
         var line = await process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(60));
