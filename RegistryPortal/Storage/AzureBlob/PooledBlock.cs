@@ -8,12 +8,11 @@ namespace RegistryPortal.Storage.AzureBlob;
 /// A read-only, seekable stream over those bytes: the client library rewinds it when it retries a request.
 /// Disposing it returns the arrays to the pool.
 /// </summary>
-internal sealed class PooledBlock : Stream
+internal sealed class PooledBlock : SeekableReadStream
 {
     private const int ChunkBytes = 1 << 20;
     private readonly List<byte[]> chunks = [];
     private long length;
-    private long position;
 
     /// <summary>Copies <paramref name="bytes"/> to the end of the block.</summary>
     public void Append(ReadOnlySequence<byte> bytes)
@@ -33,18 +32,20 @@ internal sealed class PooledBlock : Stream
         }
     }
 
+    public override long Length => length;
+
     public override int Read(Span<byte> buffer)
     {
-        var count = (int)Math.Min(buffer.Length, length - position);
+        var count = (int)Math.Min(buffer.Length, length - Position);
         if (count <= 0) return 0;
         var done = 0;
         while (done < count)
         {
-            var offset = (int)(position % ChunkBytes);
+            var offset = (int)(Position % ChunkBytes);
             var take = Math.Min(count - done, ChunkBytes - offset);
-            chunks[(int)(position / ChunkBytes)].AsSpan(offset, take).CopyTo(buffer[done..]);
+            chunks[(int)(Position / ChunkBytes)].AsSpan(offset, take).CopyTo(buffer[done..]);
             done += take;
-            position += take;
+            Advance(take);
         }
         return done;
     }
@@ -54,43 +55,14 @@ internal sealed class PooledBlock : Stream
     public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
         cancellationToken.IsCancellationRequested ? ValueTask.FromCanceled<int>(cancellationToken) : new(Read(buffer.Span));
 
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override long Seek(long offset, SeekOrigin origin)
-    {
-        var target = origin switch
-        {
-            SeekOrigin.Begin => offset,
-            SeekOrigin.Current => position + offset,
-            _ => length + offset,
-        };
-        ArgumentOutOfRangeException.ThrowIfNegative(target, nameof(offset));
-        return position = target;
-    }
-
-    public override bool CanRead => true;
-    public override bool CanSeek => true;
-    public override bool CanWrite => false;
-    public override long Length => length;
-
-    public override long Position
-    {
-        get => position;
-        set => Seek(value, SeekOrigin.Begin);
-    }
-
-    public override void Flush() { }
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
     protected override void Dispose(bool disposing)
     {
         if (disposing)
         {
             foreach (var chunk in chunks) ArrayPool<byte>.Shared.Return(chunk);
             chunks.Clear();
-            length = position = 0;
+            length = 0;
+            Position = 0;
         }
         base.Dispose(disposing);
     }
