@@ -18,6 +18,7 @@ public sealed class AzureBlobArtifactStore : IArtifactStore
 {
     /// <summary>Copies or deletes sent at once when a whole folder is copied or deleted.</summary>
     private const int ParallelRequests = 16;
+    private const int ReadRangeBytes = 8 << 20; // per open download: the memory it buffers
     private static readonly TimeSpan CopyPollInterval = TimeSpan.FromMilliseconds(500);
 
     private readonly BlobContainerClient container;
@@ -81,8 +82,9 @@ public sealed class AzureBlobArtifactStore : IArtifactStore
         try
         {
             // The SDK's stream seeks: each read past its buffer is a ranged GET from the current position. Pinned to the
-            // version opened, so a file replaced mid-read fails rather than mixing two versions.
-            return await blob.OpenReadAsync(new BlobOpenReadOptions(allowModifications: false), ct);
+            // version opened, so a file replaced mid-read fails rather than mixing two versions. Ranges above 4 MB spare
+            // Azurite the MD5 it computes of each smaller range (reading it twice), and halve the requests to Azure.
+            return await blob.OpenReadAsync(new BlobOpenReadOptions(allowModifications: false) { BufferSize = ReadRangeBytes }, ct);
         }
         catch (RequestFailedException e) when (e.Status == 404)
         {

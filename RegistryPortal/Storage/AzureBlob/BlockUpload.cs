@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.IO.Pipelines;
+using Azure.Storage;
 using Azure.Storage.Blobs.Models;
 using Azure.Storage.Blobs.Specialized;
 
@@ -31,6 +32,7 @@ internal sealed class BlockUpload(BlockBlobClient blob, string key, FileSizeLimi
                 var (block, last) = await ReadBlockAsync(content, ct);
                 if (last && blockIds.Count == 0)
                 {
+                    // The SDK takes no precalculated checksum on this call (it may split the stream itself).
                     await using (block) await blob.UploadAsync(block, new BlobUploadOptions(), ct);
                     return total;
                 }
@@ -101,8 +103,12 @@ internal sealed class BlockUpload(BlockBlobClient blob, string key, FileSizeLimi
 
     private async Task Stage(string id, PooledBlock block, CancellationToken ct)
     {
-        await using (block) await blob.StageBlockAsync(id, block, new BlockBlobStageBlockOptions(), ct);
+        await using (block) await blob.StageBlockAsync(id, block, new BlockBlobStageBlockOptions { TransferValidation = Checked(block) }, ct);
     }
+
+    /// <summary>The block's MD5 sent with it, so the service refuses a block damaged on the way.</summary>
+    private static UploadTransferValidationOptions Checked(PooledBlock block) =>
+        new() { ChecksumAlgorithm = StorageChecksumAlgorithm.MD5, PrecalculatedChecksum = block.Md5() };
 
     /// <summary>Block ids must all have one length within a blob: the upload's id and the block's number, base64.</summary>
     private string BlockId(int index)
