@@ -18,7 +18,7 @@ namespace RegistryPortal.Registry;
 /// (<see cref="WriteModelAsync{T}"/>: versions, stages, requests, tags, aliases) takes that lock shared plus an
 /// exclusive lock of its model, so writes to different models run in parallel, on any number of instances.</para>
 /// </summary>
-public sealed class RegistryStore(IDbContextFactory<RegistryDbContext> factory, TimeProvider clock, RegistryChanges changes)
+public sealed class RegistryStore(IDbContextFactory<RegistryDbContext> factory, TimeProvider clock, RegistryChanges changes) : IDisposable
 {
     private const int MaxAttempts = 5;
 
@@ -27,6 +27,12 @@ public sealed class RegistryStore(IDbContextFactory<RegistryDbContext> factory, 
     /// SQLite's busy loop, which sleeps in steps of up to 150 ms while another transaction holds the lock.
     /// </summary>
     private readonly SemaphoreSlim sqliteWriters = new(1, 1);
+
+    private readonly Lazy<SqliteWriterThread?> writerThread = new(() =>
+    {
+        using var db = factory.CreateDbContext();
+        return db.HasOneWriter ? new SqliteWriterThread() : null;
+    });
 
     /// <summary>The time of an operation, to the microsecond: what PostgreSQL's timestamps keep, so a value read back equals the one written.</summary>
     public DateTime Now
@@ -64,16 +70,20 @@ public sealed class RegistryStore(IDbContextFactory<RegistryDbContext> factory, 
         WriteModelAsync<bool>(actor, async op => { await write(op); return true; }, ct);
 
     private Task<T> WriteAsync<T>(Actor actor, WriteScope scope, Func<OperationContext, Task<T>> write, CancellationToken ct) =>
-        RetryingAsync(async () =>
-        {
-            await using var db = await factory.CreateDbContextAsync(ct);
-            await using var transaction = await BeginWriteAsync(db, ct, scope);
-            var access = await PermissionResolver.AccessOfAsync(db, actor, ct);
-            var operation = new OperationContext(db, access, actor, Now, ct) { Scope = scope };
-            var result = await write(operation);
-            await CommitAsync(operation, transaction);
-            return result;
-        }, ct);
+        RetryingAsync(() => writerThread.Value is { } thread
+            ? thread.RunAsync(() => AttemptAsync(actor, scope, write, ct))
+            : AttemptAsync(actor, scope, write, ct), ct);
+
+    private async Task<T> AttemptAsync<T>(Actor actor, WriteScope scope, Func<OperationContext, Task<T>> write, CancellationToken ct)
+    {
+        await using var db = await factory.CreateDbContextAsync(ct);
+        await using var transaction = await BeginWriteAsync(db, ct, scope);
+        var access = await PermissionResolver.AccessOfAsync(db, actor, ct);
+        var operation = new OperationContext(db, access, actor, Now, ct) { Scope = scope };
+        var result = await write(operation);
+        await CommitAsync(operation, transaction);
+        return result;
+    }
 
     /// <summary>
     /// Runs a whole write transaction again while the database is busy with other writers, and turns a lost
@@ -96,6 +106,11 @@ public sealed class RegistryStore(IDbContextFactory<RegistryDbContext> factory, 
                 throw RegistryError.Conflict("Someone else changed this at the same time. Reload to see their change, then try again.");
             }
         }
+    }
+
+    public void Dispose()
+    {
+        if (writerThread.IsValueCreated) writerThread.Value?.Dispose();
     }
 
     public Task WriteAsync(Actor actor, Func<OperationContext, Task> write, CancellationToken ct = default) =>

@@ -58,9 +58,10 @@ public class FourEyesPageTests : PageTestContext
 
         page.Find("[aria-label='Four-eyes protection'] input").Change(true);
 
-        page.WaitForAssertion(() => Assert.True(page.Find("[aria-label='Four-eyes protection'] input").HasAttribute("checked")));
+        // The switch turns at once; the snackbar says the save is done.
+        page.WaitForAssertion(() => Assert.Equal("Four-eyes protection is on.", LastSnackbar()));
+        Assert.True(page.Find("[aria-label='Four-eyes protection'] input").HasAttribute("checked"));
         Assert.True((await Registry.Models.GetAsync(owner, name)).FourEyes);
-        Assert.Equal("Four-eyes protection is on.", LastSnackbar());
         var group = page.Find("[aria-label='Four-eyes protection']");
         Assert.True(group.QuerySelector("input")!.HasAttribute("disabled"));
         Assert.Contains("Set for this model.", group.TextContent);
@@ -78,9 +79,9 @@ public class FourEyesPageTests : PageTestContext
 
         page.Find(".mud-switch input").Change(true);
 
-        page.WaitForAssertion(() => Assert.True(page.Find(".mud-switch input").HasAttribute("checked")));
+        page.WaitForAssertion(() => Assert.Equal("Four-eyes protection is on by default.", LastSnackbar()));
+        Assert.True(page.Find(".mud-switch input").HasAttribute("checked"));
         Assert.True((await Registry.Settings.GetAsync(admin)).FourEyesByDefault);
-        Assert.Equal("Four-eyes protection is on by default.", LastSnackbar());
         var audit = await Registry.Audit.ListAsync(admin, new AuditQuery(Kind: ActivityKind.RegistrySettingsChanged));
         Assert.Equal("four-eyes protection by default on", Assert.Single(audit.Items).Detail);
     }
