@@ -70,7 +70,9 @@ public sealed class CrashSafetyTests(CrashFixture browser) : IAsyncLifetime
         var partial = await WaitForAsync(() => PartialFiles(portal.ArtifactsFolder).FirstOrDefault(f => new FileInfo(f).Length >= 4 << 20));
         portal.Kill();
         await stop.CancelAsync(); // the client, still sending, would notice only when it writes again
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => put);
+        // Cancelled by us, or reset by the killed server first when its next write came sooner: the PUT never succeeds.
+        var failure = await Record.ExceptionAsync(() => put);
+        Assert.True(failure is OperationCanceledException or HttpRequestException, $"The PUT to a killed portal ended with {failure?.ToString() ?? "success"}.");
 
         Assert.True(File.Exists(partial));
         var restarted = await RestartAsync(portal);

@@ -70,8 +70,9 @@ public sealed class RegistryStore(IDbContextFactory<RegistryDbContext> factory, 
         WriteModelAsync<bool>(actor, async op => { await write(op); return true; }, ct);
 
     private Task<T> WriteAsync<T>(Actor actor, WriteScope scope, Func<OperationContext, Task<T>> write, CancellationToken ct) =>
-        RetryingAsync(() => writerThread.Value is { } thread
+        RetryingAsync(() => writerThread.Value is { } thread && !(thread.Idle && sqliteWriters.CurrentCount > 0)
             ? thread.RunAsync(() => AttemptAsync(actor, scope, write, ct))
+            // Nobody writing: the write runs at once on the caller's thread (SQLite completes it synchronously).
             : AttemptAsync(actor, scope, write, ct), ct);
 
     private async Task<T> AttemptAsync<T>(Actor actor, WriteScope scope, Func<OperationContext, Task<T>> write, CancellationToken ct)
