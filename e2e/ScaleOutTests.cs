@@ -25,13 +25,13 @@ namespace RegistryPortal.E2E;
 [Collection(TwoInstancesCollection.Name)]
 public sealed class ScaleOutTests(TwoInstancesFixture instances) : IAsyncLifetime
 {
-    private readonly List<IBrowserContext> contexts = [];
+    private readonly TwoInstancePages pages = new(instances);
 
     [Fact]
     public async Task A_version_moved_through_one_instance_is_seen_through_the_others_API_at_once_and_on_its_open_page_without_a_reload()
     {
         var name = await CreateModelWithOneVersionAsync("scale");
-        var page = await NewPageAsync(instances.B);
+        var page = await pages.NewPageAsync(instances.B);
         await page.SignInAsync(await AdminAsync(), $"/models/{name}/versions/1");
         await Expect(page.VersionStageChip()).ToHaveAttributeAsync("data-stage", "None");
         var pageUrl = page.Url;
@@ -54,7 +54,7 @@ public sealed class ScaleOutTests(TwoInstancesFixture instances) : IAsyncLifetim
     [Fact]
     public async Task A_sign_in_on_one_instance_is_accepted_by_the_other_with_the_keys_kept_in_the_database()
     {
-        var page = await NewPageAsync(instances.A);
+        var page = await pages.NewPageAsync(instances.A);
         await page.SignInAsync(await AdminAsync(), "/models");
 
         // The cookie instance A issued (cookies are per host, not per port), read by instance B.
@@ -103,17 +103,10 @@ public sealed class ScaleOutTests(TwoInstancesFixture instances) : IAsyncLifetim
         return await query(db);
     }
 
-    private async Task<IPage> NewPageAsync(PortalHost on)
-    {
-        var context = await instances.NewContextAsync(on.BaseUrl);
-        contexts.Add(context);
-        return await context.NewPageAsync();
-    }
-
     public ValueTask InitializeAsync() => ValueTask.CompletedTask;
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var context in contexts) await context.DisposeAsync();
+        await pages.DisposeAsync();
     }
 }

@@ -16,7 +16,7 @@ namespace RegistryPortal.E2E;
 [Collection(TwoInstancesCollection.Name)]
 public sealed class SharedNothingTests(TwoInstancesFixture instances) : IAsyncLifetime
 {
-    private readonly List<IBrowserContext> contexts = [];
+    private readonly TwoInstancePages pages = new(instances);
     private readonly string files = Directory.CreateTempSubdirectory("registryportal-shared-nothing-").FullName;
 
     [Fact]
@@ -33,7 +33,7 @@ public sealed class SharedNothingTests(TwoInstancesFixture instances) : IAsyncLi
         File.WriteAllBytes(Path.Combine(folder, "MLmodel"), mlmodel);
         File.WriteAllBytes(Path.Combine(folder, "data", "model.pkl"), weights);
 
-        var page = await NewPageAsync(instances.A);
+        var page = await pages.NewPageAsync(instances.A);
         await page.SignInAsync(admin, $"/models/{name}");
         await page.Button("Register Model").ClickAsync();
         var dialog = page.OpenDialog();
@@ -66,7 +66,7 @@ public sealed class SharedNothingTests(TwoInstancesFixture instances) : IAsyncLi
         await throughB.PutFileAsync($"{artifactPath}/model/model.pkl", weights);
         await throughB.PostAsync("registered-models/create", new { name });
 
-        var page = await NewPageAsync(instances.A);
+        var page = await pages.NewPageAsync(instances.A);
         await page.SignInAsync(admin, $"/models/{name}");
         var pageUrl = page.Url;
         await throughB.PostAsync("model-versions/create", new { name, source = $"runs:/{runId}/model", run_id = runId });
@@ -83,18 +83,11 @@ public sealed class SharedNothingTests(TwoInstancesFixture instances) : IAsyncLi
         Assert.Equal(weights, await throughA.GetFileAsync(download, "model.pkl"));
     }
 
-    private async Task<IPage> NewPageAsync(PortalHost on)
-    {
-        var context = await instances.NewContextAsync(on.BaseUrl);
-        contexts.Add(context);
-        return await context.NewPageAsync();
-    }
-
     public ValueTask InitializeAsync() => ValueTask.CompletedTask;
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var context in contexts) await context.DisposeAsync();
+        await pages.DisposeAsync();
         Directory.Delete(files, recursive: true);
     }
 }
