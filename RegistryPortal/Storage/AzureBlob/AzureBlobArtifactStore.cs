@@ -22,7 +22,7 @@ public sealed class AzureBlobArtifactStore : IArtifactStore
     private static readonly TimeSpan CopyPollInterval = TimeSpan.FromMilliseconds(500);
 
     private readonly BlobContainerClient container;
-    private readonly string root;
+    private readonly ObjectNames names;
     private readonly FileSizeLimit limit;
     private readonly long blockBytes;
     private readonly int maxConcurrency;
@@ -31,7 +31,7 @@ public sealed class AzureBlobArtifactStore : IArtifactStore
     private AzureBlobArtifactStore(BlobContainerClient container, AzureBlobOptions options, FileSizeLimit limit)
     {
         this.container = container;
-        root = options.Folder;
+        names = ObjectNames.Under(options.Folder);
         this.limit = limit;
         blockBytes = options.BlockSizeMB * 1024L * 1024;
         maxConcurrency = options.MaxConcurrency;
@@ -58,7 +58,7 @@ public sealed class AzureBlobArtifactStore : IArtifactStore
     {
         var checkedKey = ArtifactKey.Check(key);
         limit.Check(declaredLength, checkedKey);
-        var upload = new BlockUpload(container.GetBlockBlobClient(BlobName(checkedKey)), checkedKey, limit, blockBytes, maxConcurrency);
+        var upload = new BlockUpload(container.GetBlockBlobClient(names.Of(checkedKey)), checkedKey, limit, blockBytes, maxConcurrency);
         return await upload.RunAsync(content, ct);
     }
 
@@ -67,7 +67,7 @@ public sealed class AzureBlobArtifactStore : IArtifactStore
         var checkedKey = ArtifactKey.Check(key);
         try
         {
-            var properties = (await container.GetBlobClient(BlobName(checkedKey)).GetPropertiesAsync(cancellationToken: ct)).Value;
+            var properties = (await container.GetBlobClient(names.Of(checkedKey)).GetPropertiesAsync(cancellationToken: ct)).Value;
             return IsFolderMarker(properties.Metadata) ? null : new StoredFile(checkedKey, properties.ContentLength, properties.LastModified);
         }
         catch (RequestFailedException e) when (e.Status == 404)
@@ -78,7 +78,7 @@ public sealed class AzureBlobArtifactStore : IArtifactStore
 
     public async Task<Stream?> OpenReadAsync(string key, CancellationToken ct)
     {
-        var blob = container.GetBlobClient(BlobName(ArtifactKey.Check(key)));
+        var blob = container.GetBlobClient(names.Of(ArtifactKey.Check(key)));
         try
         {
             // The SDK's stream seeks: each read past its buffer is a ranged GET from the current position. Pinned to the
@@ -94,18 +94,18 @@ public sealed class AzureBlobArtifactStore : IArtifactStore
 
     public async Task<IReadOnlyList<ArtifactEntry>> ListAsync(string folder, CancellationToken ct)
     {
-        var options = new GetBlobsByHierarchyOptions { Traits = BlobTraits.Metadata, Delimiter = "/", Prefix = ListPrefix(ArtifactKey.Check(folder, rootAllowed: true)) };
+        var options = new GetBlobsByHierarchyOptions { Traits = BlobTraits.Metadata, Delimiter = "/", Prefix = names.FolderPrefix(ArtifactKey.Check(folder, rootAllowed: true)) };
         var entries = new List<ArtifactEntry>();
         await foreach (var item in container.GetBlobsByHierarchyAsync(options, ct))
         {
-            if (item.IsPrefix) entries.Add(new ArtifactEntry(KeyOf(item.Prefix.TrimEnd('/')), true, null));
-            else if (!IsFolderMarker(item.Blob.Metadata)) entries.Add(new ArtifactEntry(KeyOf(item.Blob.Name), false, item.Blob.Properties.ContentLength));
+            if (item.IsPrefix) entries.Add(new ArtifactEntry(names.KeyOf(item.Prefix.TrimEnd('/')), true, null));
+            else if (!IsFolderMarker(item.Blob.Metadata)) entries.Add(new ArtifactEntry(names.KeyOf(item.Blob.Name), false, item.Blob.Properties.ContentLength));
         }
         return entries.OrderBy(e => e.Path, StringComparer.Ordinal).ToList();
     }
 
     public IAsyncEnumerable<StoredFile> ListAllAsync(string folder, CancellationToken ct) =>
-        ListAllUnder(ListPrefix(ArtifactKey.Check(folder, rootAllowed: true)), ct);
+        ListAllUnder(names.FolderPrefix(ArtifactKey.Check(folder, rootAllowed: true)), ct);
 
     public async Task CopyFolderAsync(string source, string target, CancellationToken ct)
     {
@@ -113,7 +113,7 @@ public sealed class AzureBlobArtifactStore : IArtifactStore
         var to = ArtifactKey.Check(target);
         // Listed in full before the first copy, so a target inside the source never lists its own copies.
         var files = new List<string>();
-        await foreach (var file in ListAllUnder(ListPrefix(from), ct)) files.Add(file.Key);
+        await foreach (var file in ListAllUnder(names.FolderPrefix(from), ct)) files.Add(file.Key);
         await Parallel.ForEachAsync(files, Bounded(ct),
             (key, token) => new ValueTask(CopyAsync(key, ArtifactKey.Join(to, ArtifactKey.RelativeTo(from, key)), token)));
     }
@@ -126,11 +126,11 @@ public sealed class AzureBlobArtifactStore : IArtifactStore
     }
 
     public async Task DeleteAsync(string key, CancellationToken ct) =>
-        await container.GetBlobClient(BlobName(ArtifactKey.Check(key))).DeleteIfExistsAsync(DeleteSnapshotsOption.IncludeSnapshots, cancellationToken: ct);
+        await container.GetBlobClient(names.Of(ArtifactKey.Check(key))).DeleteIfExistsAsync(DeleteSnapshotsOption.IncludeSnapshots, cancellationToken: ct);
 
     public async Task DeleteFolderAsync(string folder, CancellationToken ct) =>
-        await Parallel.ForEachAsync(ListAllUnder(ListPrefix(ArtifactKey.Check(folder)), ct), Bounded(ct), async (file, token) =>
-            await container.GetBlobClient(BlobName(file.Key)).DeleteIfExistsAsync(DeleteSnapshotsOption.IncludeSnapshots, cancellationToken: token));
+        await Parallel.ForEachAsync(ListAllUnder(names.FolderPrefix(ArtifactKey.Check(folder)), ct), Bounded(ct), async (file, token) =>
+            await container.GetBlobClient(names.Of(file.Key)).DeleteIfExistsAsync(DeleteSnapshotsOption.IncludeSnapshots, cancellationToken: token));
 
     /// <summary>
     /// Nothing to do: a write that stopped midway left only uncommitted blocks, which no listing shows and Azure
@@ -155,15 +155,15 @@ public sealed class AzureBlobArtifactStore : IArtifactStore
         await foreach (var blob in container.GetBlobsAsync(new GetBlobsOptions { Traits = BlobTraits.Metadata, Prefix = prefix }, ct))
         {
             if (IsFolderMarker(blob.Metadata)) continue;
-            yield return new StoredFile(KeyOf(blob.Name), blob.Properties.ContentLength ?? 0, blob.Properties.LastModified ?? DateTimeOffset.MinValue);
+            yield return new StoredFile(names.KeyOf(blob.Name), blob.Properties.ContentLength ?? 0, blob.Properties.LastModified ?? DateTimeOffset.MinValue);
         }
     }
 
     /// <summary>Copy Blob inside the account, waited on until the service reports it complete.</summary>
     private async Task CopyAsync(string sourceKey, string targetKey, CancellationToken ct)
     {
-        var target = container.GetBlobClient(BlobName(targetKey));
-        var copy = await target.StartCopyFromUriAsync(container.GetBlobClient(BlobName(sourceKey)).Uri, new BlobCopyFromUriOptions(), ct);
+        var target = container.GetBlobClient(names.Of(targetKey));
+        var copy = await target.StartCopyFromUriAsync(container.GetBlobClient(names.Of(sourceKey)).Uri, new BlobCopyFromUriOptions(), ct);
         var status = copy.GetRawResponse().Headers.TryGetValue("x-ms-copy-status", out var started) ? started : "pending";
         string? description = null;
         while (string.Equals(status, "pending", StringComparison.OrdinalIgnoreCase))
@@ -179,17 +179,6 @@ public sealed class AzureBlobArtifactStore : IArtifactStore
     }
 
     private static ParallelOptions Bounded(CancellationToken ct) => new() { MaxDegreeOfParallelism = ParallelRequests, CancellationToken = ct };
-
-    private string BlobName(string key) => root.Length == 0 ? key : root + "/" + key;
-
-    /// <summary>The blob-name prefix of everything inside <paramref name="folder"/>: "a/b/" never matches "a/bc".</summary>
-    private string ListPrefix(string folder)
-    {
-        var name = folder.Length == 0 ? root : BlobName(folder);
-        return name.Length == 0 ? "" : name + "/";
-    }
-
-    private string KeyOf(string blobName) => root.Length == 0 ? blobName : blobName[(root.Length + 1)..];
 
     /// <summary>An account with a hierarchical namespace (Data Lake) shows each folder as an empty blob marked so.</summary>
     private static bool IsFolderMarker(IDictionary<string, string>? metadata) =>

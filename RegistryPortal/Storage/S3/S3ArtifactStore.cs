@@ -19,7 +19,7 @@ public sealed class S3ArtifactStore : IArtifactStore, IDisposable
     private const int ParallelCopies = 8;
     private readonly IAmazonS3 client;
     private readonly string bucket;
-    private readonly string root; // the prefix with its '/', or ""
+    private readonly ObjectNames names;
     private readonly int partBytes;
     private readonly FileSizeLimit limit;
 
@@ -27,7 +27,7 @@ public sealed class S3ArtifactStore : IArtifactStore, IDisposable
     {
         this.client = client;
         this.bucket = bucket;
-        root = prefix.Length == 0 ? "" : prefix + "/";
+        names = ObjectNames.Under(prefix);
         this.partBytes = partBytes;
         this.limit = limit;
     }
@@ -76,7 +76,7 @@ public sealed class S3ArtifactStore : IArtifactStore, IDisposable
     {
         var name = ArtifactKey.Check(key);
         limit.Check(declaredLength, name);
-        var upload = new S3Upload(client, bucket, root + name, partBytes);
+        var upload = new S3Upload(client, bucket, names.Of(name), partBytes);
         return await upload.RunAsync(content, declaredLength, total => limit.Check(total, name), ct);
     }
 
@@ -85,7 +85,7 @@ public sealed class S3ArtifactStore : IArtifactStore, IDisposable
         var name = ArtifactKey.Check(key);
         try
         {
-            var head = await client.GetObjectMetadataAsync(bucket, root + name, ct);
+            var head = await client.GetObjectMetadataAsync(bucket, names.Of(name), ct);
             return new StoredFile(name, head.ContentLength, Utc(head.LastModified));
         }
         catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound)
@@ -97,7 +97,7 @@ public sealed class S3ArtifactStore : IArtifactStore, IDisposable
     public async Task<Stream?> OpenReadAsync(string key, CancellationToken ct)
     {
         var file = await GetAsync(key, ct);
-        return file is null ? null : new S3ReadStream(client, bucket, root + file.Key, file.Size);
+        return file is null ? null : new S3ReadStream(client, bucket, names.Of(file.Key), file.Size);
     }
 
     public async Task<IReadOnlyList<ArtifactEntry>> ListAsync(string folder, CancellationToken ct)
@@ -107,7 +107,7 @@ public sealed class S3ArtifactStore : IArtifactStore, IDisposable
         await foreach (var page in PagesAsync(prefix, delimiter: "/", ct))
         {
             entries.AddRange(Files(page).Select(o => new ArtifactEntry(Name(o), false, o.Size ?? 0)));
-            entries.AddRange((page.CommonPrefixes ?? []).Select(p => new ArtifactEntry(p[root.Length..].TrimEnd('/'), true, null)));
+            entries.AddRange((page.CommonPrefixes ?? []).Select(p => new ArtifactEntry(names.KeyOf(p).TrimEnd('/'), true, null)));
         }
         entries.Sort((a, b) => string.CompareOrdinal(a.Path, b.Path));
         return entries;
@@ -127,7 +127,7 @@ public sealed class S3ArtifactStore : IArtifactStore, IDisposable
         var from = ArtifactKey.Check(source);
         var to = ArtifactKey.Check(target);
         await Parallel.ForEachAsync(ListAllAsync(from, ct), new ParallelOptions { MaxDegreeOfParallelism = ParallelCopies, CancellationToken = ct },
-            async (file, token) => await CopyObjectAsync(root + file.Key, root + ArtifactKey.Join(to, ArtifactKey.RelativeTo(from, file.Key)), file.Size, token));
+            async (file, token) => await CopyObjectAsync(names.Of(file.Key), names.Of(ArtifactKey.Join(to, ArtifactKey.RelativeTo(from, file.Key))), file.Size, token));
     }
 
     public async Task MoveFolderAsync(string source, string target, CancellationToken ct)
@@ -137,7 +137,7 @@ public sealed class S3ArtifactStore : IArtifactStore, IDisposable
     }
 
     public async Task DeleteAsync(string key, CancellationToken ct) =>
-        await client.DeleteObjectAsync(bucket, root + ArtifactKey.Check(key), ct);
+        await client.DeleteObjectAsync(bucket, names.Of(ArtifactKey.Check(key)), ct);
 
     public async Task DeleteFolderAsync(string folder, CancellationToken ct)
     {
@@ -145,7 +145,7 @@ public sealed class S3ArtifactStore : IArtifactStore, IDisposable
         var batch = new List<KeyVersion>(PageSize);
         await foreach (var file in ListAllAsync(name, ct))
         {
-            batch.Add(new KeyVersion { Key = root + file.Key });
+            batch.Add(new KeyVersion { Key = names.Of(file.Key) });
             if (batch.Count == PageSize) await DeleteBatchAsync(batch, ct);
         }
         if (batch.Count > 0) await DeleteBatchAsync(batch, ct);
@@ -154,7 +154,7 @@ public sealed class S3ArtifactStore : IArtifactStore, IDisposable
     public async Task<int> RemoveUnfinishedWritesAsync(DateTimeOffset cutoff, CancellationToken ct)
     {
         var removed = 0;
-        var request = new ListMultipartUploadsRequest { BucketName = bucket, Prefix = root };
+        var request = new ListMultipartUploadsRequest { BucketName = bucket, Prefix = names.Root };
         while (true)
         {
             var page = await client.ListMultipartUploadsAsync(request, ct);
@@ -183,7 +183,7 @@ public sealed class S3ArtifactStore : IArtifactStore, IDisposable
         var where = $"'{bucket}' at {(client.Config.ServiceURL is { Length: > 0 } url ? url : $"AWS ({client.Config.RegionEndpoint?.SystemName})")}";
         try
         {
-            await client.ListObjectsV2Async(new ListObjectsV2Request { BucketName = bucket, Prefix = root, MaxKeys = 1 }, ct);
+            await client.ListObjectsV2Async(new ListObjectsV2Request { BucketName = bucket, Prefix = names.Root, MaxKeys = 1 }, ct);
         }
         catch (AmazonS3Exception e) when (e.ErrorCode == "NoSuchBucket" || e.StatusCode == HttpStatusCode.NotFound)
         {
@@ -208,11 +208,7 @@ public sealed class S3ArtifactStore : IArtifactStore, IDisposable
     // ---- helpers ----
 
     /// <summary>The object prefix of everything under <paramref name="folder"/> ("" is the store's root), ending in '/'.</summary>
-    private string FolderPrefix(string folder)
-    {
-        var name = ArtifactKey.Check(folder, rootAllowed: true);
-        return name.Length == 0 ? root : root + name + "/";
-    }
+    private string FolderPrefix(string folder) => names.FolderPrefix(ArtifactKey.Check(folder, rootAllowed: true));
 
     private async IAsyncEnumerable<ListObjectsV2Response> PagesAsync(string prefix, string? delimiter, [EnumeratorCancellation] CancellationToken ct)
     {
@@ -229,7 +225,7 @@ public sealed class S3ArtifactStore : IArtifactStore, IDisposable
     /// <summary>A page's files; a key ending in '/' is a folder marker some tools write, not a file.</summary>
     private static IEnumerable<S3Object> Files(ListObjectsV2Response page) => (page.S3Objects ?? []).Where(o => !o.Key.EndsWith('/'));
 
-    private string Name(S3Object o) => o.Key[root.Length..];
+    private string Name(S3Object o) => names.KeyOf(o.Key);
 
     private static DateTimeOffset Utc(DateTime? time) => time switch
     {
