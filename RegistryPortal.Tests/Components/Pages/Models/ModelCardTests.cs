@@ -58,7 +58,9 @@ public class ModelCardTests : PageTestContext
 
         page.Find("button[aria-label='Copy: Serve it with MLflow']").Click();
 
-        var call = Assert.Single(JSInterop.Invocations, i => i.Identifier == "navigator.clipboard.writeText");
+        // The click reaches the handler through the renderer's dispatcher, which a late re-render of the page may hold.
+        page.WaitForAssertion(() => Assert.Single(JSInterop.Invocations, i => i.Identifier == "navigator.clipboard.writeText"));
+        var call = JSInterop.Invocations.Single(i => i.Identifier == "navigator.clipboard.writeText");
         Assert.Equal($"mlflow models serve -m models:/copied/{number} -p 5001", call.Arguments[0]);
         page.WaitForAssertion(() => Assert.Equal("Copied", page.Find("button[aria-label='Copy: Serve it with MLflow']").TextContent.Trim()));
     }
