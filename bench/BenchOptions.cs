@@ -25,14 +25,14 @@ public sealed record BenchOptions
     public bool KeepData { get; init; }
     /// <summary>A data folder to use instead of a new temporary one; kept afterwards, and generated into only when empty.</summary>
     public string? DataFolder { get; init; }
-    /// <summary>The groups of figures to measure: api, sessions, pages, timeline, writers, artifacts, registration (all by default).</summary>
+    /// <summary>The groups of figures to measure: api, sessions, pages, timeline, writers, pg-writers, artifacts, registration (all by default).</summary>
     public IReadOnlySet<string> Only { get; init; } = Groups;
     /// <summary>With --scales: the API figures at each of these model counts instead of the usual run (target 5).</summary>
     public IReadOnlyList<int>? Scales { get; init; }
     /// <summary>The page the idle sessions keep open.</summary>
     public string SessionPage { get; init; } = "/models";
 
-    public static readonly IReadOnlySet<string> Groups = new HashSet<string> { "api", "sessions", "pages", "timeline", "writers", "artifacts", "registration" };
+    public static readonly IReadOnlySet<string> Groups = new HashSet<string> { "api", "sessions", "pages", "timeline", "writers", "pg-writers", "artifacts", "registration" };
 
     public bool Runs(string group) => Only.Contains(group);
 
@@ -58,7 +58,8 @@ public sealed record BenchOptions
           --clients N               concurrent writers (32)
           --concurrent-seconds N    how long the writers are measured (30), after a warm-up until the JIT settles
           --json PATH               where the results go as JSON (bench-results/bench.json)
-          --only GROUPS             measure only these, comma-separated: api, sessions, pages, timeline, writers, artifacts, registration
+          --only GROUPS             measure only these, comma-separated: api, sessions, pages, timeline, writers, pg-writers
+                                    (the writers through two instances on a private PostgreSQL server), artifacts, registration
           --scales N,N,...          only the API figures, at each of these model counts (20 versions each, the big model as
                                     --big-model-versions), in a registry each, as one table of p95 per scale and its growth
                                     (≤ 2× from the smallest to the largest): --scales 1000,10000 takes ~5 minutes,

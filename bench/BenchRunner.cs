@@ -48,9 +48,16 @@ public static class BenchRunner
         if (options.Runs("writers"))
         {
             log.WriteLine("Concurrent writers:");
-            (var written, concurrency) = await ConcurrencyFigure.RunAsync(host, options, log);
+            (var written, concurrency) = await ConcurrencyFigure.RunAsync([host], options, log);
             figures.AddRange(written);
             figures.Add(await ServiceWriteFigure.RunAsync(host, options, log));
+        }
+        ConcurrencyOutcome? postgresConcurrency = null;
+        if (options.Runs("pg-writers"))
+        {
+            log.WriteLine("Concurrent writers on PostgreSQL, two instances:");
+            (var written, postgresConcurrency) = await PostgresWritersFigure.RunAsync(options, log);
+            figures.AddRange(written);
         }
         if (options.Runs("artifacts"))
         {
@@ -67,7 +74,7 @@ public static class BenchRunner
 
         log.WriteLine();
         log.WriteLine($"Scale: {options.Scale}; generated in {registry.Took.TotalSeconds:0} s.");
-        return await ReportAsync(new BenchReport(options.Scale, started, registry.Took.TotalSeconds, figures, concurrency), options, log);
+        return await ReportAsync(new BenchReport(options.Scale, started, registry.Took.TotalSeconds, figures, concurrency, postgresConcurrency), options, log);
     }
 
     private static async Task<BenchReport> ReportAsync(BenchReport report, BenchOptions options, TextWriter log)

@@ -24,6 +24,7 @@ public sealed record ConcurrencyOutcome(
 /// An answer is a success, a conflict (409), a refusal by a domain rule that a racing client made true
 /// (400, e.g. "already in Staging"; 404 when approving a request another writer's move already closed),
 /// or an error (anything else). Then the invariants are checked in the database (over the warm-up's writes too).
+/// With several instances of the portal on one database, the clients take turns over them.
 /// </summary>
 public static class ConcurrencyFigure
 {
@@ -31,8 +32,12 @@ public static class ConcurrencyFigure
     private const string Api = "/api/2.0/mlflow/";
     private static readonly string[] AllStages = ["None", "Staging", "Production", "Archived"];
 
-    public static async Task<(List<Figure>, ConcurrencyOutcome)> RunAsync(BenchHost host, BenchOptions options, TextWriter log)
+    /// <param name="hosts">The instances the clients write through (client i through instance i mod count), all on one database.</param>
+    /// <param name="label">The figures' name after the number of clients.</param>
+    public static async Task<(List<Figure>, ConcurrencyOutcome)> RunAsync(IReadOnlyList<BenchHost> hosts, BenchOptions options, TextWriter log,
+        string label = "concurrent writers")
     {
+        var host = hosts[0];
         var admin = new Actor(host.AdminId);
         var models = host.Services.GetRequiredService<ModelService>();
         var versions = host.Services.GetRequiredService<VersionService>();
@@ -49,14 +54,14 @@ public static class ConcurrencyFigure
         }
         var latest = new ConcurrentDictionary<string, int>(names.ToDictionary(n => n, _ => 3));
 
-        using var client = host.ApiClient(maxConnections: options.ConcurrentClients);
+        var clients = hosts.Select(h => h.ApiClient(maxConnections: options.ConcurrentClients)).ToList();
         var (ok, conflicts, refusals, errors) = (0, 0, 0, 0);
         var refusalMessages = new ConcurrentDictionary<string, int>();
         var errorSamples = new ConcurrentQueue<string>();
         var latencies = new ConcurrentBag<double>();
         var running = true;
 
-        async Task<JsonDocument?> Call(string path, object body)
+        async Task<JsonDocument?> Call(HttpClient client, string path, object body)
         {
             var watch = Stopwatch.StartNew();
             HttpResponseMessage response;
@@ -91,7 +96,7 @@ public static class ConcurrencyFigure
             }
         }
 
-        async Task Writer(int seed)
+        async Task Writer(int seed, HttpClient client)
         {
             var random = new Random(seed);
             while (Volatile.Read(ref running))
@@ -101,7 +106,7 @@ public static class ConcurrencyFigure
                 var roll = random.Next(10);
                 if (roll < 3)
                 {
-                    using var created = await Call("model-versions/create", new { name, source = $"s3://bench/{name}/c{seed}-{random.Next()}" });
+                    using var created = await Call(client, "model-versions/create", new { name, source = $"s3://bench/{name}/c{seed}-{random.Next()}" });
                     if (created is not null)
                     {
                         var n = int.Parse(created.RootElement.GetProperty("model_version").GetProperty("version").GetString()!);
@@ -112,15 +117,15 @@ public static class ConcurrencyFigure
                 {
                     var stage = AllStages[random.Next(AllStages.Length)];
                     var archive = stage is "Staging" or "Production" && random.Next(2) == 0;
-                    using var _ = await Call("model-versions/transition-stage", new { name, version = number.ToString(), stage, archive_existing_versions = archive });
+                    using var _ = await Call(client, "model-versions/transition-stage", new { name, version = number.ToString(), stage, archive_existing_versions = archive });
                 }
                 else
                 {
                     var stage = random.Next(2) == 0 ? "Staging" : "Production";
-                    using var requested = await Call("transition-requests/create", new { name, version = number.ToString(), stage, comment = "please" });
+                    using var requested = await Call(client, "transition-requests/create", new { name, version = number.ToString(), stage, comment = "please" });
                     if (requested is null) continue;
                     var archive = random.Next(2) == 0;
-                    using var _ = await Call("transition-requests/approve",
+                    using var _ = await Call(client, "transition-requests/approve",
                         new { name, version = number.ToString(), stage, archive_existing_versions = archive, comment = "approved" });
                 }
             }
@@ -128,7 +133,7 @@ public static class ConcurrencyFigure
 
         // Warm-up, not counted: the first thousands of writes run code the JIT has not optimised yet, while its
         // background compiler takes CPU from them. What is measured is a server that has been running for a while.
-        var warmUp = Task.WhenAll(Enumerable.Range(0, options.ConcurrentClients).Select(i => Task.Run(() => Writer(1000 + i))));
+        var warmUp = Task.WhenAll(Enumerable.Range(0, options.ConcurrentClients).Select(i => Task.Run(() => Writer(1000 + i, clients[i % clients.Count]))));
         var warmed = await JitSettling.WaitAsync(TimeSpan.FromSeconds(Math.Max(3, options.ConcurrentSeconds / 3)), TimeSpan.FromSeconds(Math.Clamp(4 * options.ConcurrentSeconds, 3, 120)));
         Volatile.Write(ref running, false);
         await warmUp;
@@ -140,35 +145,38 @@ public static class ConcurrencyFigure
         var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         Volatile.Write(ref running, true);
         var stop = Stopwatch.StartNew();
-        var measured = Task.WhenAll(Enumerable.Range(0, options.ConcurrentClients).Select(i => Task.Run(() => Writer(2000 + i))));
+        var measured = Task.WhenAll(Enumerable.Range(0, options.ConcurrentClients).Select(i => Task.Run(() => Writer(2000 + i, clients[i % clients.Count]))));
         await Task.Delay(TimeSpan.FromSeconds(Math.Max(1, options.ConcurrentSeconds)));
         Volatile.Write(ref running, false);
         await measured;
         var seconds = stop.Elapsed.TotalSeconds;
         var cpuPerWrite = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalMilliseconds / Math.Max(1, ok + conflicts + refusals + errors);
+        foreach (var client in clients) client.Dispose();
         var broken = await InvariantsAsync(host, names);
         var operations = ok + conflicts + refusals + errors;
         var outcome = new ConcurrencyOutcome(options.ConcurrentClients, seconds, operations, ok, conflicts, refusals, errors,
             operations / seconds, refusalMessages.OrderByDescending(m => m.Value).Take(12).ToDictionary(), errorSamples.ToList(), broken);
         log.WriteLine($"  {operations} writes in {seconds:0.0} s ({outcome.OperationsPerSecond:0} /s): {ok} ok, {conflicts} conflicts, " +
-                      $"{refusals} refused by a rule, {errors} errors; {cpuPerWrite:0.0} ms CPU per write (server and clients); invariants {(broken.Count == 0 ? "hold" : "BROKEN: " + string.Join("; ", broken))}");
+                      $"{refusals} refused by a rule, {errors} errors; {cpuPerWrite:0.0} ms CPU per write (this process: {Instances(hosts)} and clients); invariants {(broken.Count == 0 ? "hold" : "BROKEN: " + string.Join("; ", broken))}");
         foreach (var sample in errorSamples) log.WriteLine($"    error: {sample}");
 
         var allLatencies = latencies.ToList();
         // Issue 18's targets: p95 ≤ 50 ms and ≥ 1,000 writes/s, with no error but a conflict or rule refusal and every invariant holding.
         var target = "p95 ≤ 50 ms; no error but a conflict or rule refusal; invariants hold";
-        var latency = Stats.Latency($"{options.ConcurrentClients} concurrent writers: latency per write", allLatencies, 50, target,
+        var latency = Stats.Latency($"{options.ConcurrentClients} {label}: latency per write", allLatencies, 50, target,
             $"{ok} ok, {conflicts} conflicts (409), {refusals} rule refusals (400/404), {errors} errors");
         List<Figure> figures =
         [
             latency with { Met = latency.Met && errors == 0 && broken.Count == 0 },
-            new Figure($"{options.ConcurrentClients} concurrent writers: throughput", outcome.OperationsPerSecond, null, "writes/s",
+            new Figure($"{options.ConcurrentClients} {label}: throughput", outcome.OperationsPerSecond, null, "writes/s",
                 "≥ 1,000 writes/s; invariants hold", broken.Count == 0 && outcome.OperationsPerSecond >= 1000, operations,
                 (broken.Count == 0 ? "no duplicate version numbers, no stage rule broken" : string.Join("; ", broken)) +
-                $"; {cpuPerWrite:0.0} ms CPU per write (server and clients)"),
+                $"; {cpuPerWrite:0.0} ms CPU per write ({Instances(hosts)} and clients)"),
         ];
         return (figures, outcome);
     }
+
+    private static string Instances(IReadOnlyList<BenchHost> hosts) => hosts.Count == 1 ? "server" : $"{hosts.Count} instances";
 
     /// <summary>A refusal's message without its numbers, so alike refusals count together.</summary>
     private static string Shape(string body)

@@ -27,8 +27,10 @@ public static class Stats
     }
 }
 
+/// <param name="Concurrency">The concurrent writers on SQLite.</param>
+/// <param name="PostgresConcurrency">The same writers through two instances on one PostgreSQL database.</param>
 public sealed record BenchReport(string Scale, DateTime StartedAt, double GenerationSeconds, IReadOnlyList<Figure> Figures,
-    ConcurrencyOutcome? Concurrency)
+    ConcurrencyOutcome? Concurrency, ConcurrencyOutcome? PostgresConcurrency = null)
 {
     private static readonly JsonSerializerOptions Json = new()
     {

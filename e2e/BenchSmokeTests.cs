@@ -29,6 +29,7 @@ public sealed class BenchSmokeTests
                 "model page (100 versions): server response", "model page (100 versions): table visible in Chromium",
                 "stage timeline of the big model (100 versions): server render",
                 "concurrent writers: latency per write", "concurrent writers: throughput", "writers through the service (no HTTP)",
+                "writers on PostgreSQL, two instances: latency per write", "writers on PostgreSQL, two instances: throughput",
                 "artifact upload (PUT) 4 MB, speed / cp", "artifact upload (PUT) 4 MB, speed / transport floor",
                 "artifact download (GET) 4 MB, speed / cp", "artifact download (GET) 4 MB, speed / transport floor",
                 "artifact upload (PUT) 4 MB through the proxy, Azure Blob (Azurite)", "artifact download (GET) 4 MB through the proxy, Azure Blob (Azurite)",
@@ -47,10 +48,13 @@ public sealed class BenchSmokeTests
             Assert.All(report.Figures.Where(f => f.Name.Contains("search") || f.Name.Contains("get") || f.Name.Contains("server response")),
                 f => Assert.Equal(20, f.Samples));
 
-            var writers = Assert.IsType<ConcurrencyOutcome>(report.Concurrency);
-            Assert.Empty(writers.BrokenInvariants);
-            Assert.True(writers.Errors == 0, $"errors: {string.Join(" | ", writers.ErrorSamples)}");
-            Assert.True(writers.Succeeded > 0, "no write succeeded");
+            foreach (var writers in new[] { report.Concurrency, report.PostgresConcurrency })
+            {
+                Assert.NotNull(writers);
+                Assert.Empty(writers.BrokenInvariants);
+                Assert.True(writers.Errors == 0, $"errors: {string.Join(" | ", writers.ErrorSamples)}");
+                Assert.True(writers.Succeeded > 0, "no write succeeded");
+            }
 
             var written = BenchReport.Read(json);
             Assert.Equal(report.Figures.Select(f => f.Name), written.Figures.Select(f => f.Name));

@@ -37,7 +37,8 @@ public sealed class PostgresServer : IAsyncDisposable
 
     private string DataFolder => Path.Combine(folder!, "data");
 
-    public static async Task<PostgresServer> StartAsync()
+    /// <param name="durable">Keep PostgreSQL's durability settings (the benchmark's server); unset: fsync and synchronous commits off, for speed.</param>
+    public static async Task<PostgresServer> StartAsync(bool durable = false)
     {
         if (Environment.GetEnvironmentVariable(EnvironmentVariable) is { Length: > 0 } external)
             return new PostgresServer(external, null, null);
@@ -57,8 +58,9 @@ public sealed class PostgresServer : IAsyncDisposable
         var port = new NpgsqlConnectionStringBuilder(server.ConnectionString).Port;
         await server.RunAsPostgresAsync(Path.Combine(bin, "initdb"), "-D", server.DataFolder, "-A", "trust", "-U", "postgres", "-E", "UTF8", "--no-locale", "--no-sync");
         // A test server: durability off, for speed; enough connections for racing tests.
+        var durability = durable ? "" : " -c fsync=off -c synchronous_commit=off -c full_page_writes=off";
         await server.RunAsPostgresAsync(server.pgCtl!, "start", "-w", "-t", "60", "-D", server.DataFolder, "-l", Path.Combine(folder, "server.log"), "-o",
-            $"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300");
+            $"-p {port} -k {folder} -c listen_addresses=127.0.0.1{durability} -c max_connections=300");
         return server;
     }
 
