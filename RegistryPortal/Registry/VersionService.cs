@@ -246,15 +246,10 @@ public sealed class VersionService(RegistryStore store, RegistryCopies copies, I
 
     internal static async Task<VersionView> ViewAsync(OperationContext op, RegisteredModel model, ModelVersion version)
     {
-        var tags = version.Id == 0
-            ? version.Tags
-            : await op.Db.VersionTags.Where(t => t.VersionId == version.Id).ToListAsync(op.Ct);
-        version.Tags = tags;
-        var aliases = version.Id == 0
-            ? []
-            : await op.Db.Aliases.Where(a => a.VersionId == version.Id).Select(a => a.Alias).OrderBy(a => a).ToListAsync(op.Ct);
-        var names = await op.Db.UserNamesAsync([version.CreatedById], op.Ct);
-        return ToView(model, version, aliases, names);
+        // A saved version's tags and aliases through the compiled queries every write's answer shares.
+        if (version.Id != 0) return (await ViewsAsync(op, [version], _ => model))[0];
+        // A version not saved yet has only the tags it was given, and no alias.
+        return ToView(model, version, [], await op.Db.UserNamesAsync([version.CreatedById], op.Ct));
     }
 
     private static VersionView ToView(RegisteredModel model, ModelVersion v, IReadOnlyList<string> aliases, Func<string?, string> names) =>
