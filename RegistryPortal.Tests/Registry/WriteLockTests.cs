@@ -19,7 +19,7 @@ public class WriteLockTests
     [Fact]
     public async Task While_a_write_of_one_model_is_open_other_models_move_on_postgres_and_its_own_writers_wait()
     {
-        await using var registry = await TestRegistry.CreateAsync();
+        await using var registry = await TestRegistry.CreateWithOwnLocksAsync();
         var (held, owner) = await registry.ModelWithVersionsAsync(1);
         var (other, _) = await registry.ModelWithVersionsAsync(1, owner: owner);
         var (renamed, _) = await registry.ModelWithVersionsAsync(0, owner: owner);
@@ -50,7 +50,7 @@ public class WriteLockTests
     [Fact]
     public async Task A_request_approved_while_its_model_is_held_waits_and_then_sees_the_holders_change()
     {
-        await using var registry = await TestRegistry.CreateAsync();
+        await using var registry = await TestRegistry.CreateWithOwnLocksAsync();
         var (name, owner) = await registry.ModelWithVersionsAsync(2);
         await registry.Models.SetOneVersionPerStageAsync(owner, name, true);
         var request = await registry.Requests.CreateAsync(await registry.UserAsync(Roles.Reader), name, 2, "Staging");
@@ -71,7 +71,7 @@ public class WriteLockTests
     [Fact]
     public async Task A_write_of_one_model_that_changes_another_model_is_refused_and_stores_nothing()
     {
-        await using var registry = await TestRegistry.CreateAsync();
+        await using var registry = await TestRegistry.CreateWithOwnLocksAsync();
         var (locked, owner) = await registry.ModelWithVersionsAsync(0);
         var (unlocked, _) = await registry.ModelWithVersionsAsync(0, owner: owner);
         var store = registry.Services.GetRequiredService<RegistryStore>();

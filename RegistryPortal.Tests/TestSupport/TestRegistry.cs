@@ -45,6 +45,13 @@ public sealed class TestRegistry : IAsyncDisposable
     public static Task<TestRegistry> CreateAsync(IReadOnlyDictionary<string, string?>? extraSettings = null) =>
         OpenAsync(NewFolder(), extraSettings);
 
+    /// <summary>
+    /// A registry that, on PostgreSQL, has a database of its own rather than a schema in the shared one. Advisory
+    /// locks belong to a database, so a test that holds the write locks to watch who waits for whom would
+    /// otherwise queue other tests' writes behind it, and theirs in front of its own.
+    /// </summary>
+    public static Task<TestRegistry> CreateWithOwnLocksAsync() => OpenAsync(NewFolder(), ownDatabase: true);
+
     /// <summary>A new empty temp folder, for a registry (or a backup) of a test's own.</summary>
     public static string NewFolder()
     {
@@ -57,13 +64,15 @@ public sealed class TestRegistry : IAsyncDisposable
     /// The services over the SQLite registry in <paramref name="folder"/> (registry.db and artifacts/, as the app lays
     /// out its data folder), made when missing; the folder is deleted with the registry.
     /// </summary>
-    public static async Task<TestRegistry> OpenAsync(string folder, IReadOnlyDictionary<string, string?>? extraSettings = null)
+    public static async Task<TestRegistry> OpenAsync(string folder, IReadOnlyDictionary<string, string?>? extraSettings = null, bool ownDatabase = false)
     {
         var settings = new ConfigurationBuilder()
             .AddInMemoryCollection(new Dictionary<string, string?> { ["Artifacts:Root"] = LocationsIn(folder).ArtifactsRoot })
             .AddInMemoryCollection(extraSettings ?? new Dictionary<string, string?>())
             .Build();
-        var postgresDatabase = Postgres is null ? null : await Postgres.CreateMigratedSchemaAsync();
+        var postgresDatabase = Postgres is null ? null
+            : ownDatabase ? await Postgres.CreateDatabaseAsync() // migrated below
+            : await Postgres.CreateMigratedSchemaAsync();
         var provider = BuildServices(settings, postgresDatabase ?? SqliteConnectionString(folder));
         await provider.MigrateRegistryDatabaseAsync();
         await AdminBootstrapper.EnsureRolesAndAdminAsync(provider);

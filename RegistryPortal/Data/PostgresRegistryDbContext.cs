@@ -20,7 +20,8 @@ public sealed class PostgresRegistryDbContext(DbContextOptions<PostgresRegistryD
 
     /// <summary>
     /// The key of the transaction-scoped advisory lock every write takes: exclusive for writes of the whole
-    /// registry (one at a time, as on SQLite), shared for writes of one model.
+    /// registry (one at a time, as on SQLite), shared for writes of one model. Advisory locks belong to a database,
+    /// not a schema: registries in two schemas of one database would wait for each other (never see each other's rows).
     /// </summary>
     private const long WriteLockKey = 0x5265_6769_7374_7279; // "Registry"
 
