@@ -72,6 +72,8 @@ public sealed class WebhookDeliveryWorker(
             .Where(d => d.Status == DeliveryStatus.Pending && d.NextAttemptAt <= now
                 && !deliveries.Any(earlier => earlier.WebhookId == d.WebhookId && earlier.Status == DeliveryStatus.Pending && earlier.Id < d.Id)
                 && db.Webhooks().Any(w => w.Id == d.WebhookId && w.Status == WebhookStatus.Active && (w.LeaseUntil == null || w.LeaseUntil < now)))
+            // The longest-waiting first, so a busy registry cannot keep a webhook beyond the batch waiting for ever.
+            .OrderBy(d => d.NextAttemptAt).ThenBy(d => d.Id)
             .Select(d => d.WebhookId).Take(4 * MaxWebhooksAtOnce).ToListAsync(ct);
         foreach (var webhookId in due.Except(delivering.Keys))
         {
