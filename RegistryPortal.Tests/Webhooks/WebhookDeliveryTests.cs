@@ -189,4 +189,22 @@ public class WebhookDeliveryTests
         Assert.Equal(2, (await registry.OutboxAsync(hook.Id)).Single().Attempts);
         Assert.Equal(delivery.DeliveryId, receiver.Requests.Last().DeliveryId);
     }
+
+    [Fact]
+    public async Task Queued_and_redelivered_events_go_out_at_once_not_at_the_next_poll()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        // Polls an hour apart: only the wake-up from a commit that queued a delivery sends it within the test.
+        var settings = WebhookTestSupport.FastSettings();
+        settings["Webhooks:PollSeconds"] = "3600";
+        await using var registry = await TestRegistry.CreateAsync(settings);
+        var (name, owner) = await registry.ModelInStagesAsync(Stage.None);
+        var hook = await registry.HookAsync(owner, name, receiver.Url(), CommentCreated);
+        await StartWorkerAsync(registry);
+
+        await registry.Activity.CommentAsync(owner, name, 1, "hello");
+        Assert.True(await WebhookReceiver.EventuallyAsync(async () => (await registry.OutboxAsync(hook.Id)).Single().Status == DeliveryStatus.Delivered));
+        await registry.Webhooks.RedeliverAsync(owner, (await registry.OutboxAsync(hook.Id)).Single().Id);
+        Assert.True(await WebhookReceiver.EventuallyAsync(() => Task.FromResult(receiver.Requests.Count == 2)));
+    }
 }

@@ -28,6 +28,14 @@ public sealed class RegistryChanges(ILogger<RegistryChanges> logger)
 
     public event Func<IReadOnlyList<RegistryChange>, Task>? Changed;
 
+    /// <summary>
+    /// Raised after a commit of this instance that queued webhook deliveries, for the delivery worker. Only those: waking
+    /// it on every change made it look for due deliveries after every write. Other instances wake their own workers.
+    /// </summary>
+    public event Action? DeliveriesQueued;
+
+    internal void PublishDeliveriesQueued() => DeliveriesQueued?.Invoke();
+
     internal void Publish(IReadOnlyList<RegistryChange> changes)
     {
         if (changes.Count == 0 || Changed is not { } handlers) return;

@@ -145,6 +145,7 @@ public sealed class RegistryStore(IDbContextFactory<RegistryDbContext> factory, 
         if (committed.Count > 0) await operation.Db.AnnounceAsync(changes.InstanceId, committed, operation.Ct);
         await transaction.Transaction.CommitAsync(operation.Ct);
         changes.Publish(committed);
+        if (operation.QueuedDeliveries) changes.PublishDeliveriesQueued();
     }
 
     /// <summary>Whether the database refused a write for other writers at the same time: the transaction is retried.</summary>
@@ -231,6 +232,9 @@ public sealed record OperationContext(
 
     /// <summary>The events this operation appended, published to open pages once it commits.</summary>
     public List<ActivityEvent> Recorded { get; } = [];
+
+    /// <summary>Set when the operation queued webhook deliveries: the worker is woken when it commits.</summary>
+    public bool QueuedDeliveries { get; set; }
 
     /// <summary>The model a write of one model changes: found by name, locked, and the caller's level on it checked.</summary>
     public async Task<RegisteredModel> ModelToChangeAsync(string? name, PermissionLevel needed, string toDoWhat)

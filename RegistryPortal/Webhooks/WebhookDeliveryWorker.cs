@@ -28,7 +28,7 @@ public sealed class WebhookDeliveryWorker(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await Task.Yield();
-        changes.Changed += OnChanged;
+        changes.DeliveriesQueued += Wake;
         try
         {
             await claims.ReleaseLeftoverLeasesAsync(stoppingToken);
@@ -45,18 +45,12 @@ public sealed class WebhookDeliveryWorker(
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { }
         finally
         {
-            changes.Changed -= OnChanged;
+            changes.DeliveriesQueued -= Wake;
             await Task.WhenAll(delivering.Values).ContinueWith(_ => { }, CancellationToken.None);
         }
     }
 
-    /// <summary>A committed change may have written deliveries: look now rather than at the next poll.</summary>
-    private Task OnChanged(IReadOnlyList<RegistryChange> _)
-    {
-        Wake();
-        return Task.CompletedTask;
-    }
-
+    /// <summary>A commit queued deliveries: look now rather than at the next poll.</summary>
     private void Wake()
     {
         if (wake.CurrentCount == 0) wake.Release();

@@ -38,6 +38,7 @@ internal static class WebhookOutbox
                 Payload = WebhookEvents.Payload(name, hook.Id, activity, who),
                 CreatedAt = op.Now, QueuedAt = op.Now, NextAttemptAt = op.Now,
             });
+            op.QueuedDeliveries = true;
         }
     }
 }

@@ -126,6 +126,7 @@ public sealed class WebhookService(RegistryStore store, WebhookSender sender, IO
                 throw RegistryError.Conflict("This event is still waiting to be delivered; it is sent without a redelivery.");
             delivery.Status = DeliveryStatus.Pending;
             delivery.QueuedAt = delivery.NextAttemptAt = op.Now;
+            op.QueuedDeliveries = true;
             return View(delivery);
         }, ct);
 
