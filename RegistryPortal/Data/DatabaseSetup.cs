@@ -1,7 +1,9 @@
-using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.Extensions.Options;
+using Npgsql;
 using RegistryPortal.Registry;
 
 namespace RegistryPortal.Data;
@@ -87,6 +89,13 @@ public static class DatabaseSetup
     {
         var factory = services.GetRequiredService<IDbContextFactory<RegistryDbContext>>();
         await using var db = await factory.CreateDbContextAsync(ct);
+        if (!db.Database.IsSqlite())
+        {
+            // On an empty PostgreSQL database EF Core reads the history table before it creates it, and logs that
+            // expected failure as an error (dotnet/efcore#37328), which made every first start look broken.
+            try { await db.GetService<IHistoryRepository>().CreateIfNotExistsAsync(ct); }
+            catch (PostgresException) { /* another instance made it at the same moment; migrating goes on as before */ }
+        }
         await db.Database.MigrateAsync(ct);
         if (db.Database.IsSqlite()) await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
     }
