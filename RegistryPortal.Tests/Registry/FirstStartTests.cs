@@ -1,9 +1,6 @@
 using System.Collections.Concurrent;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using RegistryPortal.Data;
-using RegistryPortal.Registry;
 using RegistryPortal.Tests.TestSupport;
 
 namespace RegistryPortal.Tests.Registry;
@@ -14,25 +11,12 @@ public class FirstStartTests
     [Fact]
     public async Task Migrating_an_empty_database_logs_no_error()
     {
-        var folder = TestRegistry.NewFolder();
-        var connection = TestRegistry.Postgres is { } server ? await server.CreateDatabaseAsync()
-            : $"Data Source={TestRegistry.LocationsIn(folder).DatabaseFile}";
         var errors = new ErrorLog();
-        var settings = new ConfigurationBuilder()
-            .AddInMemoryCollection(new Dictionary<string, string?> { ["Artifacts:Root"] = TestRegistry.LocationsIn(folder).ArtifactsRoot }).Build();
-        await using (var services = new ServiceCollection()
-            .AddLogging(logging => logging.AddProvider(errors))
-            .AddSingleton<IConfiguration>(settings)
-            .AddRegistryDatabase(TestRegistry.Provider, connection)
-            .AddRegistry(settings)
-            .BuildServiceProvider())
-        {
-            await services.MigrateRegistryDatabaseAsync();
-            await services.MigrateRegistryDatabaseAsync(); // a restart: nothing left to apply
-        }
+        // A database of its own on PostgreSQL (a new SQLite file otherwise), migrated from empty as the first start does.
+        await using var registry = await TestRegistry.CreateWithOwnLocksAsync(errors);
+        await registry.Services.MigrateRegistryDatabaseAsync(); // a restart: nothing left to apply
 
         Assert.Empty(errors.Messages);
-        if (TestRegistry.Postgres is { } started) await started.DropAsync(connection);
     }
 
     /// <summary>Keeps what is logged at Error or above.</summary>

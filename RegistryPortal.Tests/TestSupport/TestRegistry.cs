@@ -3,6 +3,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using RegistryPortal.Backup;
 using RegistryPortal.Data;
 using RegistryPortal.Domain;
@@ -48,9 +49,11 @@ public sealed class TestRegistry : IAsyncDisposable
     /// <summary>
     /// A registry that, on PostgreSQL, has a database of its own rather than a schema in the shared one. Advisory
     /// locks belong to a database, so a test that holds the write locks to watch who waits for whom would
-    /// otherwise queue other tests' writes behind it, and theirs in front of its own.
+    /// otherwise queue other tests' writes behind it, and theirs in front of its own. On SQLite, a new file as always.
     /// </summary>
-    public static Task<TestRegistry> CreateWithOwnLocksAsync() => OpenAsync(NewFolder(), ownDatabase: true);
+    /// <param name="logs">Where its services log, from the migration of the empty database on; none: nowhere.</param>
+    public static Task<TestRegistry> CreateWithOwnLocksAsync(ILoggerProvider? logs = null) =>
+        OpenAsync(NewFolder(), ownDatabase: true, logs: logs);
 
     /// <summary>A new empty temp folder, for a registry (or a backup) of a test's own.</summary>
     public static string NewFolder()
@@ -64,7 +67,8 @@ public sealed class TestRegistry : IAsyncDisposable
     /// The services over the SQLite registry in <paramref name="folder"/> (registry.db and artifacts/, as the app lays
     /// out its data folder), made when missing; the folder is deleted with the registry.
     /// </summary>
-    public static async Task<TestRegistry> OpenAsync(string folder, IReadOnlyDictionary<string, string?>? extraSettings = null, bool ownDatabase = false)
+    public static async Task<TestRegistry> OpenAsync(string folder, IReadOnlyDictionary<string, string?>? extraSettings = null,
+        bool ownDatabase = false, ILoggerProvider? logs = null)
     {
         var settings = new ConfigurationBuilder()
             .AddInMemoryCollection(new Dictionary<string, string?> { ["Artifacts:Root"] = LocationsIn(folder).ArtifactsRoot })
@@ -73,16 +77,16 @@ public sealed class TestRegistry : IAsyncDisposable
         var postgresDatabase = Postgres is null ? null
             : ownDatabase ? await Postgres.CreateDatabaseAsync() // migrated below
             : await Postgres.CreateMigratedSchemaAsync();
-        var provider = BuildServices(settings, postgresDatabase ?? SqliteConnectionString(folder));
+        var provider = BuildServices(settings, postgresDatabase ?? SqliteConnectionString(folder), logs);
         await provider.MigrateRegistryDatabaseAsync();
         await AdminBootstrapper.EnsureRolesAndAdminAsync(provider);
         return new TestRegistry(folder, postgresDatabase, provider, settings);
     }
 
-    private static ServiceProvider BuildServices(IConfiguration settings, string connectionString)
+    private static ServiceProvider BuildServices(IConfiguration settings, string connectionString, ILoggerProvider? logs = null)
     {
         var services = new ServiceCollection()
-            .AddLogging()
+            .AddLogging(logging => { if (logs is not null) logging.AddProvider(logs); })
             .AddSingleton<IConfiguration>(settings)
             .AddRegistryDatabase(Provider, connectionString)
             .AddRegistry(settings);
