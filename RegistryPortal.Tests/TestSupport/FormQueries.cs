@@ -31,7 +31,6 @@ public static class FormQueries
     public static IElement? Labelled<T>(this IRenderedComponent<T> fragment, string name) where T : IComponent =>
         fragment.FindAll("button[aria-label], a[aria-label]").FirstOrDefault(b => b.GetAttribute("aria-label") == name);
 
-    /// <summary>Waits (up to 5 s) until <paramref name="condition"/> holds in the database, then asserts it.</summary>
     /// <summary>
     /// Finds the button and clicks it in one step on the renderer: a page that re-renders itself (after a load, or
     /// another user's change) would otherwise leave a button found a moment earlier with a stale handler.
@@ -39,10 +38,19 @@ public static class FormQueries
     public static Task ClickNowAsync<T>(this IRenderedComponent<T> page, string button) where T : IComponent =>
         page.InvokeAsync(() => page.Button(button)!.ClickAsync(new Microsoft.AspNetCore.Components.Web.MouseEventArgs()));
 
+    /// <summary>
+    /// The same for a button or link known by its aria-label (<see cref="Labelled{T}"/>), without waiting for the click's
+    /// handler to finish (one that asks in a dialog first finishes when the dialog closes), as bunit's Click() does.
+    /// </summary>
+    public static Task ClickLabelledNowAsync<T>(this IRenderedComponent<T> page, string name) where T : IComponent =>
+        page.InvokeAsync(() => { _ = (page.Labelled(name) ?? throw new InvalidOperationException($"Nothing labelled '{name}'."))
+            .ClickAsync(new Microsoft.AspNetCore.Components.Web.MouseEventArgs()); }); // bunit reports what the handler throws
+
     /// <summary>Finds the field and types into it in one step on the renderer (see <see cref="ClickNowAsync{T}"/>).</summary>
     public static Task TypeNowAsync<T>(this IRenderedComponent<T> page, string field, string text) where T : IComponent =>
         page.InvokeAsync(() => page.Field(field).InputAsync(new ChangeEventArgs { Value = text }));
 
+    /// <summary>Waits (up to 5 s) until <paramref name="condition"/> holds in the database, then asserts it.</summary>
     public static async Task EventuallyAsync(Func<Task<bool>> condition)
     {
         for (var i = 0; i < 100 && !await condition(); i++) await Task.Delay(50);
@@ -53,11 +61,16 @@ public static class FormQueries
     public static void Choose<T>(this IRenderedComponent<T> fragment, IRenderedComponent<MudBlazor.MudPopoverProvider> popovers, string name, string option)
         where T : IComponent
     {
-        var combobox = fragment.FindAll("[role=combobox]").FirstOrDefault(c => c.GetAttribute("aria-label") == name)
-            ?? throw new InvalidOperationException($"No select labelled '{name}'.");
-        var control = combobox.Closest(".mud-input-control") ?? throw new InvalidOperationException("Not a MudSelect.");
-        control.MouseDown();
+        // Each element is found and used in one step on the renderer: a live page may re-render in between (ClickNowAsync).
+        fragment.InvokeAsync(() =>
+        {
+            var combobox = fragment.FindAll("[role=combobox]").FirstOrDefault(c => c.GetAttribute("aria-label") == name)
+                ?? throw new InvalidOperationException($"No select labelled '{name}'.");
+            var control = combobox.Closest(".mud-input-control") ?? throw new InvalidOperationException("Not a MudSelect.");
+            _ = control.MouseDownAsync(new Microsoft.AspNetCore.Components.Web.MouseEventArgs());
+        }).GetAwaiter().GetResult();
         popovers.WaitForAssertion(() => Assert.Contains(popovers.FindAll("[role=option]"), o => o.TextContent.Trim() == option));
-        popovers.FindAll("[role=option]").First(o => o.TextContent.Trim() == option).Click();
+        popovers.InvokeAsync(() => { _ = popovers.FindAll("[role=option]").First(o => o.TextContent.Trim() == option)
+            .ClickAsync(new Microsoft.AspNetCore.Components.Web.MouseEventArgs()); }).GetAwaiter().GetResult();
     }
 }

@@ -126,7 +126,7 @@ public class UsersPageTests : PageTestContext
         var (_, page) = await OpenAsAdminAsync();
         page.WaitForAssertion(() => Assert.Contains("rae@test.local", ListedEmails(page)));
 
-        page.Labelled("Change role of rae@test.local")!.Click();
+        await page.ClickLabelledNowAsync("Change role of rae@test.local");
         Dialogs.WaitForAssertion(() => Assert.True(Dialogs.Radio("Read").HasAttribute("checked")));
         Dialogs.Radio("Manage Production Versions").Click();
         Dialogs.Button("Save role")!.Click();
@@ -144,7 +144,7 @@ public class UsersPageTests : PageTestContext
         var (_, page) = await OpenAsAdminAsync();
         page.WaitForAssertion(() => Assert.NotNull(page.Labelled("Lock lee@test.local")));
 
-        page.Labelled("Lock lee@test.local")!.Click();
+        await page.ClickLabelledNowAsync("Lock lee@test.local");
         Dialogs.WaitForAssertion(() => Assert.Contains("cannot sign in or use access tokens", Dialogs.Markup));
         Assert.False((await Registry.UserAdmin.GetAsync(admin, user.Id)).IsLockedOut); // not before confirming
         Dialogs.Button("Lock")!.Click();
@@ -152,7 +152,7 @@ public class UsersPageTests : PageTestContext
         page.WaitForAssertion(() => Assert.NotNull(page.Labelled("Unlock lee@test.local")));
         Assert.True((await Registry.UserAdmin.GetAsync(admin, user.Id)).LockedByAdmin);
 
-        page.Labelled("Unlock lee@test.local")!.Click();
+        await page.ClickLabelledNowAsync("Unlock lee@test.local");
         page.WaitForAssertion(() => Assert.NotNull(page.Labelled("Lock lee@test.local")));
         Assert.False((await Registry.UserAdmin.GetAsync(admin, user.Id)).IsLockedOut);
     }
@@ -162,7 +162,7 @@ public class UsersPageTests : PageTestContext
     {
         var (admin, page) = await OpenAsAdminAsync();
 
-        page.Labelled("Delete admin@registry.local")!.Click();
+        await page.ClickLabelledNowAsync("Delete admin@registry.local");
         Dialogs.WaitForAssertion(() => Assert.NotNull(Dialogs.Button("Delete")));
         Dialogs.Button("Delete")!.Click();
 
@@ -179,13 +179,13 @@ public class UsersPageTests : PageTestContext
         var (_, page) = await OpenAsAdminAsync();
         page.WaitForAssertion(() => Assert.Contains("del@test.local", ListedEmails(page)));
 
-        page.Labelled("Delete del@test.local")!.Click();
+        await page.ClickLabelledNowAsync("Delete del@test.local");
         Dialogs.WaitForAssertion(() => Assert.Contains("shown as \"deleted user\"", Dialogs.Markup));
         Dialogs.Button("Cancel")!.Click();
         Dialogs.WaitForAssertion(() => Assert.Null(Dialogs.Button("Cancel")));
         Assert.NotNull(await Registry.AccountAsync(user.Id));
 
-        page.Labelled("Delete del@test.local")!.Click();
+        await page.ClickLabelledNowAsync("Delete del@test.local");
         Dialogs.WaitForAssertion(() => Assert.NotNull(Dialogs.Button("Delete")));
         Dialogs.Button("Delete")!.Click();
 
@@ -201,7 +201,7 @@ public class UsersPageTests : PageTestContext
         var (_, page) = await OpenAsAdminAsync();
         page.WaitForAssertion(() => Assert.NotNull(page.Labelled("Reset password of pat@test.local")));
 
-        page.Labelled("Reset password of pat@test.local")!.Click();
+        await page.ClickLabelledNowAsync("Reset password of pat@test.local");
         Dialogs.WaitForAssertion(() => Assert.NotNull(Dialogs.Button("Reset password")));
         Dialogs.Button("Reset password")!.Click();
 

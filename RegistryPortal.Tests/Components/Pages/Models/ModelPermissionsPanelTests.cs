@@ -149,7 +149,7 @@ public class ModelPermissionsPanelTests : PageTestContext
         page.WaitForAssertion(() => Assert.Equal(("Manage Staging Versions", "Grant", "Manage Staging Versions"), Rows(page)[Email(2)]));
         Assert.Equal(PermissionLevel.ManageStagingVersions, await Registry.Permissions.LevelAsync(user, model));
 
-        page.Labelled($"Revoke grant of {Email(2)}")!.Click();
+        await page.ClickLabelledNowAsync($"Revoke grant of {Email(2)}");
 
         page.WaitForAssertion(() => Assert.False(Rows(page).ContainsKey(Email(2)))); // no role, no grant: no access
         await Expect.RefusalAsync(ErrorKind.NotFound, () => Registry.Permissions.LevelAsync(user, model));
