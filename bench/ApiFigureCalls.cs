@@ -1,10 +1,15 @@
 using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using RegistryPortal.Data;
 using static RegistryPortal.Bench.Measure;
 
 namespace RegistryPortal.Bench;
 
-/// <summary>One timed API call of figures 1–3; the argument is the call's index (a walk turns the page by it).</summary>
-public sealed record ApiCall(string Name, Func<int, Task> Run);
+/// <summary>
+/// One timed API call of figures 1–3; the argument is the call's index (a walk turns the page by it). <paramref name="Before"/>,
+/// when set, runs before each call, untimed.
+/// </summary>
+public sealed record ApiCall(string Name, Func<int, Task> Run, Func<Task>? Before = null);
 
 /// <summary>
 /// The registry API's searches and gets that figures 1–3 time, over a generated registry. A file of its own,
@@ -14,17 +19,23 @@ public static class ApiFigureCalls
 {
     public const string Api = "/api/2.0/mlflow/";
 
-    /// <summary>The calls, with <paramref name="bearer"/> signed in by access token and <paramref name="basic"/> by user name and password.</summary>
-    public static List<ApiCall> For(GeneratedRegistry registry, HttpClient bearer, HttpClient basic, Random random)
+    /// <summary>
+    /// The calls, with <paramref name="bearer"/> signed in by access token and <paramref name="basic"/> by user name and
+    /// password, over the database of <paramref name="db"/>.
+    /// </summary>
+    public static List<ApiCall> For(GeneratedRegistry registry, HttpClient bearer, HttpClient basic, Random random, IDbContextFactory<RegistryDbContext> db)
     {
         string Q(string s) => Uri.EscapeDataString(s);
         string SomeModel() => registry.ModelNames[1 + random.Next(registry.ModelNames.Count - 1)];
 
         var calls = new List<ApiCall>();
-        void Add(string name, Func<int, Task> call) => calls.Add(new ApiCall(name, call));
+        void Add(string name, Func<int, Task> call, Func<Task>? before = null) => calls.Add(new ApiCall(name, call, before));
 
         var searchModels = Api + "registered-models/search?max_results=100";
         Add("models search, no filter", _ => DrainAsync(bearer, searchModels));
+        // The searches above answer from views cached under each model's content stamp; here every model changed since.
+        Add("models search, no filter, every model changed since (no cached view)", _ => DrainAsync(bearer, searchModels),
+            before: () => RenewContentStampsAsync(db));
         Add("models search, name LIKE 'm12%'", _ => DrainAsync(bearer, searchModels + "&filter=" + Q("name LIKE 'm12%'")));
         Add("models search, tags.team = 'risk'", _ => DrainAsync(bearer, searchModels + "&filter=" + Q("tags.team = 'risk'")));
         var modelPages = new TokenWalk(bearer, searchModels, "registered_models", maxPages: 10);
@@ -59,6 +70,14 @@ public static class ApiFigureCalls
         Add("registered-models/get (Bearer token)", _ => DrainAsync(bearer, GetModel(SomeModel())));
         Add("registered-models/get (Basic user and password)", _ => DrainAsync(basic, GetModel(SomeModel())));
         return calls;
+    }
+
+    /// <summary>What any change of a model does to its cached view: every model's content stamp is renewed.</summary>
+    private static async Task RenewContentStampsAsync(IDbContextFactory<RegistryDbContext> factory)
+    {
+        await using var db = await factory.CreateDbContextAsync();
+        var stamp = Guid.NewGuid();
+        await db.Models.ExecuteUpdateAsync(set => set.SetProperty(m => m.ContentStamp, stamp));
     }
 
     public static string GetModel(string name) => Api + "registered-models/get?name=" + Uri.EscapeDataString(name);

@@ -15,13 +15,13 @@ public static class ApiFigures
         var random = new Random(7);
         var figures = new List<Figure>();
         var n = options.Requests;
-        var calls = ApiFigureCalls.For(registry, client, basic, random);
+        var calls = ApiFigureCalls.For(registry, client, basic, random, host.Db);
         string SomeModel() => registry.ModelNames[1 + random.Next(registry.ModelNames.Count - 1)];
 
         await WarmUpAsync(calls.Select(c => c.Run).ToList(), minRounds: Math.Clamp(n / 4, 5, 50), log);
-        foreach (var (name, call) in calls)
+        foreach (var (name, call, before) in calls)
         {
-            var timed = await TimedAsync(n, call);
+            var timed = await TimedAsync(n, call, before);
             var (targetMs, target) = TargetOf(name);
             var figure = Stats.Latency(name, timed.Samples, targetMs, target, timed.Note) with { CpuMsPerRequest = timed.CpuMsPerCall };
             log.WriteLine($"  {figure.Name}: p50 {figure.P50:0.0} ms, p95 {figure.P95:0.0} ms, {timed.Note}");

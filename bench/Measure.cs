@@ -11,23 +11,30 @@ public static class Measure
     /// <summary>
     /// As <see cref="RepeatAsync"/>, with the CPU time this process (app and client) spent per call and the garbage
     /// collector's pauses: on a machine shared with others, wall-clock times wait for a core, CPU time does not.
+    /// <paramref name="before"/>, when given, runs before each call and is neither timed nor counted.
     /// </summary>
-    public static async Task<Timed> TimedAsync(int count, Func<int, Task> call)
+    public static async Task<Timed> TimedAsync(int count, Func<int, Task> call, Func<Task>? before = null)
     {
         var warmUp = Math.Clamp(count / 10, 3, 20);
-        for (var i = 0; i < warmUp; i++) await call(i);
+        for (var i = 0; i < warmUp; i++)
+        {
+            if (before is not null) await before();
+            await call(i);
+        }
         var samples = new List<double>(count);
-        var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
-        var (pausedBefore, collectionsBefore) = (GC.GetTotalPauseDuration(), GC.CollectionCount(0));
+        var (cpu, paused, collections) = (TimeSpan.Zero, TimeSpan.Zero, 0);
         for (var i = 0; i < count; i++)
         {
+            if (before is not null) await before();
+            var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+            var (pausedBefore, collectionsBefore) = (GC.GetTotalPauseDuration(), GC.CollectionCount(0));
             var watch = Stopwatch.StartNew();
             await call(warmUp + i);
             samples.Add(watch.Elapsed.TotalMilliseconds);
+            cpu += Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
+            (paused, collections) = (paused + GC.GetTotalPauseDuration() - pausedBefore, collections + GC.CollectionCount(0) - collectionsBefore);
         }
-        var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
-        return new Timed(samples, cpu.TotalMilliseconds / count,
-            (GC.GetTotalPauseDuration() - pausedBefore).TotalMilliseconds / count, GC.CollectionCount(0) - collectionsBefore);
+        return new Timed(samples, cpu.TotalMilliseconds / count, paused.TotalMilliseconds / count, collections);
     }
 
     /// <summary>Each call's milliseconds, and per call: CPU of the whole process and GC pause; GCs is the count of collections.</summary>

@@ -42,10 +42,11 @@ public sealed class ApiQueryPlanTests : IAsyncLifetime
         var registry = await DataGenerator.GenerateAsync(app.Services.GetRequiredService<IDbContextFactory<RegistryDbContext>>(),
             await AdminIdAsync(), scale, TextWriter.Null);
 
-        var calls = ApiFigureCalls.For(registry, bearer, basic, new Random(7));
+        var calls = ApiFigureCalls.For(registry, bearer, basic, new Random(7), app.Services.GetRequiredService<IDbContextFactory<RegistryDbContext>>());
         for (var round = 0; round < 3; round++)
             foreach (var call in calls)
             {
+                if (call.Before is not null) await call.Before();
                 QueryPlanRecorder.Call = call.Name;
                 await call.Run(round);
                 QueryPlanRecorder.Call = null;

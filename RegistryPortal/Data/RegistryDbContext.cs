@@ -72,25 +72,31 @@ public class RegistryDbContext : IdentityDbContext<ApplicationUser>, IDataProtec
         value => value.Kind == DateTimeKind.Local ? value.ToUniversalTime() : DateTime.SpecifyKind(value, DateTimeKind.Utc),
         value => DateTime.SpecifyKind(value, DateTimeKind.Utc));
 
-    public override Task<int> SaveChangesAsync(CancellationToken cancellationToken = default)
+    public override async Task<int> SaveChangesAsync(CancellationToken cancellationToken = default)
     {
+        await ContentStamps.RenewAsync(this, cancellationToken);
         RenewConcurrencyStamps();
-        return base.SaveChangesAsync(cancellationToken);
+        return await base.SaveChangesAsync(cancellationToken);
     }
 
     public override int SaveChanges()
     {
+        ContentStamps.Renew(this);
         RenewConcurrencyStamps();
         return base.SaveChanges();
     }
 
-    /// <summary>Every updated model or version row gets a new stamp, so a copy read before it is stale; a new row without one gets its first.</summary>
+    /// <summary>
+    /// Every updated model or version row gets a new stamp, so a copy read before it is stale; a new row without one gets its first.
+    /// A model whose only change is its content stamp (a version of it changed) keeps its stamp: its own fields did not change.
+    /// </summary>
     private void RenewConcurrencyStamps()
     {
         foreach (var entry in ChangeTracker.Entries())
         {
             if (entry.State is not (EntityState.Modified or EntityState.Added)) continue;
-            var renew = entry.State == EntityState.Modified;
+            var renew = entry.State == EntityState.Modified
+                && !(entry.Entity is RegisteredModel && entry.Properties.All(p => !p.IsModified || p.Metadata.Name == nameof(RegisteredModel.ContentStamp)));
             switch (entry.Entity)
             {
                 case RegisteredModel model when renew || model.ConcurrencyStamp == Guid.Empty: model.ConcurrencyStamp = Guid.NewGuid(); break;

@@ -19,6 +19,9 @@ public class RegisteredModel
     /// <summary>Optimistic concurrency token: set when created and renewed at each update (RegistryDbContext), not in the constructor: reading
     /// hundreds of rows would otherwise draw a random Guid (a system call) for each, only to overwrite it.</summary>
     public Guid ConcurrencyStamp { get; set; }
+    /// <summary>Renewed by every save that changes what the model's view shows (its row, versions, tags, aliases; RegistryDbContext):
+    /// a view cached under it (<see cref="Registry.ModelViewCache"/>) is current while it is unchanged, on any instance.</summary>
+    public Guid ContentStamp { get; set; }
 
     public List<ModelVersion> Versions { get; set; } = [];
     public List<ModelTag> Tags { get; set; } = [];

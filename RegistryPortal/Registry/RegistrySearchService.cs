@@ -153,18 +153,59 @@ internal static class RegisteredModelViews
 
     public static async Task<IReadOnlyList<RegisteredModelView>> BuildAsync(OperationContext op, IReadOnlyList<RegisteredModel> models)
     {
+        var parts = new Dictionary<int, ModelViewCache.Parts>(models.Count);
+        foreach (var model in models)
+            if (op.Views?.Find(model) is { } cached) parts[model.Id] = cached;
+        var missing = models.Where(m => !parts.ContainsKey(m.Id)).ToList();
+        var read = missing.Count > 0 ? await ReadPartsAsync(op, missing) : null;
+        // One lookup of the creators of the models and of their versions, cached or not: a user's name may change.
+        var names = await op.Db.UserNamesAsync(models.Select(m => m.CreatedById)
+            .Concat(parts.Values.SelectMany(p => p.LatestVersions).Select(v => v.CreatedById))
+            .Concat(read?.Versions.Select(v => v.CreatedById) ?? []), op.Ct);
+        if (read is not null)
+        {
+            foreach (var (id, built) in await read.BuildAsync(op, missing, names))
+            {
+                parts[id] = built;
+                op.Views?.Keep(id, built);
+            }
+        }
+        return models.Select(m =>
+        {
+            var p = parts[m.Id];
+            return new RegisteredModelView(m.Name, m.Description, names(m.CreatedById), m.CreatedById, m.CreatedAt, m.UpdatedAt,
+                p.Tags, p.Aliases, NamedNow(p.LatestVersions, names));
+        }).ToList();
+    }
+
+    /// <summary>The versions with their creators' names as they are now (a copy only for a name that changed since they were cached).</summary>
+    private static IReadOnlyList<VersionView> NamedNow(IReadOnlyList<VersionView> versions, Func<string?, string> names)
+    {
+        if (versions.All(v => names(v.CreatedById) == v.CreatedBy)) return versions;
+        return versions.Select(v => v with { CreatedBy = names(v.CreatedById) }).ToList();
+    }
+
+    private static async Task<ReadParts> ReadPartsAsync(OperationContext op, List<RegisteredModel> models)
+    {
         var ids = models.Select(m => m.Id).ToList();
         var tags = (await TagsOf(op.Db, ids).ToListAsync(op.Ct)).ToLookup(t => t.ModelId);
         var aliases = (await AliasesOf(op.Db, ids).ToListAsync(op.Ct)).ToLookup(a => a.ModelId);
-        var rows = await VersionService.LatestReadyRowsAsync(op, models, Stages.All);
-        // One lookup of the creators of the models and of their versions.
-        var names = await op.Db.UserNamesAsync(models.Select(m => m.CreatedById).Concat(rows.Select(v => v.CreatedById)), op.Ct);
-        var byId = models.ToDictionary(m => m.Id);
-        var latest = (await VersionService.ViewsAsync(op, rows, v => byId[v.ModelId], names)).ToLookup(v => v.ModelName);
-        return models.Select(m => new RegisteredModelView(
-            m.Name, m.Description, names(m.CreatedById), m.CreatedById, m.CreatedAt, m.UpdatedAt,
-            tags[m.Id].OrderBy(t => t.Key, StringComparer.Ordinal).ToDictionary(t => t.Key, t => t.Value),
-            aliases[m.Id].OrderBy(a => a.Alias, StringComparer.Ordinal).Select(a => new AliasView(a.Alias, a.Number)).ToList(),
-            latest[m.Name].ToList())).ToList();
+        return new ReadParts(tags, aliases, await VersionService.LatestReadyRowsAsync(op, models, Stages.All));
+    }
+
+    /// <summary>The rows of the models that were not cached: their tags and aliases, and the latest version per stage.</summary>
+    private sealed record ReadParts(ILookup<int, TagRow> Tags, ILookup<int, AliasRow> Aliases, List<ModelVersion> Versions)
+    {
+        public async Task<IEnumerable<(int, ModelViewCache.Parts)>> BuildAsync(OperationContext op, List<RegisteredModel> models, Func<string?, string> names)
+        {
+            var byId = models.ToDictionary(m => m.Id);
+            var views = await VersionService.ViewsAsync(op, Versions, v => byId[v.ModelId], names);
+            // ViewsAsync keeps the rows' order, so each view's model is its row's.
+            var latest = Versions.Zip(views).ToLookup(x => x.First.ModelId, x => x.Second);
+            return models.Select(m => (m.Id, new ModelViewCache.Parts(m.ContentStamp,
+                Tags[m.Id].OrderBy(t => t.Key, StringComparer.Ordinal).ToDictionary(t => t.Key, t => t.Value),
+                Aliases[m.Id].OrderBy(a => a.Alias, StringComparer.Ordinal).Select(a => new AliasView(a.Alias, a.Number)).ToList(),
+                latest[m.Id].ToList())));
+        }
     }
 }

@@ -28,6 +28,9 @@ public sealed class RegistryStore(IDbContextFactory<RegistryDbContext> factory, 
     /// </summary>
     private readonly SemaphoreSlim sqliteWriters = new(1, 1);
 
+    /// <summary>Models' views as readers last built them (writes answer from their own transaction instead).</summary>
+    private readonly ModelViewCache views = new();
+
     private readonly Lazy<SqliteWriterThread?> writerThread = new(() =>
     {
         using var db = factory.CreateDbContext();
@@ -51,7 +54,7 @@ public sealed class RegistryStore(IDbContextFactory<RegistryDbContext> factory, 
         // One connection for the operation's queries: EF Core otherwise opens and closes it around each one.
         await db.Database.OpenConnectionAsync(ct);
         var access = await PermissionResolver.AccessOfAsync(db, actor, ct);
-        return await read(new OperationContext(db, access, actor, Now, ct));
+        return await read(new OperationContext(db, access, actor, Now, ct) { Views = views });
     }
 
     /// <summary>A write that may touch anything: it runs alone.</summary>
@@ -182,6 +185,9 @@ public sealed record OperationContext(
     RegistryDbContext Db, UserAccess Access, Actor Actor, DateTime Now, CancellationToken Ct)
 {
     public WriteScope Scope { get; init; } = WriteScope.Registry;
+
+    /// <summary>The cache of models' views that reads use; null in writes, which must show their own transaction's state.</summary>
+    internal ModelViewCache? Views { get; init; }
 
     private readonly HashSet<int> lockedModels = [];
 

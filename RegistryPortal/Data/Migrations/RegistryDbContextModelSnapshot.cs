@@ -174,7 +174,8 @@ namespace RegistryPortal.Data.Migrations
                         .IsConcurrencyToken()
                         .HasColumnType("TEXT");
 
-                    b.Property<DateTime>("CreatedAt")
+                    b.Property<string>("CreatedAt")
+                        .IsRequired()
                         .HasColumnType("TEXT");
 
                     b.Property<string>("DisplayName")
@@ -188,7 +189,7 @@ namespace RegistryPortal.Data.Migrations
                     b.Property<bool>("EmailConfirmed")
                         .HasColumnType("INTEGER");
 
-                    b.Property<DateTime?>("LastSignInAt")
+                    b.Property<string>("LastSignInAt")
                         .HasColumnType("TEXT");
 
                     b.Property<bool>("LockoutEnabled")
@@ -242,13 +243,15 @@ namespace RegistryPortal.Data.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
-                    b.Property<DateTime>("CreatedAt")
+                    b.Property<string>("CreatedAt")
+                        .IsRequired()
                         .HasColumnType("TEXT");
 
-                    b.Property<DateTime>("ExpiresAt")
+                    b.Property<string>("ExpiresAt")
+                        .IsRequired()
                         .HasColumnType("TEXT");
 
-                    b.Property<DateTime?>("LastUsedAt")
+                    b.Property<string>("LastUsedAt")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Name")
@@ -286,7 +289,8 @@ namespace RegistryPortal.Data.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
-                    b.Property<DateTime>("At")
+                    b.Property<string>("At")
+                        .IsRequired()
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Comment")
@@ -383,7 +387,8 @@ namespace RegistryPortal.Data.Migrations
                     b.Property<string>("UserId")
                         .HasColumnType("TEXT");
 
-                    b.Property<DateTime>("GrantedAt")
+                    b.Property<string>("GrantedAt")
+                        .IsRequired()
                         .HasColumnType("TEXT");
 
                     b.Property<string>("GrantedById")
@@ -433,7 +438,8 @@ namespace RegistryPortal.Data.Migrations
                         .IsConcurrencyToken()
                         .HasColumnType("TEXT");
 
-                    b.Property<DateTime>("CreatedAt")
+                    b.Property<string>("CreatedAt")
+                        .IsRequired()
                         .HasColumnType("TEXT");
 
                     b.Property<string>("CreatedById")
@@ -486,7 +492,8 @@ namespace RegistryPortal.Data.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT");
 
-                    b.Property<DateTime>("UpdatedAt")
+                    b.Property<string>("UpdatedAt")
+                        .IsRequired()
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
@@ -516,7 +523,11 @@ namespace RegistryPortal.Data.Migrations
                         .IsConcurrencyToken()
                         .HasColumnType("TEXT");
 
-                    b.Property<DateTime>("CreatedAt")
+                    b.Property<Guid>("ContentStamp")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CreatedAt")
+                        .IsRequired()
                         .HasColumnType("TEXT");
 
                     b.Property<string>("CreatedById")
@@ -547,7 +558,8 @@ namespace RegistryPortal.Data.Migrations
                     b.Property<bool>("OneVersionPerStage")
                         .HasColumnType("INTEGER");
 
-                    b.Property<DateTime>("UpdatedAt")
+                    b.Property<string>("UpdatedAt")
+                        .IsRequired()
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
@@ -588,7 +600,8 @@ namespace RegistryPortal.Data.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT");
 
-                    b.Property<DateTime>("CreatedAt")
+                    b.Property<string>("CreatedAt")
+                        .IsRequired()
                         .HasColumnType("TEXT");
 
                     b.Property<int>("ModelId")
@@ -603,7 +616,7 @@ namespace RegistryPortal.Data.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT");
 
-                    b.Property<DateTime?>("ResolvedAt")
+                    b.Property<string>("ResolvedAt")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("ResolvedById")
@@ -963,7 +976,8 @@ namespace RegistryPortal.Data.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
-                    b.Property<DateTime>("CreatedAt")
+                    b.Property<string>("CreatedAt")
+                        .IsRequired()
                         .HasColumnType("TEXT");
 
                     b.Property<string>("CreatedById")
@@ -980,7 +994,7 @@ namespace RegistryPortal.Data.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT");
 
-                    b.Property<DateTime?>("LeaseUntil")
+                    b.Property<string>("LeaseUntil")
                         .HasColumnType("TEXT");
 
                     b.Property<int?>("ModelId")
@@ -997,7 +1011,8 @@ namespace RegistryPortal.Data.Migrations
                         .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
-                    b.Property<DateTime>("UpdatedAt")
+                    b.Property<string>("UpdatedAt")
+                        .IsRequired()
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Url")
@@ -1024,7 +1039,8 @@ namespace RegistryPortal.Data.Migrations
                     b.Property<int>("Attempts")
                         .HasColumnType("INTEGER");
 
-                    b.Property<DateTime>("CreatedAt")
+                    b.Property<string>("CreatedAt")
+                        .IsRequired()
                         .HasColumnType("TEXT");
 
                     b.Property<string>("DeliveryId")
@@ -1037,20 +1053,22 @@ namespace RegistryPortal.Data.Migrations
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
-                    b.Property<DateTime?>("LastAttemptAt")
+                    b.Property<string>("LastAttemptAt")
                         .HasColumnType("TEXT");
 
                     b.Property<int?>("LatencyMs")
                         .HasColumnType("INTEGER");
 
-                    b.Property<DateTime>("NextAttemptAt")
+                    b.Property<string>("NextAttemptAt")
+                        .IsRequired()
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Payload")
                         .IsRequired()
                         .HasColumnType("TEXT");
 
-                    b.Property<DateTime>("QueuedAt")
+                    b.Property<string>("QueuedAt")
+                        .IsRequired()
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Response")

@@ -1,0 +1,65 @@
+using Microsoft.EntityFrameworkCore;
+using RegistryPortal.Domain;
+
+namespace RegistryPortal.Data;
+
+/// <summary>
+/// Renews, in the save that changes them, the <see cref="RegisteredModel.ContentStamp"/> of the models whose view the save
+/// changes: their own row, a version, a tag of either, an alias. Readers on every instance compare it with the stamp
+/// their cached view was built under (<see cref="Registry.ModelViewCache"/>).
+/// </summary>
+internal static class ContentStamps
+{
+    public static async Task RenewAsync(RegistryDbContext db, CancellationToken ct)
+    {
+        var stamp = Guid.NewGuid();
+        if (RenewTracked(db) is { } untracked) await untracked.ExecuteUpdateAsync(set => set.SetProperty(m => m.ContentStamp, stamp), ct);
+    }
+
+    public static void Renew(RegistryDbContext db)
+    {
+        var stamp = Guid.NewGuid();
+        if (RenewTracked(db) is { } untracked) untracked.ExecuteUpdate(set => set.SetProperty(m => m.ContentStamp, stamp));
+    }
+
+    /// <summary>
+    /// Stamps the changed models that are tracked (their row is saved anyway, or is one more UPDATE in the same batch).
+    /// Returns the changed models that are not tracked, to stamp with one UPDATE, or null when there are none.
+    /// </summary>
+    private static IQueryable<RegisteredModel>? RenewTracked(RegistryDbContext db)
+    {
+        var entries = db.ChangeTracker.Entries().ToList();
+        // A new version's id is a temporary value until it is saved, so its tags name it by the tracked value.
+        var modelOfVersion = new Dictionary<object, int>();
+        foreach (var entry in entries)
+            if (entry.Entity is ModelVersion version) modelOfVersion.TryAdd(entry.Property(nameof(ModelVersion.Id)).CurrentValue!, version.ModelId);
+
+        var changed = new HashSet<int>();
+        var versionsOfUntrackedModels = new List<int>();
+        foreach (var entry in entries)
+        {
+            if (entry.State is not (EntityState.Added or EntityState.Modified or EntityState.Deleted)) continue;
+            switch (entry.Entity)
+            {
+                case RegisteredModel m: changed.Add(m.Id); break;
+                case ModelVersion v: changed.Add(v.ModelId); break;
+                case ModelAlias a: changed.Add(a.ModelId); break;
+                case ModelTag t: changed.Add(t.ModelId); break;
+                case VersionTag t when modelOfVersion.TryGetValue(entry.Property(nameof(VersionTag.VersionId)).CurrentValue!, out var modelId):
+                    changed.Add(modelId); break;
+                case VersionTag t: versionsOfUntrackedModels.Add(t.VersionId); break;
+            }
+        }
+        var untracked = new HashSet<int>(changed);
+        foreach (var entry in entries)
+        {
+            if (entry.Entity is not RegisteredModel model || !changed.Contains(model.Id)) continue;
+            untracked.Remove(model.Id);
+            if (entry.State != EntityState.Deleted) model.ContentStamp = Guid.NewGuid();
+        }
+        if (untracked.Count == 0 && versionsOfUntrackedModels.Count == 0) return null;
+        var ids = untracked.ToList();
+        return db.Models.Where(m => ids.Contains(m.Id)
+            || db.Versions.Where(v => versionsOfUntrackedModels.Contains(v.Id)).Select(v => v.ModelId).Contains(m.Id));
+    }
+}
