@@ -28,32 +28,21 @@ internal static class ContentStamps
     /// </summary>
     private static IQueryable<RegisteredModel>? RenewTracked(RegistryDbContext db)
     {
-        var entries = db.ChangeTracker.Entries().ToList();
-        // A new version's id is a temporary value until it is saved, so its tags name it by the tracked value.
-        var modelOfVersion = new Dictionary<object, int>();
-        foreach (var entry in entries)
-            if (entry.Entity is ModelVersion version) modelOfVersion.TryAdd(entry.Property(nameof(ModelVersion.Id)).CurrentValue!, version.ModelId);
-
         var changed = new HashSet<int>();
         var versionsOfUntrackedModels = new List<int>();
-        foreach (var entry in entries)
+        foreach (var (entry, modelId) in ChangedRows.WithModels(db))
         {
-            if (entry.State is not (EntityState.Added or EntityState.Modified or EntityState.Deleted)) continue;
             switch (entry.Entity)
             {
-                case RegisteredModel m: changed.Add(m.Id); break;
-                case ModelVersion v: changed.Add(v.ModelId); break;
-                case ModelAlias a: changed.Add(a.ModelId); break;
-                case ModelTag t: changed.Add(t.ModelId); break;
-                case VersionTag t when modelOfVersion.TryGetValue(entry.Property(nameof(VersionTag.VersionId)).CurrentValue!, out var modelId):
-                    changed.Add(modelId); break;
+                case RegisteredModel or ModelVersion or ModelAlias or ModelTag or VersionTag when modelId is { } id: changed.Add(id); break;
                 case VersionTag t: versionsOfUntrackedModels.Add(t.VersionId); break;
             }
         }
         var untracked = new HashSet<int>(changed);
-        foreach (var entry in entries)
+        foreach (var entry in db.ChangeTracker.Entries<RegisteredModel>())
         {
-            if (entry.Entity is not RegisteredModel model || !changed.Contains(model.Id)) continue;
+            var model = entry.Entity;
+            if (!changed.Contains(model.Id)) continue;
             untracked.Remove(model.Id);
             if (entry.State != EntityState.Deleted) model.ContentStamp = Guid.NewGuid();
         }

@@ -211,29 +211,12 @@ public sealed record OperationContext(
     /// <summary>A write of one model that changed rows of a model it did not lock would race with that model's writers.</summary>
     internal void EnsureOnlyLockedModelsChanged()
     {
-        foreach (var entry in Db.ChangeTracker.Entries())
+        foreach (var (entry, modelId) in ChangedRows.WithModels(Db))
         {
-            if (entry.State is not (EntityState.Added or EntityState.Modified or EntityState.Deleted)) continue;
-            int? modelId = entry.Entity switch
-            {
-                RegisteredModel m => m.Id,
-                ModelVersion v => v.ModelId,
-                TransitionRequest r => r.ModelId,
-                ModelAlias a => a.ModelId,
-                ModelTag t => t.ModelId,
-                ModelPermissionGrant g => g.ModelId,
-                ActivityEvent e => e.ModelId,
-                VersionTag => ModelOfVersion(entry.Property(nameof(VersionTag.VersionId)).CurrentValue),
-                _ => null,
-            };
             if (modelId is not { } id || !lockedModels.Contains(id))
                 throw new InvalidOperationException(
                     $"A write of one model changed a {entry.Entity.GetType().Name} of a model it did not lock: use RegistryStore.WriteAsync, or lock the model first.");
         }
-
-        // A new version's id is a temporary value until it is saved, so its tags are matched by the tracked value.
-        int? ModelOfVersion(object? versionId) => Db.ChangeTracker.Entries<ModelVersion>()
-            .FirstOrDefault(v => Equals(v.Property(x => x.Id).CurrentValue, versionId))?.Entity.ModelId;
     }
 
     /// <summary>The events this operation appended, published to open pages once it commits.</summary>
