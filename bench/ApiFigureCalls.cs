@@ -33,9 +33,10 @@ public static class ApiFigureCalls
 
         var searchModels = Api + "registered-models/search?max_results=100";
         Add("models search, no filter", _ => DrainAsync(bearer, searchModels));
-        // The searches above answer from views cached under each model's content stamp; here every model changed since.
-        Add("models search, uncached (every model changed since), no filter", _ => DrainAsync(bearer, searchModels),
-            before: () => RenewContentStampsAsync(db));
+        // The searches above answer from views cached under each model's content stamp; here every model on the page
+        // changed since, so all 100 views are read again.
+        Add("models search, uncached (every model on the page changed since), no filter", _ => DrainAsync(bearer, searchModels),
+            before: () => RenewContentStampsAsync(db, firstModels: 100));
         // Names are m0, m1, …: 'm1%' fills the page of 100 at every scale from 200 models up, so scales compare like with like.
         Add("models search, name LIKE 'm1%'", _ => DrainAsync(bearer, searchModels + "&filter=" + Q("name LIKE 'm1%'")));
         Add("models search, tags.team = 'risk'", _ => DrainAsync(bearer, searchModels + "&filter=" + Q("tags.team = 'risk'")));
@@ -73,12 +74,17 @@ public static class ApiFigureCalls
         return calls;
     }
 
-    /// <summary>What any change of a model does to its cached view: every model's content stamp is renewed.</summary>
-    private static async Task RenewContentStampsAsync(IDbContextFactory<RegistryDbContext> factory)
+    /// <summary>
+    /// What any change of a model does to its cached view, done to the first models by name (a search's first page): their
+    /// content stamps are renewed. Renewing all 10,000 would also time the aftermath of rewriting the whole table
+    /// (p95 ~1.5 ms more), a write no registry makes between two searches.
+    /// </summary>
+    private static async Task RenewContentStampsAsync(IDbContextFactory<RegistryDbContext> factory, int firstModels)
     {
         await using var db = await factory.CreateDbContextAsync();
         var stamp = Guid.NewGuid();
-        await db.Models.ExecuteUpdateAsync(set => set.SetProperty(m => m.ContentStamp, stamp));
+        await db.Models.OrderBy(m => m.NormalizedName).Take(firstModels)
+            .ExecuteUpdateAsync(set => set.SetProperty(m => m.ContentStamp, stamp));
     }
 
     public static string GetModel(string name) => Api + "registered-models/get?name=" + Uri.EscapeDataString(name);

@@ -18,7 +18,7 @@ public static class ApiFigures
         var calls = ApiFigureCalls.For(registry, client, basic, random, host.Db);
         string SomeModel() => registry.ModelNames[1 + random.Next(registry.ModelNames.Count - 1)];
 
-        await WarmUpAsync(calls.Select(c => c.Run).ToList(), minRounds: Math.Clamp(n / 4, 5, 50), log);
+        await WarmUpAsync(calls, minRounds: Math.Clamp(n / 4, 5, 50), log);
         foreach (var (name, call, before) in calls)
         {
             var timed = await TimedAsync(n, call, before);
@@ -59,8 +59,10 @@ public static class ApiFigures
     /// so a fixed number of rounds left the first figures timed on unoptimised code, beside the JIT's own
     /// thread (p50 13 ms in the benchmark against 8 ms in a warm process). Done once the JIT compiled almost
     /// nothing for <see cref="QuietFor"/> of rounds, after at least <paramref name="minRounds"/>, within two minutes.
+    /// A call's untimed step runs before it here too: warmed up without it, the uncached search was timed on a path
+    /// whose reads were still being compiled.
     /// </summary>
-    private static async Task WarmUpAsync(IReadOnlyList<Func<int, Task>> calls, int minRounds, TextWriter log)
+    private static async Task WarmUpAsync(IReadOnlyList<ApiCall> calls, int minRounds, TextWriter log)
     {
         var watch = System.Diagnostics.Stopwatch.StartNew();
         var rounds = 0;
@@ -68,7 +70,11 @@ public static class ApiFigures
         while (rounds < minRounds || (watch.Elapsed - quietSince < QuietFor && watch.Elapsed < TimeSpan.FromMinutes(2)))
         {
             var compiledBefore = System.Runtime.JitInfo.GetCompiledMethodCount();
-            foreach (var call in calls) await call(rounds);
+            foreach (var (_, call, before) in calls)
+            {
+                if (before is not null) await before();
+                await call(rounds);
+            }
             if (System.Runtime.JitInfo.GetCompiledMethodCount() - compiledBefore > QuietRoundMethods) quietSince = watch.Elapsed;
             rounds++;
         }

@@ -21,7 +21,7 @@ public sealed class BenchSmokeTests
 
             string[] expected =
             [
-                "models search, no filter", "models search, uncached (every model changed since), no filter", "models search, name LIKE 'm1%'", "models search, tags.team = 'risk'",
+                "models search, no filter", "models search, uncached (every model on the page changed since), no filter", "models search, name LIKE 'm1%'", "models search, tags.team = 'risk'",
                 "models search, 10 pages by page token", "versions search, name = ", "versions search, run_id IN",
                 "versions search, 100-version model", "get-latest-versions (100-version model)", "get-latest-versions (other models)",
                 "get-download-uri", "model-versions/get", "registered-models/get (Bearer token)", "registered-models/get (Basic user and password)",
