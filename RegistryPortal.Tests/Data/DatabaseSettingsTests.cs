@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 using RegistryPortal.Data;
 
 namespace RegistryPortal.Tests.Data;
@@ -70,5 +71,28 @@ public class DatabaseSettingsTests
         Assert.DoesNotContain(db.Database.GetMigrations(), m => m.EndsWith("_Tracking", StringComparison.Ordinal)); // SQLite's own
         using var scope = services.CreateScope();
         Assert.IsType<PostgresRegistryDbContext>(scope.ServiceProvider.GetRequiredService<RegistryDbContext>());
+    }
+
+    [Fact]
+    public void On_PostgreSQL_the_contexts_connect_with_automatic_preparation_on()
+    {
+        using var services = new ServiceCollection().AddLogging()
+            .AddRegistryDatabase(Settings(("Database:Provider", "Postgres"), ("Database:ConnectionString", "Host=127.0.0.1;Database=none;Password=p;")))
+            .BuildServiceProvider();
+
+        using var db = services.GetRequiredService<IDbContextFactory<RegistryDbContext>>().CreateDbContext();
+        var used = new NpgsqlConnectionStringBuilder(db.Database.GetConnectionString());
+        Assert.Equal(DatabaseSetup.AutoPreparedStatements, used.MaxAutoPrepare);
+        Assert.Equal(("127.0.0.1", "none", "p"), (used.Host, used.Database, used.Password));
+    }
+
+    [Theory]
+    [InlineData("Host=db;Max Auto Prepare=0", 0)]
+    [InlineData("Host=db;maxautoprepare=20", 20)]
+    [InlineData("MAX AUTO PREPARE = 5;Host=db", 5)]
+    public void A_connection_string_that_sets_automatic_preparation_keeps_its_value(string given, int expected)
+    {
+        Assert.Equal(given, DatabaseSetup.WithAutoPrepare(given));
+        Assert.Equal(expected, new NpgsqlConnectionStringBuilder(DatabaseSetup.WithAutoPrepare(given)).MaxAutoPrepare);
     }
 }

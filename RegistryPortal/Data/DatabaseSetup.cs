@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
@@ -57,7 +58,8 @@ public static class DatabaseSetup
 
         // Not pooled on PostgreSQL: with pooled contexts a test that holds one model's write open while others wait
         // failed now and then under load (a DROP SCHEMA deadlock at teardown); pooling is SQLite's gain (see above).
-        services.AddDbContextFactory<PostgresRegistryDbContext>(options => options.UseNpgsql(connectionString, OneArrayParameter).EnableThreadSafetyChecks(false));
+        var prepared = WithAutoPrepare(connectionString);
+        services.AddDbContextFactory<PostgresRegistryDbContext>(options => options.UseNpgsql(prepared, OneArrayParameter).EnableThreadSafetyChecks(false));
         services.AddSingleton<IDbContextFactory<RegistryDbContext>, BaseContextFactory<PostgresRegistryDbContext>>();
         services.AddScoped<RegistryDbContext>(sp => sp.GetRequiredService<PostgresRegistryDbContext>());
         services.AddHostedService(sp => new ChangeFeedListener(connectionString, sp.GetRequiredService<RegistryChanges>(), sp.GetRequiredService<ILogger<ChangeFeedListener>>()));
@@ -65,9 +67,21 @@ public static class DatabaseSetup
     }
 
     /// <summary>
-    /// Data Protection's keys (sign-in cookies, antiforgery) in the database, under one application name, so
-    /// every instance on the database reads what any other wrote.
+    /// The PostgreSQL connection string with Npgsql's automatic preparation on (<c>Max Auto Prepare</c>, off by default),
+    /// unless it sets that itself: a statement run 5 times on a connection is prepared there, so PostgreSQL parses and
+    /// plans each of the registry's statements once per connection instead of on every run. Two instances under 32
+    /// writers wrote ~15% more a second with it (README, Several instances).
     /// </summary>
+    public static string WithAutoPrepare(string connectionString)
+    {
+        var given = new DbConnectionStringBuilder { ConnectionString = connectionString };
+        var setsItself = given.Keys.Cast<string>().Any(key => key.Replace(" ", "").Equals("MaxAutoPrepare", StringComparison.OrdinalIgnoreCase));
+        return setsItself ? connectionString : $"{connectionString.TrimEnd(';', ' ')};Max Auto Prepare={AutoPreparedStatements}";
+    }
+
+    /// <summary>Statements kept prepared per connection; past it Npgsql replaces the one least recently used.</summary>
+    public const int AutoPreparedStatements = 100;
+
     /// <summary>
     /// A list of ids in a query (a page's models, their versions, the users they name) goes as one array parameter
     /// (SQLite json_each, PostgreSQL = ANY): EF Core 10's default of one parameter per id means preparing and binding
@@ -78,6 +92,10 @@ public static class DatabaseSetup
         where TExtension : RelationalOptionsExtension, new() =>
         options.UseParameterizedCollectionMode(ParameterTranslationMode.Parameter);
 
+    /// <summary>
+    /// Data Protection's keys (sign-in cookies, antiforgery) in the database, under one application name, so
+    /// every instance on the database reads what any other wrote.
+    /// </summary>
     public static IServiceCollection AddRegistryDataProtection(this IServiceCollection services)
     {
         services.AddDataProtection().SetApplicationName("RegistryPortal").PersistKeysToDbContext<RegistryDbContext>();
