@@ -13,20 +13,21 @@ internal static class ContentStamps
     public static async Task RenewAsync(RegistryDbContext db, CancellationToken ct)
     {
         var stamp = Guid.NewGuid();
-        if (RenewTracked(db) is { } untracked) await untracked.ExecuteUpdateAsync(set => set.SetProperty(m => m.ContentStamp, stamp), ct);
+        if (RenewTracked(db, stamp) is { } untracked) await untracked.ExecuteUpdateAsync(set => set.SetProperty(m => m.ContentStamp, stamp), ct);
     }
 
     public static void Renew(RegistryDbContext db)
     {
         var stamp = Guid.NewGuid();
-        if (RenewTracked(db) is { } untracked) untracked.ExecuteUpdate(set => set.SetProperty(m => m.ContentStamp, stamp));
+        if (RenewTracked(db, stamp) is { } untracked) untracked.ExecuteUpdate(set => set.SetProperty(m => m.ContentStamp, stamp));
     }
 
     /// <summary>
-    /// Stamps the changed models that are tracked (their row is saved anyway, or is one more UPDATE in the same batch).
-    /// Returns the changed models that are not tracked, to stamp with one UPDATE, or null when there are none.
+    /// Gives the changed models that are tracked the save's <paramref name="stamp"/> (their row is saved anyway, or is one
+    /// more UPDATE in the same batch). Returns the changed models that are not tracked, to stamp with one UPDATE, or null
+    /// when there are none. One stamp serves every model of a save: a cached view is looked up by its model's id.
     /// </summary>
-    private static IQueryable<RegisteredModel>? RenewTracked(RegistryDbContext db)
+    private static IQueryable<RegisteredModel>? RenewTracked(RegistryDbContext db, Guid stamp)
     {
         var changed = new HashSet<int>();
         var versionsOfUntrackedModels = new List<int>();
@@ -44,7 +45,7 @@ internal static class ContentStamps
             var model = entry.Entity;
             if (!changed.Contains(model.Id)) continue;
             untracked.Remove(model.Id);
-            if (entry.State != EntityState.Deleted) model.ContentStamp = Guid.NewGuid();
+            if (entry.State != EntityState.Deleted) model.ContentStamp = stamp;
         }
         if (untracked.Count == 0 && versionsOfUntrackedModels.Count == 0) return null;
         var ids = untracked.ToList();

@@ -74,29 +74,29 @@ public class RegistryDbContext : IdentityDbContext<ApplicationUser>, IDataProtec
 
     public override async Task<int> SaveChangesAsync(CancellationToken cancellationToken = default)
     {
-        await ContentStamps.RenewAsync(this, cancellationToken);
         RenewConcurrencyStamps();
+        await ContentStamps.RenewAsync(this, cancellationToken);
         return await base.SaveChangesAsync(cancellationToken);
     }
 
     public override int SaveChanges()
     {
-        ContentStamps.Renew(this);
         RenewConcurrencyStamps();
+        ContentStamps.Renew(this);
         return base.SaveChanges();
     }
 
     /// <summary>
     /// Every updated model or version row gets a new stamp, so a copy read before it is stale; a new row without one gets its first.
-    /// A model whose only change is its content stamp (a version of it changed) keeps its stamp: its own fields did not change.
+    /// Run before the content stamps are renewed: a model whose only change is its content stamp (a version of it changed)
+    /// keeps this stamp, since its own fields did not change.
     /// </summary>
     private void RenewConcurrencyStamps()
     {
         foreach (var entry in ChangeTracker.Entries())
         {
             if (entry.State is not (EntityState.Modified or EntityState.Added)) continue;
-            var renew = entry.State == EntityState.Modified
-                && !(entry.Entity is RegisteredModel && entry.Properties.All(p => !p.IsModified || p.Metadata.Name == nameof(RegisteredModel.ContentStamp)));
+            var renew = entry.State == EntityState.Modified;
             switch (entry.Entity)
             {
                 case RegisteredModel model when renew || model.ConcurrencyStamp == Guid.Empty: model.ConcurrencyStamp = Guid.NewGuid(); break;
