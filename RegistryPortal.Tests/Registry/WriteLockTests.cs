@@ -78,8 +78,7 @@ public class WriteLockTests
 
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => store.WriteModelAsync(owner, async op =>
         {
-            var model = await op.Db.ModelAsync(locked, op.Ct);
-            await op.LockModelAsync(model);
+            var model = await op.FindModelAsync(locked);
             model.Description = "changed";
             var another = await op.Db.ModelAsync(unlocked, op.Ct);
             another.Description = "changed without its lock";
@@ -97,8 +96,7 @@ public class WriteLockTests
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var write = registry.Services.GetRequiredService<RegistryStore>().WriteModelAsync(owner, async op =>
         {
-            var model = await op.Db.ModelAsync(name, op.Ct);
-            await op.LockModelAsync(model);
+            var model = await op.FindModelAsync(name);
             model.Description = "held";
             if (more is not null) await more(op);
             locked.SetResult();

@@ -1,5 +1,6 @@
 using System.Linq.Expressions;
 using Microsoft.EntityFrameworkCore;
+using RegistryPortal.Domain;
 using RegistryPortal.Registry;
 
 namespace RegistryPortal.Data;
@@ -25,9 +26,6 @@ public sealed class PostgresRegistryDbContext(DbContextOptions<PostgresRegistryD
     /// </summary>
     private const long WriteLockKey = 0x5265_6769_7374_7279; // "Registry"
 
-    /// <summary>The first half of a model's lock key (the model's id is the second); two-part keys never equal one-part ones.</summary>
-    private const int ModelLockClass = 0x4D6F_646C; // "Modl"
-
     protected override void ConfigureConventions(ModelConfigurationBuilder configuration)
     {
         base.ConfigureConventions(configuration);
@@ -43,11 +41,15 @@ public sealed class PostgresRegistryDbContext(DbContextOptions<PostgresRegistryD
         ? Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock_shared({WriteLockKey})", ct)
         : Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({WriteLockKey})", ct);
 
-    internal override async Task<bool> TakeModelLockAsync(int modelId, CancellationToken ct)
-    {
-        await Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({ModelLockClass}, {modelId})", ct);
-        return true;
-    }
+    // A model's lock is its row's: FOR NO KEY UPDATE waits for the model's other writers and then reads the row as
+    // they left it, in one round trip (an advisory lock would need the model's id first and a second read after).
+    // It still lets other transactions insert rows that refer to the model (their foreign-key checks take KEY SHARE).
+    internal override Task<RegisteredModel?> LockModelByNameAsync(string normalizedName, CancellationToken ct) =>
+        Models.FromSql($"SELECT * FROM \"Models\" WHERE \"NormalizedName\" = {normalizedName} FOR NO KEY UPDATE")
+            .AsTracking().AsAsyncEnumerable().FirstOrDefaultAsync(ct).AsTask();
+
+    internal override Task LockModelAsync(int modelId, CancellationToken ct) =>
+        Database.ExecuteSqlAsync($"SELECT 1 FROM \"Models\" WHERE \"Id\" = {modelId} FOR NO KEY UPDATE", ct);
 
     internal override async Task AnnounceAsync(Guid instanceId, IReadOnlyList<RegistryChange> changes, CancellationToken ct)
     {

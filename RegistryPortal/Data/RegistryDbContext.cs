@@ -117,8 +117,15 @@ public class RegistryDbContext : IdentityDbContext<ApplicationUser>, IDataProtec
     /// </summary>
     internal virtual Task TakeWriteLockAsync(bool shared, CancellationToken ct) => Task.CompletedTask;
 
-    /// <summary>Takes one model's lock until the transaction ends; false when the database needs none (SQLite).</summary>
-    internal virtual Task<bool> TakeModelLockAsync(int modelId, CancellationToken ct) => Task.FromResult(false);
+    /// <summary>
+    /// In a write of one model: the model with this normalized name (null if none), locked until the transaction
+    /// ends and read as it is once locked. SQLite's one writer needs no lock.
+    /// </summary>
+    internal virtual Task<RegisteredModel?> LockModelByNameAsync(string normalizedName, CancellationToken ct) =>
+        Models.AsTracking().FirstOrDefaultAsync(m => m.NormalizedName == normalizedName, ct);
+
+    /// <summary>The same lock, for a model known by its id; SQLite's one writer needs none.</summary>
+    internal virtual Task LockModelAsync(int modelId, CancellationToken ct) => Task.CompletedTask;
 
     /// <summary>
     /// Called in a write transaction just before it commits, so that other instances hear of its changes once

@@ -21,6 +21,13 @@ internal static class Lookups
             ?? throw ModelNotFound(name);
     }
 
+    /// <summary>The model a write of one model changes, found by name and locked: see <see cref="RegistryDbContext.LockModelByNameAsync"/>.</summary>
+    public static async Task<RegisteredModel> LockedModelAsync(this RegistryDbContext db, string? name, CancellationToken ct)
+    {
+        if (string.IsNullOrEmpty(name)) throw RegistryError.InvalidValue("A model name is required.");
+        return await db.LockModelByNameAsync(ModelName.Normalize(name), ct) ?? throw ModelNotFound(name);
+    }
+
     public static async Task<ModelVersion> VersionAsync(this RegistryDbContext db, RegisteredModel model, int number, CancellationToken ct) =>
         await (Tracks(db) ? TrackedVersion(db, model.Id, number, ct) : UntrackedVersion(db, model.Id, number, ct))
         ?? throw new RegistryError(ErrorKind.NotFound,

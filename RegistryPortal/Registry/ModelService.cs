@@ -193,8 +193,7 @@ public sealed class ModelService(RegistryStore store, RegistryCopies copies)
     public Task SetFourEyesAsync(Actor actor, string name, bool? enabled, CancellationToken ct = default) =>
         store.WriteModelAsync(actor, async op =>
         {
-            var model = await op.Db.ModelAsync(name, op.Ct);
-            await op.LockModelAsync(model);
+            var model = await op.FindModelAsync(name);
             await op.DemandAsync(model, PermissionLevel.Manage, "change its settings");
             var byDefault = await RegistrySettingsService.FourEyesByDefaultAsync(op);
             var (before, after) = (model.FourEyes ?? byDefault, enabled ?? byDefault);

@@ -15,8 +15,8 @@ namespace RegistryPortal.Registry;
 /// never interleaved, also across instances on one PostgreSQL database. Busy databases are retried.
 /// <para>SQLite has one writer at a time. On PostgreSQL a write of the whole registry (<see cref="WriteAsync{T}"/>:
 /// create, rename or delete a model, users, runs) takes one database-wide advisory lock; a write of one model
-/// (<see cref="WriteModelAsync{T}"/>: versions, stages, requests, tags, aliases) takes that lock shared plus an
-/// exclusive lock of its model, so writes to different models run in parallel, on any number of instances.</para>
+/// (<see cref="WriteModelAsync{T}"/>: versions, stages, requests, tags, aliases) takes that lock shared plus its
+/// model's row lock, so writes to different models run in parallel, on any number of instances.</para>
 /// </summary>
 public sealed class RegistryStore(IDbContextFactory<RegistryDbContext> factory, TimeProvider clock, RegistryChanges changes) : IDisposable
 {
@@ -62,9 +62,9 @@ public sealed class RegistryStore(IDbContextFactory<RegistryDbContext> factory, 
         WriteAsync(actor, WriteScope.Registry, write, ct);
 
     /// <summary>
-    /// A write of one existing model and its versions, requests, tags and aliases. It must call
-    /// <see cref="OperationContext.LockModelAsync"/> on the model as soon as it has found it, before reading anything
-    /// else of it; changing rows of another model (or none) is refused at commit.
+    /// A write of one existing model and its versions, requests, tags and aliases. It must find the model with
+    /// <see cref="OperationContext.FindModelAsync"/> (or lock it with <see cref="OperationContext.LockModelAsync"/>)
+    /// before reading anything else of it; changing rows of another model (or none) is refused at commit.
     /// </summary>
     public Task<T> WriteModelAsync<T>(Actor actor, Func<OperationContext, Task<T>> write, CancellationToken ct = default) =>
         WriteAsync(actor, WriteScope.OneModel, write, ct);
@@ -128,6 +128,8 @@ public sealed class RegistryStore(IDbContextFactory<RegistryDbContext> factory, 
         try
         {
             var transaction = await db.Database.BeginTransactionAsync(ct);
+            // A failed save fails the whole attempt, which is rolled back and run again: no savepoint to return to.
+            db.Database.AutoSavepointsEnabled = false;
             await db.TakeWriteLockAsync(shared: scope == WriteScope.OneModel, ct);
             return new WriteTransaction(transaction, gate);
         }
@@ -192,20 +194,22 @@ public sealed record OperationContext(
     private readonly HashSet<int> lockedModels = [];
 
     /// <summary>
-    /// In a write of one model, takes that model's lock (PostgreSQL; SQLite's one writer needs none) and reads the
-    /// model again, since another writer of it may have committed since it was read. Elsewhere it does nothing.
+    /// A model found by name. In a write of one model it is locked first (PostgreSQL; SQLite's one writer needs no
+    /// lock), so it is read as its other writers left it, and nothing else of it can change until this commits.
     /// </summary>
-    public async Task LockModelAsync(RegisteredModel model)
+    public async Task<RegisteredModel> FindModelAsync(string? name)
     {
-        if (Scope != WriteScope.OneModel || !lockedModels.Add(model.Id)) return;
-        if (await Db.TakeModelLockAsync(model.Id, Ct)) await Db.Entry(model).ReloadAsync(Ct);
+        if (Scope != WriteScope.OneModel) return await Db.ModelAsync(name, Ct);
+        var model = await Db.LockedModelAsync(name, Ct);
+        lockedModels.Add(model.Id);
+        return model;
     }
 
-    /// <summary>The same, for a model known by its id before anything of it is read (a request's model).</summary>
+    /// <summary>In a write of one model, locks a model known by its id before anything of it is read (a request's model).</summary>
     public async Task LockModelAsync(int modelId)
     {
         if (Scope != WriteScope.OneModel || !lockedModels.Add(modelId)) return;
-        await Db.TakeModelLockAsync(modelId, Ct);
+        await Db.LockModelAsync(modelId, Ct);
     }
 
     /// <summary>A write of one model that changed rows of a model it did not lock would race with that model's writers.</summary>
@@ -228,8 +232,7 @@ public sealed record OperationContext(
     /// <summary>The model a write of one model changes: found by name, locked, and the caller's level on it checked.</summary>
     public async Task<RegisteredModel> ModelToChangeAsync(string? name, PermissionLevel needed, string toDoWhat)
     {
-        var model = await Db.ModelAsync(name, Ct);
-        await LockModelAsync(model);
+        var model = await FindModelAsync(name);
         await DemandAsync(model, needed, toDoWhat);
         return model;
     }

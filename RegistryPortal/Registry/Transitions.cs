@@ -66,6 +66,8 @@ internal static class Transitions
     /// <summary>A version that reached <paramref name="stage"/> no longer needs its pending requests for it.</summary>
     private static async Task SupersedeAsync(OperationContext op, RegisteredModel model, ModelVersion version, Stage stage, TransitionRequest? except)
     {
+        // A version has at most one pending request per stage (a unique index): the one being approved has no others.
+        if (except is not null && except.VersionId == version.Id && except.ToStage == stage) return;
         var pending = await op.Db.TransitionRequests
             .Where(r => r.VersionId == version.Id && r.ToStage == stage && r.Status == RequestStatus.Pending)
             .ToListAsync(op.Ct);

@@ -237,8 +237,7 @@ public sealed class VersionService(RegistryStore store, RegistryCopies copies, I
 
     internal static async Task<(RegisteredModel, ModelVersion)> FindAsync(OperationContext op, string modelName, int number)
     {
-        var model = await op.Db.ModelAsync(modelName, op.Ct);
-        await op.LockModelAsync(model);
+        var model = await op.FindModelAsync(modelName);
         // Checked before the version lookup: "version 99 does not exist" would tell a user without Read that the model exists.
         if (!(await op.LevelOnAsync(model)).Allows(Ability.Read)) throw Lookups.ModelNotFound(model.Name);
         return (model, await op.Db.VersionAsync(model, number, op.Ct));
