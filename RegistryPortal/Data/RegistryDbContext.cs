@@ -105,6 +105,9 @@ public class RegistryDbContext : IdentityDbContext<ApplicationUser>, IDataProtec
         }
     }
 
+    /// <summary>The operation's caller and the name answers show for them, read with their roles (see PermissionResolver.AccessOfAsync).</summary>
+    internal (string Id, string Name)? Caller { get; set; }
+
     // What the providers do differently. SQLite's are here; PostgresRegistryDbContext overrides them.
 
     /// <summary>Whether the database has one writer at a time (SQLite): the process queues its writers itself.</summary>

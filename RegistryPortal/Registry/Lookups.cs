@@ -60,10 +60,17 @@ internal static class Lookups
     public static async Task<Func<string?, string>> UserNamesAsync(this RegistryDbContext db, IEnumerable<string?> ids, CancellationToken ct)
     {
         var wanted = ids.OfType<string>().Distinct().ToList();
-        var names = (await NamesOf(db, wanted).ToListAsync(ct))
-            .ToDictionary(u => u.Id, u => string.IsNullOrWhiteSpace(u.DisplayName) ? u.UserName ?? u.Id : u.DisplayName);
+        var names = new Dictionary<string, string>();
+        // The caller's name came with their roles: an answer that names only them (most writes') needs no query.
+        if (db.Caller is var (callerId, callerName) && wanted.Remove(callerId)) names[callerId] = callerName;
+        if (wanted.Count > 0)
+            foreach (var u in await NamesOf(db, wanted).ToListAsync(ct)) names[u.Id] = ShownName(u.Id, u.DisplayName, u.UserName);
         return id => id is null ? "" : names.GetValueOrDefault(id, "deleted user");
     }
+
+    /// <summary>How answers name a user: their display name, else their user name.</summary>
+    public static string ShownName(string id, string? displayName, string? userName) =>
+        string.IsNullOrWhiteSpace(displayName) ? userName ?? id : displayName;
 
     private sealed record NamedUser(string Id, string? DisplayName, string? UserName);
 

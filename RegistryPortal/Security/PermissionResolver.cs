@@ -20,6 +20,7 @@ public static class PermissionResolver
         await foreach (var row in AccountRowsOf(db, actor.UserId).WithCancellation(ct))
         {
             (found, lockoutEnd) = (true, row.LockoutEnd);
+            db.Caller = (actor.UserId, Lookups.ShownName(actor.UserId, row.DisplayName, row.UserName));
             if (row.Role is { } role) roles.Add(role);
         }
         // A locked-out account keeps its roles in the database but may do nothing until it is unlocked.
@@ -27,7 +28,7 @@ public static class PermissionResolver
         return new UserAccess(actor.UserId, roles);
     }
 
-    private sealed record AccountRow(DateTimeOffset? LockoutEnd, string? Role);
+    private sealed record AccountRow(DateTimeOffset? LockoutEnd, string? DisplayName, string? UserName, string? Role);
 
     // Read on every operation: one compiled query of plain joins, which seek the user's own role rows. Written as a
     // nested list of roles it became a join with all users' roles, which SQLite read whole for every request.
@@ -39,7 +40,7 @@ public static class PermissionResolver
             from ur in userRoles.DefaultIfEmpty()
             join r in db.Roles on ur!.RoleId equals r.Id into roles
             from r in roles.DefaultIfEmpty()
-            select new AccountRow(u.LockoutEnd, r == null ? null : r.Name)));
+            select new AccountRow(u.LockoutEnd, u.DisplayName, u.UserName, r == null ? null : r.Name)));
 
     public static bool IsLockedOut(DateTimeOffset? lockoutEnd) => lockoutEnd is { } end && end > DateTimeOffset.UtcNow;
 
