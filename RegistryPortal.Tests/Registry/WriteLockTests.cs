@@ -89,6 +89,36 @@ public class WriteLockTests
         Assert.Equal("", (await registry.Models.GetAsync(owner, unlocked)).Description);
     }
 
+    [Fact]
+    public async Task A_write_of_one_model_waiting_for_a_registry_write_checks_the_roles_that_write_left()
+    {
+        await using var registry = await TestRegistry.CreateWithOwnLocksAsync();
+        var (name, _) = await registry.ModelWithVersionsAsync(0);
+        var editor = await registry.UserAsync(Roles.Editor);
+        var (demoted, release) = (new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously), new TaskCompletionSource());
+        var demotion = registry.Services.GetRequiredService<RegistryStore>().WriteAsync(await registry.AdminAsync(), async op =>
+        {
+            // The editor becomes a reader in a registry-wide write that stays open until released.
+            op.Db.UserRoles.RemoveRange(await op.Db.UserRoles.Where(ur => ur.UserId == editor.UserId).ToListAsync(op.Ct));
+            var reader = await op.Db.Roles.SingleAsync(r => r.Name == Roles.Reader, op.Ct);
+            op.Db.UserRoles.Add(new() { UserId = editor.UserId, RoleId = reader.Id });
+            demoted.SetResult();
+            await release.Task;
+        });
+        await demoted.Task;
+
+        var registration = registry.Versions.RegisterAsync(editor, new NewVersion(name, "s3://bucket/model.pkl"));
+        await Task.Delay(Settle);
+        Assert.False(registration.IsCompleted);
+        release.SetResult();
+        await demotion;
+
+        // It waited for the demotion and read the roles it left: a reader may not register versions.
+        var error = await Assert.ThrowsAsync<RegistryError>(() => registration);
+        Assert.Equal(ErrorKind.PermissionDenied, error.Kind);
+        Assert.Empty((await registry.Versions.ListAsync(editor, name)).Items);
+    }
+
     /// <summary>An open write of one model that sets its description and, optionally, does more, until released.</summary>
     private static async Task<HeldWrite> HoldAsync(TestRegistry registry, Actor owner, string name, Func<OperationContext, Task>? more = null)
     {

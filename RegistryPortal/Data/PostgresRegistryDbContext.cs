@@ -1,7 +1,10 @@
 using System.Linq.Expressions;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+using Npgsql;
 using RegistryPortal.Domain;
 using RegistryPortal.Registry;
+using RegistryPortal.Security;
 
 namespace RegistryPortal.Data;
 
@@ -40,6 +43,38 @@ public sealed class PostgresRegistryDbContext(DbContextOptions<PostgresRegistryD
     internal override Task TakeWriteLockAsync(bool shared, CancellationToken ct) => shared
         ? Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock_shared({WriteLockKey})", ct)
         : Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({WriteLockKey})", ct);
+
+    // Both in one round trip: a batch's statements run in turn, each with a snapshot of its own (READ COMMITTED), so
+    // the account is read once the lock is held, as if asked after it. The account query is AccessOfAsync's, in SQL.
+    internal override async Task<UserAccess> TakeWriteLockThenAccessOfAsync(bool shared, Actor actor, CancellationToken ct)
+    {
+        var transaction = (NpgsqlTransaction)Database.CurrentTransaction!.GetDbTransaction();
+        await using var batch = new NpgsqlBatch(transaction.Connection, transaction)
+        {
+            BatchCommands =
+            {
+                new NpgsqlBatchCommand(shared ? "SELECT pg_advisory_xact_lock_shared($1)" : "SELECT pg_advisory_xact_lock($1)")
+                    { Parameters = { new NpgsqlParameter { Value = WriteLockKey } } },
+                new NpgsqlBatchCommand("""
+                    SELECT u."LockoutEnd", u."DisplayName", u."UserName", r."Name"
+                    FROM "AspNetUsers" AS u
+                    LEFT JOIN "AspNetUserRoles" AS ur ON u."Id" = ur."UserId"
+                    LEFT JOIN "AspNetRoles" AS r ON ur."RoleId" = r."Id"
+                    WHERE u."Id" = $1
+                    """) { Parameters = { new NpgsqlParameter { Value = actor.UserId } } },
+            },
+        };
+        await using var reader = await batch.ExecuteReaderAsync(ct);
+        await reader.NextResultAsync(ct);
+        var rows = new List<PermissionResolver.AccountRow>();
+        while (await reader.ReadAsync(ct))
+            rows.Add(new PermissionResolver.AccountRow(
+                reader.IsDBNull(0) ? null : reader.GetFieldValue<DateTimeOffset>(0),
+                reader.IsDBNull(1) ? null : reader.GetString(1),
+                reader.IsDBNull(2) ? null : reader.GetString(2),
+                reader.IsDBNull(3) ? null : reader.GetString(3)));
+        return PermissionResolver.AccessFrom(this, actor, rows);
+    }
 
     // A model's lock is its row's: FOR NO KEY UPDATE waits for the model's other writers and then reads the row as
     // they left it, in one round trip (an advisory lock would need the model's id first and a second read after).

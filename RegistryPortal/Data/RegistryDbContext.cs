@@ -7,6 +7,7 @@ using RegistryPortal.Domain;
 using RegistryPortal.Registry;
 using RegistryPortal.Registry.Search;
 using RegistryPortal.Search;
+using RegistryPortal.Security;
 using RegistryPortal.Tracking;
 
 namespace RegistryPortal.Data;
@@ -119,6 +120,13 @@ public class RegistryDbContext : IdentityDbContext<ApplicationUser>, IDataProtec
     /// only write lock (BEGIN IMMEDIATE), so there is nothing more to do.
     /// </summary>
     internal virtual Task TakeWriteLockAsync(bool shared, CancellationToken ct) => Task.CompletedTask;
+
+    /// <summary>The write lock (<see cref="TakeWriteLockAsync"/>), then the caller's account and roles as they are once it is held.</summary>
+    internal virtual async Task<UserAccess> TakeWriteLockThenAccessOfAsync(bool shared, Actor actor, CancellationToken ct)
+    {
+        await TakeWriteLockAsync(shared, ct);
+        return await PermissionResolver.AccessOfAsync(this, actor, ct);
+    }
 
     /// <summary>
     /// In a write of one model: the model with this normalized name (null if none), locked until the transaction

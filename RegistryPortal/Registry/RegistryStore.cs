@@ -81,9 +81,8 @@ public sealed class RegistryStore(IDbContextFactory<RegistryDbContext> factory, 
     private async Task<T> AttemptAsync<T>(Actor actor, WriteScope scope, Func<OperationContext, Task<T>> write, CancellationToken ct)
     {
         await using var db = await factory.CreateDbContextAsync(ct);
-        await using var transaction = await BeginWriteAsync(db, ct, scope);
-        var access = await PermissionResolver.AccessOfAsync(db, actor, ct);
-        var operation = new OperationContext(db, access, actor, Now, ct) { Scope = scope };
+        await using var transaction = await BeginWriteAsync(db, ct, scope, actor);
+        var operation = new OperationContext(db, transaction.Access!, actor, Now, ct) { Scope = scope };
         var result = await write(operation);
         await CommitAsync(operation, transaction);
         return result;
@@ -120,8 +119,12 @@ public sealed class RegistryStore(IDbContextFactory<RegistryDbContext> factory, 
     public Task WriteAsync(Actor actor, Func<OperationContext, Task> write, CancellationToken ct = default) =>
         WriteAsync<bool>(actor, async op => { await write(op); return true; }, ct);
 
-    /// <summary>A write transaction, holding the database's write lock from its start until it is disposed.</summary>
-    internal async Task<WriteTransaction> BeginWriteAsync(RegistryDbContext db, CancellationToken ct, WriteScope scope = WriteScope.Registry)
+    /// <summary>
+    /// A write transaction, holding the database's write lock from its start until it is disposed; with an
+    /// <paramref name="actor"/>, also their access, read once the lock is held.
+    /// </summary>
+    internal async Task<WriteTransaction> BeginWriteAsync(RegistryDbContext db, CancellationToken ct, WriteScope scope = WriteScope.Registry,
+        Actor? actor = null)
     {
         var gate = db.HasOneWriter ? sqliteWriters : null;
         if (gate is not null) await gate.WaitAsync(ct);
@@ -130,8 +133,13 @@ public sealed class RegistryStore(IDbContextFactory<RegistryDbContext> factory, 
             var transaction = await db.Database.BeginTransactionAsync(ct);
             // A failed save fails the whole attempt, which is rolled back and run again: no savepoint to return to.
             db.Database.AutoSavepointsEnabled = false;
-            await db.TakeWriteLockAsync(shared: scope == WriteScope.OneModel, ct);
-            return new WriteTransaction(transaction, gate);
+            var shared = scope == WriteScope.OneModel;
+            if (actor is null)
+            {
+                await db.TakeWriteLockAsync(shared, ct);
+                return new WriteTransaction(transaction, gate);
+            }
+            return new WriteTransaction(transaction, gate) { Access = await db.TakeWriteLockThenAccessOfAsync(shared, actor, ct) };
         }
         catch
         {
@@ -167,6 +175,9 @@ public sealed class RegistryStore(IDbContextFactory<RegistryDbContext> factory, 
 internal sealed class WriteTransaction(IDbContextTransaction transaction, SemaphoreSlim? gate) : IAsyncDisposable
 {
     public IDbContextTransaction Transaction => transaction;
+
+    /// <summary>The caller's access, read once the lock was held (when the transaction was begun for a caller).</summary>
+    public UserAccess? Access { get; init; }
 
     public async ValueTask DisposeAsync()
     {

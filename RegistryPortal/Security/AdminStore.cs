@@ -19,10 +19,9 @@ public sealed class AdminStore(IServiceScopeFactory scopes, RegistryStore store)
             await using var scope = scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<RegistryDbContext>();
             var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
-            await using var transaction = await store.BeginWriteAsync(db, ct);
-            var access = await PermissionResolver.AccessOfAsync(db, actor, ct);
-            Demand(access, toDoWhat);
-            var operation = new AdminOperation(new OperationContext(db, access, actor, store.Now, ct), users);
+            await using var transaction = await store.BeginWriteAsync(db, ct, actor: actor);
+            Demand(transaction.Access!, toDoWhat);
+            var operation = new AdminOperation(new OperationContext(db, transaction.Access!, actor, store.Now, ct), users);
             var result = await write(operation);
             await store.CommitAsync(operation.Op, transaction);
             return result;

@@ -11,24 +11,23 @@ namespace RegistryPortal.Security;
 /// </summary>
 public static class PermissionResolver
 {
-    public static async Task<UserAccess> AccessOfAsync(RegistryDbContext db, Actor actor, CancellationToken ct = default)
+    public static async Task<UserAccess> AccessOfAsync(RegistryDbContext db, Actor actor, CancellationToken ct = default) =>
+        AccessFrom(db, actor, await AccountRowsOf(db, actor.UserId).ToListAsync(ct));
+
+    /// <summary>
+    /// The access of an account from its rows: one per role of the user (one with no role name if they have none);
+    /// no row: no such account. Notes the caller's name on the context for the answer.
+    /// </summary>
+    internal static UserAccess AccessFrom(RegistryDbContext db, Actor actor, IReadOnlyList<AccountRow> rows)
     {
-        // One row per role of the user (one with no role name if they have none); no row: no such account.
-        DateTimeOffset? lockoutEnd = null;
-        var found = false;
-        var roles = new List<string>();
-        await foreach (var row in AccountRowsOf(db, actor.UserId).WithCancellation(ct))
-        {
-            (found, lockoutEnd) = (true, row.LockoutEnd);
-            db.Caller = (actor.UserId, Lookups.ShownName(actor.UserId, row.DisplayName, row.UserName));
-            if (row.Role is { } role) roles.Add(role);
-        }
+        if (rows.Count == 0) return new UserAccess(actor.UserId, [], Active: false);
+        db.Caller = (actor.UserId, Lookups.ShownName(actor.UserId, rows[0].DisplayName, rows[0].UserName));
         // A locked-out account keeps its roles in the database but may do nothing until it is unlocked.
-        if (!found || IsLockedOut(lockoutEnd)) return new UserAccess(actor.UserId, [], Active: false);
-        return new UserAccess(actor.UserId, roles);
+        if (IsLockedOut(rows[0].LockoutEnd)) return new UserAccess(actor.UserId, [], Active: false);
+        return new UserAccess(actor.UserId, rows.Select(r => r.Role).OfType<string>().ToList());
     }
 
-    private sealed record AccountRow(DateTimeOffset? LockoutEnd, string? DisplayName, string? UserName, string? Role);
+    internal sealed record AccountRow(DateTimeOffset? LockoutEnd, string? DisplayName, string? UserName, string? Role);
 
     // Read on every operation: one compiled query of plain joins, which seek the user's own role rows. Written as a
     // nested list of roles it became a join with all users' roles, which SQLite read whole for every request.
