@@ -133,7 +133,7 @@ public class RegistryDbContext : IdentityDbContext<ApplicationUser>, IDataProtec
     /// ends and read as it is once locked. SQLite's one writer needs no lock.
     /// </summary>
     internal virtual Task<RegisteredModel?> LockModelByNameAsync(string normalizedName, CancellationToken ct) =>
-        Models.AsTracking().FirstOrDefaultAsync(m => m.NormalizedName == normalizedName, ct);
+        Lookups.TrackedModel(this, normalizedName, ct);
 
     /// <summary>The same lock, for a model known by its id; SQLite's one writer needs none.</summary>
     internal virtual Task LockModelAsync(int modelId, CancellationToken ct) => Task.CompletedTask;

@@ -15,18 +15,17 @@ internal static class Lookups
 
     public static async Task<RegisteredModel> ModelAsync(this RegistryDbContext db, string? name, CancellationToken ct)
     {
-        if (string.IsNullOrEmpty(name)) throw RegistryError.InvalidValue("A model name is required.");
-        var normalized = ModelName.Normalize(name);
+        var normalized = NormalizedName(name);
         return await (Tracks(db) ? TrackedModel(db, normalized, ct) : UntrackedModel(db, normalized, ct))
-            ?? throw ModelNotFound(name);
+            ?? throw ModelNotFound(name!);
     }
 
     /// <summary>The model a write of one model changes, found by name and locked: see <see cref="RegistryDbContext.LockModelByNameAsync"/>.</summary>
-    public static async Task<RegisteredModel> LockedModelAsync(this RegistryDbContext db, string? name, CancellationToken ct)
-    {
-        if (string.IsNullOrEmpty(name)) throw RegistryError.InvalidValue("A model name is required.");
-        return await db.LockModelByNameAsync(ModelName.Normalize(name), ct) ?? throw ModelNotFound(name);
-    }
+    public static async Task<RegisteredModel> LockedModelAsync(this RegistryDbContext db, string? name, CancellationToken ct) =>
+        await db.LockModelByNameAsync(NormalizedName(name), ct) ?? throw ModelNotFound(name!);
+
+    private static string NormalizedName(string? name) =>
+        string.IsNullOrEmpty(name) ? throw RegistryError.InvalidValue("A model name is required.") : ModelName.Normalize(name);
 
     public static async Task<ModelVersion> VersionAsync(this RegistryDbContext db, RegisteredModel model, int number, CancellationToken ct) =>
         await (Tracks(db) ? TrackedVersion(db, model.Id, number, ct) : UntrackedVersion(db, model.Id, number, ct))
@@ -40,7 +39,7 @@ internal static class Lookups
     // A compiled query keeps the tracking it was compiled with, so writes (tracking) and reads (not) have one each.
     private static bool Tracks(RegistryDbContext db) => db.ChangeTracker.QueryTrackingBehavior == QueryTrackingBehavior.TrackAll;
 
-    private static readonly Func<RegistryDbContext, string, CancellationToken, Task<RegisteredModel?>> TrackedModel =
+    internal static readonly Func<RegistryDbContext, string, CancellationToken, Task<RegisteredModel?>> TrackedModel =
         CompiledQueries.PerContextKind(() => EF.CompileAsyncQuery((RegistryDbContext db, string normalized, CancellationToken ct) =>
             db.Models.AsTracking().FirstOrDefault(m => m.NormalizedName == normalized)));
 
