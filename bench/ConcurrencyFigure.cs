@@ -143,6 +143,7 @@ public static class ConcurrencyFigure
         errorSamples.Clear();
         latencies.Clear();
         var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+        var machineBefore = MachineCpu.Busy();
         Volatile.Write(ref running, true);
         var stop = Stopwatch.StartNew();
         var measured = Task.WhenAll(Enumerable.Range(0, options.ConcurrentClients).Select(i => Task.Run(() => Writer(2000 + i, clients[i % clients.Count]))));
@@ -151,13 +152,14 @@ public static class ConcurrencyFigure
         await measured;
         var seconds = stop.Elapsed.TotalSeconds;
         var cpuPerWrite = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalMilliseconds / Math.Max(1, ok + conflicts + refusals + errors);
+        var machinePerWrite = (MachineCpu.Busy() - machineBefore).TotalMilliseconds / Math.Max(1, ok + conflicts + refusals + errors);
         foreach (var client in clients) client.Dispose();
         var broken = await InvariantsAsync(host, names);
         var operations = ok + conflicts + refusals + errors;
         var outcome = new ConcurrencyOutcome(options.ConcurrentClients, seconds, operations, ok, conflicts, refusals, errors,
             operations / seconds, refusalMessages.OrderByDescending(m => m.Value).Take(12).ToDictionary(), errorSamples.ToList(), broken);
         log.WriteLine($"  {operations} writes in {seconds:0.0} s ({outcome.OperationsPerSecond:0} /s): {ok} ok, {conflicts} conflicts, " +
-                      $"{refusals} refused by a rule, {errors} errors; {cpuPerWrite:0.0} ms CPU per write (this process: {Instances(hosts)} and clients); invariants {(broken.Count == 0 ? "hold" : "BROKEN: " + string.Join("; ", broken))}");
+                      $"{refusals} refused by a rule, {errors} errors; {cpuPerWrite:0.00} ms CPU per write (this process: {Instances(hosts)} and clients; {machinePerWrite:0.00} ms the whole machine's, database included, on {Environment.ProcessorCount} cores); invariants {(broken.Count == 0 ? "hold" : "BROKEN: " + string.Join("; ", broken))}");
         foreach (var sample in errorSamples) log.WriteLine($"    error: {sample}");
 
         var allLatencies = latencies.ToList();
@@ -171,7 +173,7 @@ public static class ConcurrencyFigure
             new Figure($"{options.ConcurrentClients} {label}: throughput", outcome.OperationsPerSecond, null, "writes/s",
                 "≥ 1,000 writes/s; invariants hold", broken.Count == 0 && outcome.OperationsPerSecond >= 1000, operations,
                 (broken.Count == 0 ? "no duplicate version numbers, no stage rule broken" : string.Join("; ", broken)) +
-                $"; {cpuPerWrite:0.0} ms CPU per write ({Instances(hosts)} and clients)"),
+                $"; {cpuPerWrite:0.00} ms CPU per write ({Instances(hosts)} and clients), {machinePerWrite:0.00} ms the machine's"),
         ];
         return (figures, outcome);
     }

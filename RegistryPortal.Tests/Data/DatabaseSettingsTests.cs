@@ -74,7 +74,7 @@ public class DatabaseSettingsTests
     }
 
     [Fact]
-    public void On_PostgreSQL_the_contexts_connect_with_automatic_preparation_on()
+    public void On_PostgreSQL_the_contexts_connect_with_automatic_preparation_on_and_no_reset_of_pooled_connections()
     {
         using var services = new ServiceCollection().AddLogging()
             .AddRegistryDatabase(Settings(("Database:Provider", "Postgres"), ("Database:ConnectionString", "Host=127.0.0.1;Database=none;Password=p;")))
@@ -82,17 +82,19 @@ public class DatabaseSettingsTests
 
         using var db = services.GetRequiredService<IDbContextFactory<RegistryDbContext>>().CreateDbContext();
         var used = new NpgsqlConnectionStringBuilder(db.Database.GetConnectionString());
-        Assert.Equal(DatabaseSetup.AutoPreparedStatements, used.MaxAutoPrepare);
+        Assert.Equal((DatabaseSetup.AutoPreparedStatements, true), (used.MaxAutoPrepare, used.NoResetOnClose));
         Assert.Equal(("127.0.0.1", "none", "p"), (used.Host, used.Database, used.Password));
     }
 
     [Theory]
-    [InlineData("Host=db;Max Auto Prepare=0", 0)]
-    [InlineData("Host=db;maxautoprepare=20", 20)]
-    [InlineData("MAX AUTO PREPARE = 5;Host=db", 5)]
-    public void A_connection_string_that_sets_automatic_preparation_keeps_its_value(string given, int expected)
+    [InlineData("Host=db;Max Auto Prepare=0;No Reset On Close=false", 0, false)]
+    [InlineData("Host=db;maxautoprepare=20", 20, true)]
+    [InlineData("NoResetOnClose=false;MAX AUTO PREPARE = 5;Host=db", 5, false)]
+    [InlineData("Host=db;no reset on close=true", DatabaseSetup.AutoPreparedStatements, true)]
+    public void A_connection_string_that_sets_the_pool_settings_keeps_its_values(string given, int autoPrepare, bool noReset)
     {
-        Assert.Equal(given, DatabaseSetup.WithAutoPrepare(given));
-        Assert.Equal(expected, new NpgsqlConnectionStringBuilder(DatabaseSetup.WithAutoPrepare(given)).MaxAutoPrepare);
+        var used = new NpgsqlConnectionStringBuilder(DatabaseSetup.WithPoolDefaults(given));
+        Assert.Equal((autoPrepare, noReset), (used.MaxAutoPrepare, used.NoResetOnClose));
+        Assert.StartsWith(given.TrimEnd(';'), DatabaseSetup.WithPoolDefaults(given));
     }
 }

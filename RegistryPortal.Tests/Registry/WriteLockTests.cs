@@ -5,6 +5,8 @@ using RegistryPortal.Domain;
 using RegistryPortal.Registry;
 using RegistryPortal.Security;
 using RegistryPortal.Tests.TestSupport;
+using RegistryPortal.Tests.Webhooks;
+using RegistryPortal.Webhooks;
 
 namespace RegistryPortal.Tests.Registry;
 
@@ -117,6 +119,73 @@ public class WriteLockTests
         var error = await Assert.ThrowsAsync<RegistryError>(() => registration);
         Assert.Equal(ErrorKind.PermissionDenied, error.Kind);
         Assert.Empty((await registry.Versions.ListAsync(editor, name)).Items);
+    }
+
+    [Fact]
+    public async Task A_write_of_one_model_waiting_for_a_registry_write_follows_the_four_eyes_default_that_write_left()
+    {
+        await using var registry = await TestRegistry.CreateWithOwnLocksAsync();
+        var (name, _) = await registry.ModelWithVersionsAsync(1);
+        var admin = await registry.AdminAsync();
+        await using var held = await HoldRegistryAsync(registry, admin, async op =>
+        {
+            var settings = await op.Db.Settings.FirstOrDefaultAsync(s => s.Id == RegistrySettings.SingletonId, op.Ct);
+            if (settings is null) op.Db.Settings.Add(settings = new RegistrySettings());
+            settings.FourEyesByDefault = true;
+        });
+
+        // An admin moves any version directly, unless four-eyes protection covers the move.
+        var move = registry.Stages.TransitionAsync(admin, name, 1, "Production");
+        await Task.Delay(Settle);
+        Assert.False(move.IsCompleted);
+        await held.ReleaseAsync();
+
+        var error = await Assert.ThrowsAsync<RegistryError>(() => move);
+        Assert.Contains("Four-eyes", error.Message);
+        Assert.Equal(Stage.None, (await registry.Versions.GetAsync(admin, name, 1)).Stage);
+    }
+
+    [Fact]
+    public async Task A_write_of_one_model_waiting_for_a_registry_write_queues_deliveries_for_the_webhook_that_write_created()
+    {
+        await using var registry = await TestRegistry.CreateWithOwnLocksAsync();
+        var (name, owner) = await registry.ModelWithVersionsAsync(1);
+        var admin = await registry.AdminAsync();
+        await using var held = await HoldRegistryAsync(registry, admin, op =>
+        {
+            op.Db.Webhooks().Add(new Webhook
+            {
+                Url = "http://127.0.0.1:9/hook", Events = [WebhookEvents.Transitioned], Status = WebhookStatus.Active,
+                CreatedById = admin.UserId, CreatedAt = op.Now, UpdatedAt = op.Now,
+            });
+            return Task.CompletedTask;
+        });
+
+        var move = registry.Stages.TransitionAsync(owner, name, 1, "Staging");
+        await Task.Delay(Settle);
+        Assert.False(move.IsCompleted);
+        await held.ReleaseAsync();
+        await move;
+
+        var hook = await registry.QueryAsync(db => db.Webhooks().SingleAsync());
+        var delivery = Assert.Single(await registry.OutboxAsync(hook.Id));
+        Assert.Equal(WebhookEvents.Transitioned, delivery.Event);
+    }
+
+    /// <summary>An open registry-wide write that does <paramref name="change"/>, until released.</summary>
+    private static async Task<HeldWrite> HoldRegistryAsync(TestRegistry registry, Actor actor, Func<OperationContext, Task> change)
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var write = registry.Services.GetRequiredService<RegistryStore>().WriteAsync(actor, async op =>
+        {
+            await change(op);
+            done.SetResult();
+            await release.Task;
+        });
+        await Task.WhenAny(done.Task, write);
+        if (write.IsFaulted) await write; // shows why it failed
+        return new HeldWrite(release, write);
     }
 
     /// <summary>An open write of one model that sets its description and, optionally, does more, until released.</summary>

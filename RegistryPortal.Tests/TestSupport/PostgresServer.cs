@@ -95,9 +95,9 @@ public sealed class PostgresServer : IAsyncDisposable
     /// <summary>Drops a database or schema made here, with everything in it.</summary>
     public async Task DropAsync(string connectionString)
     {
-        // The portal's own connections are pooled under its string, which adds Max Auto Prepare (DatabaseSetup).
+        // The portal's own connections are pooled under its string, with its pool defaults added (DatabaseSetup).
         NpgsqlConnection.ClearPool(new NpgsqlConnection(connectionString));
-        NpgsqlConnection.ClearPool(new NpgsqlConnection(DatabaseSetup.WithAutoPrepare(connectionString)));
+        NpgsqlConnection.ClearPool(new NpgsqlConnection(DatabaseSetup.WithPoolDefaults(connectionString)));
         var target = new NpgsqlConnectionStringBuilder(connectionString);
         if (target.SearchPath is { Length: > 0 } schema) await ExecuteAsync(sharedDatabase!, $"DROP SCHEMA \"{schema}\" CASCADE");
         else await ExecuteAsync(ConnectionString, $"DROP DATABASE IF EXISTS \"{target.Database}\" WITH (FORCE)");

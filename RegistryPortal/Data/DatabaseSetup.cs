@@ -58,25 +58,32 @@ public static class DatabaseSetup
 
         // Not pooled on PostgreSQL: with pooled contexts a test that holds one model's write open while others wait
         // failed now and then under load (a DROP SCHEMA deadlock at teardown); pooling is SQLite's gain (see above).
-        var prepared = WithAutoPrepare(connectionString);
-        services.AddDbContextFactory<PostgresRegistryDbContext>(options => options.UseNpgsql(prepared, OneArrayParameter).EnableThreadSafetyChecks(false));
+        var pooled = WithPoolDefaults(connectionString);
+        services.AddDbContextFactory<PostgresRegistryDbContext>(options => options.UseNpgsql(pooled, OneArrayParameter).EnableThreadSafetyChecks(false));
         services.AddSingleton<IDbContextFactory<RegistryDbContext>, BaseContextFactory<PostgresRegistryDbContext>>();
         services.AddScoped<RegistryDbContext>(sp => sp.GetRequiredService<PostgresRegistryDbContext>());
         services.AddHostedService(sp => new ChangeFeedListener(connectionString, sp.GetRequiredService<RegistryChanges>(), sp.GetRequiredService<ILogger<ChangeFeedListener>>()));
+        services.AddHostedService(sp => new ChangeFeedAnnouncer(pooled, sp.GetRequiredService<RegistryChanges>(), sp.GetRequiredService<ILogger<ChangeFeedAnnouncer>>()));
         return services;
     }
 
     /// <summary>
-    /// The PostgreSQL connection string with Npgsql's automatic preparation on (<c>Max Auto Prepare</c>, off by default),
-    /// unless it sets that itself: a statement run 5 times on a connection is prepared there, so PostgreSQL parses and
-    /// plans each of the registry's statements once per connection instead of on every run. Two instances under 32
-    /// writers wrote ~15% more a second with it (README, Several instances).
+    /// The PostgreSQL connection string with two of Npgsql's settings changed, unless it sets them itself:
+    /// <list type="bullet">
+    /// <item><c>Max Auto Prepare</c> (off by default): a statement run 5 times on a connection is prepared there, so
+    /// PostgreSQL parses and plans each of the registry's statements once per connection instead of on every run. Two
+    /// instances under 32 writers wrote ~15% more a second with it (README, Several instances).</item>
+    /// <item><c>No Reset On Close</c>: a connection back in the pool is not reset (seven statements, RESET ALL to
+    /// DISCARD TEMP, run by the server before the next use). The portal leaves nothing to reset: it sets no session
+    /// setting, its advisory locks end with their transactions, and it LISTENs on a connection of its own outside the pool.</item>
+    /// </list>
     /// </summary>
-    public static string WithAutoPrepare(string connectionString)
+    public static string WithPoolDefaults(string connectionString)
     {
         var given = new DbConnectionStringBuilder { ConnectionString = connectionString };
-        var setsItself = given.Keys.Cast<string>().Any(key => key.Replace(" ", "").Equals("MaxAutoPrepare", StringComparison.OrdinalIgnoreCase));
-        return setsItself ? connectionString : $"{connectionString.TrimEnd(';', ' ')};Max Auto Prepare={AutoPreparedStatements}";
+        bool Sets(string key) => given.Keys.Cast<string>().Any(k => k.Replace(" ", "").Equals(key, StringComparison.OrdinalIgnoreCase));
+        var added = (Sets("MaxAutoPrepare") ? "" : $";Max Auto Prepare={AutoPreparedStatements}") + (Sets("NoResetOnClose") ? "" : ";No Reset On Close=true");
+        return added.Length == 0 ? connectionString : connectionString.TrimEnd(';', ' ') + added;
     }
 
     /// <summary>Statements kept prepared per connection; past it Npgsql replaces the one least recently used.</summary>

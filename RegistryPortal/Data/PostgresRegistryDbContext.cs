@@ -5,6 +5,7 @@ using Npgsql;
 using RegistryPortal.Domain;
 using RegistryPortal.Registry;
 using RegistryPortal.Security;
+using RegistryPortal.Webhooks;
 
 namespace RegistryPortal.Data;
 
@@ -44,8 +45,13 @@ public sealed class PostgresRegistryDbContext(DbContextOptions<PostgresRegistryD
         ? Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock_shared({WriteLockKey})", ct)
         : Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({WriteLockKey})", ct);
 
-    // Both in one round trip: a batch's statements run in turn, each with a snapshot of its own (READ COMMITTED), so
+    /// <summary>At most this many active webhooks come with a write's lock; beyond, a write asks for its model's.</summary>
+    internal const int MaxHooksReadWithLock = 100;
+
+    // All in one round trip: a batch's statements run in turn, each with a snapshot of its own (READ COMMITTED), so
     // the account is read once the lock is held, as if asked after it. The account query is AccessOfAsync's, in SQL.
+    // A write of one model also reads the registry-wide settings and active webhooks it may need (ReadWithLock):
+    // only writes of the whole registry change them, and they wait for its shared lock.
     internal override async Task<UserAccess> TakeWriteLockThenAccessOfAsync(bool shared, Actor actor, CancellationToken ct)
     {
         var transaction = (NpgsqlTransaction)Database.CurrentTransaction!.GetDbTransaction();
@@ -64,6 +70,13 @@ public sealed class PostgresRegistryDbContext(DbContextOptions<PostgresRegistryD
                     """) { Parameters = { new NpgsqlParameter { Value = actor.UserId } } },
             },
         };
+        if (shared)
+        {
+            batch.BatchCommands.Add(new NpgsqlBatchCommand("""SELECT "FourEyesByDefault" FROM "Settings" WHERE "Id" = $1""")
+                { Parameters = { new NpgsqlParameter { Value = RegistrySettings.SingletonId } } });
+            batch.BatchCommands.Add(new NpgsqlBatchCommand("""SELECT "Id", "ModelId", "Events" FROM "Webhooks" WHERE "Status" = $1 ORDER BY "Id" LIMIT $2""")
+                { Parameters = { new NpgsqlParameter { Value = nameof(WebhookStatus.Active) }, new NpgsqlParameter { Value = MaxHooksReadWithLock + 1 } } });
+        }
         await using var reader = await batch.ExecuteReaderAsync(ct);
         await reader.NextResultAsync(ct);
         var rows = new List<PermissionResolver.AccountRow>();
@@ -73,6 +86,16 @@ public sealed class PostgresRegistryDbContext(DbContextOptions<PostgresRegistryD
                 reader.IsDBNull(1) ? null : reader.GetString(1),
                 reader.IsDBNull(2) ? null : reader.GetString(2),
                 reader.IsDBNull(3) ? null : reader.GetString(3)));
+        if (shared)
+        {
+            await reader.NextResultAsync(ct);
+            var fourEyes = await reader.ReadAsync(ct) && reader.GetBoolean(0);
+            await reader.NextResultAsync(ct);
+            var hooks = new List<ActiveHook>();
+            while (await reader.ReadAsync(ct))
+                hooks.Add(new ActiveHook(reader.GetInt32(0), reader.IsDBNull(1) ? null : reader.GetInt32(1), reader.GetFieldValue<string[]>(2)));
+            ReadWithLock = new RegistryWideReads(fourEyes, hooks.Count > MaxHooksReadWithLock ? null : hooks);
+        }
         return PermissionResolver.AccessFrom(this, actor, rows);
     }
 
@@ -85,12 +108,6 @@ public sealed class PostgresRegistryDbContext(DbContextOptions<PostgresRegistryD
 
     internal override Task LockModelAsync(int modelId, CancellationToken ct) =>
         Database.ExecuteSqlAsync($"SELECT 1 FROM \"Models\" WHERE \"Id\" = {modelId} FOR NO KEY UPDATE", ct);
-
-    internal override async Task AnnounceAsync(Guid instanceId, IReadOnlyList<RegistryChange> changes, CancellationToken ct)
-    {
-        foreach (var payload in ChangeNotice.Encode(instanceId, changes))
-            await Database.ExecuteSqlAsync($"SELECT pg_notify({ChangesChannel}, {payload})", ct);
-    }
 
     /// <summary>PostgreSQL's LIKE is case-sensitive already. Npgsql gives it no escape character (its default is '\').</summary>
     internal override Expression<Func<string, bool>> Like(string pattern) => s => EF.Functions.Like(s, pattern);

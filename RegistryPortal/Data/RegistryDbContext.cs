@@ -9,6 +9,7 @@ using RegistryPortal.Registry.Search;
 using RegistryPortal.Search;
 using RegistryPortal.Security;
 using RegistryPortal.Tracking;
+using RegistryPortal.Webhooks;
 
 namespace RegistryPortal.Data;
 
@@ -109,6 +110,12 @@ public class RegistryDbContext : IdentityDbContext<ApplicationUser>, IDataProtec
     /// <summary>The operation's caller and the name answers show for them, read with their roles (see PermissionResolver.AccessOfAsync).</summary>
     internal (string Id, string Name)? Caller { get; set; }
 
+    /// <summary>
+    /// What a write of one model read with its lock (PostgreSQL), in the same round trip: settings and webhooks that
+    /// only writes of the whole registry change, so they hold until it commits. Null: read them when needed.
+    /// </summary>
+    internal RegistryWideReads? ReadWithLock { get; set; }
+
     // What the providers do differently. SQLite's are here; PostgresRegistryDbContext overrides them.
 
     /// <summary>Whether the database has one writer at a time (SQLite): the process queues its writers itself.</summary>
@@ -139,12 +146,6 @@ public class RegistryDbContext : IdentityDbContext<ApplicationUser>, IDataProtec
     internal virtual Task LockModelAsync(int modelId, CancellationToken ct) => Task.CompletedTask;
 
     /// <summary>
-    /// Called in a write transaction just before it commits, so that other instances hear of its changes once
-    /// it has (and never of a rolled-back one). SQLite serves one instance only: nobody else to tell.
-    /// </summary>
-    internal virtual Task AnnounceAsync(Guid instanceId, IReadOnlyList<RegistryChange> changes, CancellationToken ct) => Task.CompletedTask;
-
-    /// <summary>
     /// MLflow's LIKE: case-sensitive, '%' and '_' wildcards, no escape character. SQLite's LIKE ignores ASCII
     /// case, so it is GLOB (always case-sensitive) with the pattern converted.
     /// </summary>
@@ -157,3 +158,7 @@ public class RegistryDbContext : IdentityDbContext<ApplicationUser>, IDataProtec
     /// <summary>MLflow's ILIKE: LIKE ignoring case. SQLite's LIKE folds ASCII letters only.</summary>
     internal virtual Expression<Func<string, bool>> ILike(string pattern) => s => EF.Functions.Like(s, pattern);
 }
+
+/// <summary>The registry-wide facts a write of one model may need, read once its lock is held.</summary>
+/// <param name="ActiveHooks">Every active webhook; null when there are more than a write should read (then it asks for its model's).</param>
+internal sealed record RegistryWideReads(bool FourEyesByDefault, IReadOnlyList<ActiveHook>? ActiveHooks);

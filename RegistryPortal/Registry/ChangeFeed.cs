@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using System.Threading.Channels;
 using Npgsql;
 using RegistryPortal.Data;
 
@@ -115,5 +116,66 @@ internal sealed class ChangeFeedListener(string connectionString, RegistryChange
         if (connection is null) return;
         await connection.DisposeAsync();
         connection = null;
+    }
+}
+
+/// <summary>
+/// On PostgreSQL, tells the other instances of the changes this one commits (NOTIFY), after their commits and off
+/// the writers' path. A NOTIFY inside a write would hold the model's lock while PostgreSQL serialises every notifying
+/// commit of the server on one lock, and wake each instance's listener once per write; here one NOTIFY round carries
+/// whatever committed while the last was on its way: one change when writes are few, hundreds under load. A change
+/// is never announced before its commit, so never one rolled back; one committed as the instance dies may go
+/// unannounced, and other instances' open pages then show it at their next reload.
+/// </summary>
+internal sealed class ChangeFeedAnnouncer(string connectionString, RegistryChanges changes, ILogger<ChangeFeedAnnouncer> logger) : BackgroundService
+{
+    /// <summary>The most changes one round sends (several notices of ≤ 7,000 bytes, in one round trip).</summary>
+    private const int MaxChangesPerRound = 1000;
+
+    private ChannelReader<RegistryChange>? queue;
+
+    /// <summary>Queues committed changes from before the app takes requests, so none made after start goes unannounced.</summary>
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        queue = changes.QueueForOtherInstances();
+        return base.StartAsync(cancellationToken);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var round = new List<RegistryChange>();
+        try
+        {
+            while (await queue!.WaitToReadAsync(stoppingToken))
+            {
+                round.Clear();
+                while (round.Count < MaxChangesPerRound && queue.TryRead(out var change)) round.Add(change);
+                await AnnounceAsync(round, stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task AnnounceAsync(List<RegistryChange> round, CancellationToken ct)
+    {
+        try
+        {
+            await using var connection = new NpgsqlConnection(connectionString);
+            await connection.OpenAsync(ct);
+            // One batch, so one implicit transaction: its notices are delivered together, in order.
+            await using var batch = new NpgsqlBatch(connection);
+            // The same change twice in a round (a version moved and moved again) is news once.
+            foreach (var payload in ChangeNotice.Encode(changes.InstanceId, [.. round.Distinct()]))
+                batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT pg_notify($1, $2)")
+                    { Parameters = { new NpgsqlParameter { Value = PostgresRegistryDbContext.ChangesChannel }, new NpgsqlParameter { Value = payload } } });
+            await batch.ExecuteNonQueryAsync(ct);
+        }
+        catch (Exception e) when (e is NpgsqlException or InvalidOperationException or IOException)
+        {
+            // The changes are committed; only other instances' open pages miss them until they reload.
+            logger.LogWarning(e, "Could not tell the other instances of {Count} committed changes.", round.Count);
+        }
     }
 }

@@ -1,3 +1,4 @@
+using System.Threading.Channels;
 using RegistryPortal.Domain;
 
 namespace RegistryPortal.Registry;
@@ -35,6 +36,24 @@ public sealed class RegistryChanges(ILogger<RegistryChanges> logger)
     public event Action? DeliveriesQueued;
 
     internal void PublishDeliveriesQueued() => DeliveriesQueued?.Invoke();
+
+    /// <summary>The changes this instance commits, while <see cref="ChangeFeedAnnouncer"/> tells the other instances of them.</summary>
+    private Channel<RegistryChange>? toOtherInstances;
+
+    /// <summary>From now on, this instance's committed changes are also queued for the other instances (PostgreSQL).</summary>
+    internal ChannelReader<RegistryChange> QueueForOtherInstances()
+    {
+        toOtherInstances ??= Channel.CreateUnbounded<RegistryChange>(new UnboundedChannelOptions { SingleReader = true });
+        return toOtherInstances.Reader;
+    }
+
+    /// <summary>A write of this instance committed: its open pages hear of it, and the other instances once announced.</summary>
+    internal void PublishCommitted(IReadOnlyList<RegistryChange> changes)
+    {
+        Publish(changes);
+        if (toOtherInstances is { } queue)
+            foreach (var change in changes) queue.Writer.TryWrite(change);
+    }
 
     internal void Publish(IReadOnlyList<RegistryChange> changes)
     {

@@ -27,8 +27,9 @@ public sealed class RegistrySettingsService(RegistryStore store)
     internal static async Task<bool> FourEyesOnAsync(OperationContext op, RegisteredModel model) =>
         model.FourEyes ?? await FourEyesByDefaultAsync(op);
 
-    internal static Task<bool> FourEyesByDefaultAsync(OperationContext op) =>
-        op.Db.Settings.Where(s => s.Id == RegistrySettings.SingletonId).Select(s => s.FourEyesByDefault).FirstOrDefaultAsync(op.Ct);
+    internal static Task<bool> FourEyesByDefaultAsync(OperationContext op) => op.Db.ReadWithLock is { } read
+        ? Task.FromResult(read.FourEyesByDefault)
+        : op.Db.Settings.Where(s => s.Id == RegistrySettings.SingletonId).Select(s => s.FourEyesByDefault).FirstOrDefaultAsync(op.Ct);
 }
 
 /// <param name="MayChange">Whether the caller (an admin) may change them.</param>

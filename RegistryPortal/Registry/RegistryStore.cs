@@ -148,16 +148,14 @@ public sealed class RegistryStore(IDbContextFactory<RegistryDbContext> factory, 
         }
     }
 
-    /// <summary>Saves and commits an operation with its webhook deliveries, telling other instances (at commit) and then this one's open pages.</summary>
+    /// <summary>Saves and commits an operation with its webhook deliveries, then tells this instance's open pages and the other instances.</summary>
     internal async Task CommitAsync(OperationContext operation, WriteTransaction transaction)
     {
         if (operation.Scope == WriteScope.OneModel) operation.EnsureOnlyLockedModelsChanged();
         await WebhookOutbox.AddAsync(operation);
         await operation.Db.SaveChangesAsync(operation.Ct);
-        var committed = operation.Recorded.Select(e => new RegistryChange(e.ModelName, e.VersionNumber, e.Kind)).ToList();
-        if (committed.Count > 0) await operation.Db.AnnounceAsync(changes.InstanceId, committed, operation.Ct);
         await transaction.Transaction.CommitAsync(operation.Ct);
-        changes.Publish(committed);
+        changes.PublishCommitted([.. operation.Recorded.Select(e => new RegistryChange(e.ModelName, e.VersionNumber, e.Kind))]);
         if (operation.QueuedDeliveries) changes.PublishDeliveriesQueued();
     }
 

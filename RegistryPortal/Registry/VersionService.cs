@@ -251,11 +251,13 @@ public sealed class VersionService(RegistryStore store, RegistryCopies copies, I
         return ToView(model, version, [], await op.Db.UserNamesAsync([version.CreatedById], op.Ct));
     }
 
-    private static VersionView ToView(RegisteredModel model, ModelVersion v, IReadOnlyList<string> aliases, Func<string?, string> names) =>
+    /// <param name="tags">The version's tags; null: its own <see cref="ModelVersion.Tags"/>, loaded.</param>
+    private static VersionView ToView(RegisteredModel model, ModelVersion v, IReadOnlyList<string> aliases, Func<string?, string> names,
+        ICollection<VersionTag>? tags = null) =>
         new(model.Name, v.Number, v.Stage, v.Status, v.StatusMessage, v.Source, v.RunId, v.RunLink,
             FilesAt(v), v.Description,
             names(v.CreatedById), v.CreatedById, v.CreatedAt, v.UpdatedAt, v.ConcurrencyStamp,
-            TagsByKey(v.Tags), aliases, v.LoggedModelId);
+            TagsByKey(tags ?? v.Tags), aliases, v.LoggedModelId);
 
     private static readonly IReadOnlyDictionary<string, string> NoTags = new Dictionary<string, string>();
 
@@ -384,36 +386,36 @@ public sealed class VersionService(RegistryStore store, RegistryCopies copies, I
             union, [ofOneStage.Parameters[0], ofOneStage.Parameters[1], .. stages]);
     }
 
-    /// <summary>Views of many versions with a few set-based queries (tags, aliases, creators), in the given order.</summary>
-    // Every answer with versions reads their tags and aliases: compiled once.
-    private static readonly Func<RegistryDbContext, List<int>, IAsyncEnumerable<VersionTag>> TrackedTagsOf =
+    /// <summary>A version's tag (its key and value) or alias (no key, the alias as the value).</summary>
+    private sealed record TagOrAlias(int VersionId, string? Key, string Value);
+
+    // Every answer with versions reads their tags and aliases, in one round trip: compiled once.
+    private static readonly Func<RegistryDbContext, List<int>, IAsyncEnumerable<TagOrAlias>> TagsAndAliasesOf =
         CompiledQueries.PerContextKind(() => EF.CompileAsyncQuery((RegistryDbContext db, List<int> ids) =>
-            db.VersionTags.AsTracking().Where(t => ids.Contains(t.VersionId))));
+            db.VersionTags.Where(t => ids.Contains(t.VersionId)).Select(t => new { t.VersionId, Key = (string?)t.Key, t.Value })
+                .Concat(db.Aliases.Where(a => ids.Contains(a.VersionId)).Select(a => new { a.VersionId, Key = (string?)null, Value = a.Alias }))
+                .Select(row => new TagOrAlias(row.VersionId, row.Key, row.Value))));
 
-    private static readonly Func<RegistryDbContext, List<int>, IAsyncEnumerable<VersionTag>> UntrackedTagsOf =
-        CompiledQueries.PerContextKind(() => EF.CompileAsyncQuery((RegistryDbContext db, List<int> ids) =>
-            db.VersionTags.AsNoTracking().Where(t => ids.Contains(t.VersionId))));
-
-    private sealed record VersionAlias(int VersionId, string Alias);
-
-    private static readonly Func<RegistryDbContext, List<int>, IAsyncEnumerable<VersionAlias>> AliasesOf =
-        CompiledQueries.PerContextKind(() => EF.CompileAsyncQuery((RegistryDbContext db, List<int> ids) =>
-            db.Aliases.Where(a => ids.Contains(a.VersionId)).Select(a => new VersionAlias(a.VersionId, a.Alias))));
-
+    /// <summary>Views of many versions with a few set-based queries (tags and aliases, creators), in the given order.</summary>
     internal static async Task<List<VersionView>> ViewsAsync(OperationContext op, IReadOnlyList<ModelVersion> versions, Func<ModelVersion, RegisteredModel> modelOf,
         Func<string?, string>? names = null)
     {
         if (versions.Count == 0) return [];
         var ids = versions.Select(v => v.Id).ToList();
-        // The tags become the versions' own collections: tracked in a write, as the versions are.
-        var tagsOf = op.Db.ChangeTracker.QueryTrackingBehavior == QueryTrackingBehavior.TrackAll ? TrackedTagsOf : UntrackedTagsOf;
-        var tags = (await tagsOf(op.Db, ids).ToListAsync(op.Ct)).ToLookup(t => t.VersionId);
-        var aliases = (await AliasesOf(op.Db, ids).ToListAsync(op.Ct)).ToLookup(a => a.VersionId, a => a.Alias);
+        var rows = (await TagsAndAliasesOf(op.Db, ids).ToListAsync(op.Ct)).ToLookup(r => r.VersionId);
         names ??= await op.Db.UserNamesAsync(versions.Select(v => v.CreatedById), op.Ct);
         return versions.Select(v =>
         {
-            v.Tags = tags[v.Id].ToList();
-            return ToView(modelOf(v), v, aliases[v.Id].Order(StringComparer.Ordinal).ToList(), names);
+            // Not the version's own Tags: in a write those are tracked, and rows read here would be saved as new ones.
+            var tags = new List<VersionTag>();
+            var aliases = new List<string>();
+            foreach (var row in rows[v.Id])
+            {
+                if (row.Key is null) aliases.Add(row.Value);
+                else tags.Add(new VersionTag { VersionId = v.Id, Key = row.Key, Value = row.Value });
+            }
+            aliases.Sort(StringComparer.Ordinal);
+            return ToView(modelOf(v), v, aliases, names, tags);
         }).ToList();
     }
 }

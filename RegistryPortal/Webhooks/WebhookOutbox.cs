@@ -10,8 +10,6 @@ namespace RegistryPortal.Webhooks;
 /// </summary>
 internal static class WebhookOutbox
 {
-    private sealed record ActiveHook(int Id, int? ModelId, List<string> Events);
-
     // Every write with events asks it, mostly to learn there are none: compiled once.
     private static readonly Func<RegistryDbContext, List<int>, IAsyncEnumerable<ActiveHook>> ActiveHooksOf =
         CompiledQueries.PerContextKind(() => EF.CompileAsyncQuery((RegistryDbContext db, List<int> modelIds) =>
@@ -24,7 +22,9 @@ internal static class WebhookOutbox
         var raised = op.Recorded.Select(activity => (activity, names: WebhookEvents.Of(activity))).Where(e => e.names.Count > 0).ToList();
         if (raised.Count == 0) return;
         var modelIds = raised.Select(e => e.activity.ModelId).OfType<int>().Distinct().ToList();
-        var hooks = await ActiveHooksOf(op.Db, modelIds).ToListAsync(op.Ct);
+        var hooks = op.Db.ReadWithLock?.ActiveHooks is { } active
+            ? [.. active.Where(h => h.ModelId is null || modelIds.Contains(h.ModelId.Value))]
+            : await ActiveHooksOf(op.Db, modelIds).ToListAsync(op.Ct);
         if (hooks.Count == 0) return;
 
         var who = await op.Db.Users.Where(u => u.Id == op.Actor.UserId).Select(u => u.Email ?? u.UserName).FirstOrDefaultAsync(op.Ct) ?? "A user";
@@ -42,3 +42,6 @@ internal static class WebhookOutbox
         }
     }
 }
+
+/// <summary>An active webhook: which model it watches (null: every model) and which events.</summary>
+internal sealed record ActiveHook(int Id, int? ModelId, IReadOnlyList<string> Events);
