@@ -59,6 +59,7 @@ public static class ConcurrencyFigure
         var refusalMessages = new ConcurrentDictionary<string, int>();
         var errorSamples = new ConcurrentQueue<string>();
         var latencies = new ConcurrentBag<double>();
+        var byPath = new ConcurrentDictionary<string, ConcurrentBag<double>>();
         var running = true;
 
         async Task<JsonDocument?> Call(HttpClient client, string path, object body)
@@ -78,6 +79,7 @@ public static class ConcurrencyFigure
                 return null;
             }
             latencies.Add(watch.Elapsed.TotalMilliseconds);
+            byPath.GetOrAdd(path, _ => new ConcurrentBag<double>()).Add(watch.Elapsed.TotalMilliseconds);
             using (response)
             {
                 var status = (int)response.StatusCode;
@@ -142,6 +144,7 @@ public static class ConcurrencyFigure
         refusalMessages.Clear();
         errorSamples.Clear();
         latencies.Clear();
+        byPath.Clear();
         var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         var machineBefore = MachineCpu.Busy();
         Volatile.Write(ref running, true);
@@ -161,6 +164,13 @@ public static class ConcurrencyFigure
         log.WriteLine($"  {operations} writes in {seconds:0.0} s ({outcome.OperationsPerSecond:0} /s): {ok} ok, {conflicts} conflicts, " +
                       $"{refusals} refused by a rule, {errors} errors; {cpuPerWrite:0.00} ms CPU per write (this process: {Instances(hosts)} and clients; {machinePerWrite:0.00} ms the whole machine's, database included, on {Environment.ProcessorCount} cores); invariants {(broken.Count == 0 ? "hold" : "BROKEN: " + string.Join("; ", broken))}");
         foreach (var sample in errorSamples) log.WriteLine($"    error: {sample}");
+        // Per call: whether one kind of write is slower, or all of them queue alike.
+        foreach (var (path, calls) in byPath.OrderBy(p => p.Key))
+        {
+            var sorted = calls.Order().ToList();
+            log.WriteLine($"    {path}: {sorted.Count} calls, p50 {Stats.Quantile(sorted, 0.50):0.0} ms, mean {sorted.Average():0.0} ms, " +
+                          $"p95 {Stats.Quantile(sorted, 0.95):0.0} ms, p99 {Stats.Quantile(sorted, 0.99):0.0} ms");
+        }
 
         var allLatencies = latencies.ToList();
         // Issue 18's targets: p95 ≤ 50 ms and ≥ 1,000 writes/s, with no error but a conflict or rule refusal and every invariant holding.

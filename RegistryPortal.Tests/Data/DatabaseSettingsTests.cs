@@ -97,4 +97,32 @@ public class DatabaseSettingsTests
         Assert.Equal((autoPrepare, noReset), (used.MaxAutoPrepare, used.NoResetOnClose));
         Assert.StartsWith(given.TrimEnd(';'), DatabaseSetup.WithPoolDefaults(given));
     }
+
+    [Fact]
+    public void PostgreSQL_keeps_twice_the_cores_of_write_transactions_open_unless_told_another_number()
+    {
+        const string postgres = "Host=127.0.0.1;Database=none";
+        int SlotsOf(params (string Key, string Value)[] more)
+        {
+            using var services = new ServiceCollection().AddLogging()
+                .AddRegistryDatabase(Settings([("Database:Provider", "Postgres"), ("Database:ConnectionString", postgres), .. more]))
+                .BuildServiceProvider();
+            return services.GetRequiredService<Microsoft.Extensions.Options.IOptions<DatabaseOptions>>().Value.WriteSlots;
+        }
+
+        Assert.Equal(2 * Environment.ProcessorCount, SlotsOf());
+        Assert.Equal(2 * Environment.ProcessorCount, SlotsOf(("Database:ConcurrentWrites", "")));
+        Assert.Equal(3, SlotsOf(("Database:ConcurrentWrites", "3")));
+    }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("-2")]
+    public void Fewer_than_one_concurrent_write_is_refused_at_start(string setting)
+    {
+        var e = Assert.Throws<InvalidSettingsException>(() => Read(
+            ("Database:Provider", "Postgres"), ("Database:ConnectionString", "Host=db"), ("Database:ConcurrentWrites", setting)));
+
+        Assert.Equal($"Database:ConcurrentWrites is {setting}: give at least 1 write transaction per instance, or leave it empty for twice the cores.", e.Message);
+    }
 }

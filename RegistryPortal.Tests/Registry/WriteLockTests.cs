@@ -172,6 +172,59 @@ public class WriteLockTests
         Assert.Equal(WebhookEvents.Transitioned, delivery.Event);
     }
 
+    [Fact]
+    public async Task With_one_write_slot_a_write_of_another_model_queues_in_its_instance_until_the_open_write_ends()
+    {
+        await using var registry = await TestRegistry.CreateWithOwnLocksAsync(extraSettings: OneWriteSlot);
+        var (held, owner) = await registry.ModelWithVersionsAsync(1);
+        var (other, _) = await registry.ModelWithVersionsAsync(2, owner: owner);
+        await using var holding = await HoldAsync(registry, owner, held);
+
+        var otherModel = registry.Stages.TransitionAsync(owner, other, 1, "Staging");
+        if (TestRegistry.Provider == DatabaseProvider.Postgres)
+        {
+            // The slot is this instance's: another instance on the database writes that model meanwhile.
+            await using var second = registry.OtherInstance();
+            await second.GetRequiredService<StageService>().TransitionAsync(owner, other, 2, "Staging").WaitAsync(TimeSpan.FromSeconds(30));
+        }
+        await Task.Delay(Settle);
+        Assert.False(otherModel.IsCompleted);
+
+        await holding.ReleaseAsync();
+        await otherModel.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(Stage.Staging, (await registry.Versions.GetAsync(owner, other, 1)).Stage);
+    }
+
+    [Fact]
+    public async Task A_refused_write_and_a_write_cancelled_while_queued_give_the_slot_back_and_store_nothing()
+    {
+        await using var registry = await TestRegistry.CreateWithOwnLocksAsync(extraSettings: OneWriteSlot);
+        var (name, owner) = await registry.ModelWithVersionsAsync(1);
+
+        var refused = await Assert.ThrowsAsync<RegistryError>(() => registry.Stages.TransitionAsync(owner, name, 7, "Staging"));
+        Assert.Equal(ErrorKind.NotFound, refused.Kind);
+
+        var cancelled = new CancellationTokenSource();
+        Task queued;
+        await using (var holding = await HoldAsync(registry, owner, name))
+        {
+            queued = registry.Stages.TransitionAsync(owner, name, 1, "Production", ct: cancelled.Token);
+            await Task.Delay(Settle);
+            Assert.False(queued.IsCompleted);
+            await cancelled.CancelAsync();
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => queued.WaitAsync(TimeSpan.FromSeconds(30)));
+            await holding.ReleaseAsync();
+        }
+
+        // Had either kept the one slot, this would wait for ever.
+        await registry.Stages.TransitionAsync(owner, name, 1, "Staging").WaitAsync(TimeSpan.FromSeconds(30));
+        var version = await registry.Versions.GetAsync(owner, name, 1);
+        Assert.Equal(Stage.Staging, version.Stage);
+        Assert.DoesNotContain(await registry.QueryAsync(db => db.Activity.Select(e => e.ToStage).ToListAsync()), stage => stage == Stage.Production);
+    }
+
+    private static readonly Dictionary<string, string?> OneWriteSlot = new() { ["Database:ConcurrentWrites"] = "1" };
+
     /// <summary>An open registry-wide write that does <paramref name="change"/>, until released.</summary>
     private static async Task<HeldWrite> HoldRegistryAsync(TestRegistry registry, Actor actor, Func<OperationContext, Task> change)
     {

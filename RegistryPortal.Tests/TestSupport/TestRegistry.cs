@@ -52,8 +52,9 @@ public sealed class TestRegistry : IAsyncDisposable
     /// otherwise queue other tests' writes behind it, and theirs in front of its own. On SQLite, a new file as always.
     /// </summary>
     /// <param name="logs">Where its services log, from the migration of the empty database on; none: nowhere.</param>
-    public static Task<TestRegistry> CreateWithOwnLocksAsync(ILoggerProvider? logs = null) =>
-        OpenAsync(NewFolder(), ownDatabase: true, logs: logs);
+    /// <param name="extraSettings">As <see cref="CreateAsync"/>'s (Database:ConcurrentWrites).</param>
+    public static Task<TestRegistry> CreateWithOwnLocksAsync(ILoggerProvider? logs = null, IReadOnlyDictionary<string, string?>? extraSettings = null) =>
+        OpenAsync(NewFolder(), extraSettings, ownDatabase: true, logs: logs);
 
     /// <summary>A new empty temp folder, for a registry (or a backup) of a test's own.</summary>
     public static string NewFolder()
@@ -88,7 +89,7 @@ public sealed class TestRegistry : IAsyncDisposable
         var services = new ServiceCollection()
             .AddLogging(logging => { if (logs is not null) logging.AddProvider(logs); })
             .AddSingleton<IConfiguration>(settings)
-            .AddRegistryDatabase(Provider, connectionString)
+            .AddRegistryDatabase(Provider, connectionString, settings.GetValue<int?>("Database:ConcurrentWrites"))
             .AddRegistry(settings);
         // The app's own account rules (unique email, lockout), so admin operations behave as in the app.
         services.AddIdentityCore<ApplicationUser>(IdentitySetup.ConfigureIdentity).AddRoles<IdentityRole>().AddEntityFrameworkStores<RegistryDbContext>();

@@ -20,6 +20,19 @@ public sealed class DatabaseOptions
     /// <summary>SQLite: a full connection string that replaces the two above. Postgres: required.</summary>
     public string? ConnectionString { get; set; }
 
+    /// <summary>
+    /// PostgreSQL: the write transactions one instance keeps open at once; later writes queue in the instance, in
+    /// order, until one ends. Empty: twice the instance's cores (see <see cref="WriteSlots"/>).
+    /// </summary>
+    public int? ConcurrentWrites { get; set; }
+
+    /// <summary>
+    /// <see cref="ConcurrentWrites"/>, or twice the cores: a write holds its model's lock from its first statement to its
+    /// commit, and with more writes open than the cores can run, its statements wait for a core while that lock is held
+    /// (README, Several instances).
+    /// </summary>
+    public int WriteSlots => ConcurrentWrites ?? 2 * Environment.ProcessorCount;
+
     /// <summary>The provider <see cref="Provider"/> names; null when it names none (refused at start).</summary>
     public DatabaseProvider? Kind =>
         string.IsNullOrEmpty(Provider) ? DatabaseProvider.Sqlite
@@ -52,6 +65,10 @@ public sealed class ValidateDatabaseOptions : IValidateOptions<DatabaseOptions>
             case DatabaseProvider.Postgres when string.IsNullOrEmpty(options.ConnectionString):
                 problems.Add(nameof(DatabaseOptions.ConnectionString),
                     "is empty, but Database:Provider is Postgres: name the server (Host=…;Database=…;Username=…;Password=…).");
+                break;
+            case DatabaseProvider.Postgres when options.ConcurrentWrites < 1:
+                problems.Add(nameof(DatabaseOptions.ConcurrentWrites),
+                    $"is {options.ConcurrentWrites}: give at least 1 write transaction per instance, or leave it empty for twice the cores.");
                 break;
             case DatabaseProvider.Sqlite when !IsSqliteConnectionString(options.ConnectionString):
                 problems.Add(nameof(DatabaseOptions.ConnectionString), "is not a SQLite connection string: give one such as Data Source=/srv/registry/registry.db, or leave it empty.");

@@ -27,7 +27,8 @@ public static class DatabaseSetup
     public static IServiceCollection AddRegistryDatabase(this IServiceCollection services, IConfiguration configuration)
     {
         var database = Settings.Read(configuration, DatabaseOptions.Section, new ValidateDatabaseOptions());
-        if (database.Kind == DatabaseProvider.Postgres) return services.AddRegistryDatabase(DatabaseProvider.Postgres, database.ConnectionString!);
+        if (database.Kind == DatabaseProvider.Postgres)
+            return services.AddRegistryDatabase(DatabaseProvider.Postgres, database.ConnectionString!, database.ConcurrentWrites);
         if (string.IsNullOrEmpty(database.ConnectionString)) Directory.CreateDirectory(Path.GetDirectoryName(database.SqliteFile)!);
         return services.AddRegistryDatabase(database.SqliteConnectionString);
     }
@@ -44,10 +45,14 @@ public static class DatabaseSetup
     /// against two threads using one context at once, which one context per operation rules out, and it sets an
     /// AsyncLocal on every row read (a sixth of what a registered-models search allocated).</para>
     /// </summary>
-    public static IServiceCollection AddRegistryDatabase(this IServiceCollection services, DatabaseProvider provider, string connectionString)
+    public static IServiceCollection AddRegistryDatabase(this IServiceCollection services, DatabaseProvider provider, string connectionString,
+        int? concurrentWrites = null)
     {
-        // What the services run on, for those that behave differently on a shared database (crash recovery).
-        services.AddSingleton(Options.Create(new DatabaseOptions { Provider = provider.ToString(), ConnectionString = connectionString }));
+        // What the services run on, for those that behave differently on a shared database (crash recovery, the write slots).
+        services.AddSingleton(Options.Create(new DatabaseOptions
+        {
+            Provider = provider.ToString(), ConnectionString = connectionString, ConcurrentWrites = concurrentWrites,
+        }));
         if (provider == DatabaseProvider.Sqlite)
         {
             services.AddPooledDbContextFactory<RegistryDbContext>(options =>
