@@ -37,6 +37,7 @@ public sealed class HistoryJourney(PortalFixture portal) : JourneyTest(portal)
         await Expect(production).ToHaveTextAsync(["v1", "v2"]);
 
         var yesterday = DateTime.UtcNow.Date.AddDays(-1).ToString("yyyy-MM-dd");
+        await page.Button("As of a past date…").ClickAsync();
         var date = page.GetByLabel("As of date (UTC)");
         await date.FillAsync(yesterday);
         await date.PressAsync("Tab");

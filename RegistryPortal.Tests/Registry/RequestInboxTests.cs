@@ -101,7 +101,7 @@ public class RequestInboxTests
         Assert.Equal([toStaging.Id], (await registry.Inbox.ToReviewAsync(requester)).Items.Select(r => r.Request.Id));
         Assert.Equal([toStaging.Id, toProduction.Id],
             (await registry.Inbox.ToReviewAsync(await registry.UserAsync(Roles.ProductionManager))).Items.Select(r => r.Request.Id));
-        Assert.Equal([toStaging.Id, toProduction.Id], (await registry.Inbox.MineAsync(requester)).Select(r => r.Request.Id));
+        Assert.Equal([toStaging.Id, toProduction.Id], (await registry.Inbox.MineAsync(requester)).Items.Select(r => r.Request.Id));
     }
 
     [Fact]
@@ -133,10 +133,37 @@ public class RequestInboxTests
         var (name, _) = await registry.ModelWithVersionsAsync(1);
         await registry.Requests.CreateAsync(other, name, 1, "Staging");
 
-        Assert.Equal(["D", "C", "B", "A"], (await registry.Inbox.MineAsync(scene.Reader)).Select(r => r.Request.Comment));
+        Assert.Equal(["D", "C", "B", "A"], (await registry.Inbox.MineAsync(scene.Reader)).Items.Select(r => r.Request.Comment));
         await registry.SetRolesAsync(scene.Reader);
-        Assert.Empty(await registry.Inbox.MineAsync(scene.Reader));
-        Assert.Single(await registry.Inbox.MineAsync(other));
+        Assert.Empty((await registry.Inbox.MineAsync(scene.Reader)).Items);
+        Assert.Equal(1, (await registry.Inbox.MineAsync(other)).Total);
+    }
+
+    [Fact]
+    public async Task Both_lists_come_a_page_at_a_time_and_a_page_past_the_end_is_the_last_one()
+    {
+        await using var registry = await TestRegistry.CreateAsync();
+        var scene = await SceneAsync(registry); // comments A, B, C, D, oldest first
+        var reviewer = await registry.UserAsync(Roles.ProductionManager);
+
+        var second = await registry.Inbox.ToReviewAsync(reviewer, new InboxQuery(PageIndex: 1, PageSize: 3));
+        Assert.Equal((4, 1, 3), (second.Requests.Total, second.Requests.PageIndex, second.Requests.PageSize));
+        Assert.Equal(["A"], second.Items.Select(r => r.Request.Comment));
+        Assert.Equal(2, second.Models.Count); // the filter's choices come from every page
+        var pastTheEnd = await registry.Inbox.ToReviewAsync(reviewer, new InboxQuery(OldestFirst: true, PageIndex: 7, PageSize: 3));
+        Assert.Equal(1, pastTheEnd.Requests.PageIndex);
+        Assert.Equal(["D"], pastTheEnd.Items.Select(r => r.Request.Comment));
+
+        var mine = await registry.Inbox.MineAsync(scene.Reader, pageIndex: 0, pageSize: 2);
+        Assert.Equal(4, mine.Total);
+        Assert.Equal(["D", "C"], mine.Items.Select(r => r.Request.Comment));
+        Assert.Empty((await registry.Inbox.ToReviewAsync(await registry.UserAsync(Roles.Reader), new InboxQuery(PageIndex: 3))).Items);
+
+        foreach (var size in new[] { 0, InboxQuery.MaxPageSize + 1 })
+        {
+            var refused = await Assert.ThrowsAsync<RegistryError>(() => registry.Inbox.ToReviewAsync(reviewer, new InboxQuery(PageSize: size)));
+            Assert.Equal($"A page holds 1 to {InboxQuery.MaxPageSize} requests, not {size}.", refused.Message);
+        }
     }
 
     [Fact]

@@ -11,26 +11,28 @@ namespace RegistryPortal.Registry;
 /// </summary>
 public sealed class RequestInboxService(RegistryStore store)
 {
+    /// <summary>One page of the requests the caller may approve that match the query, and every model they come from.</summary>
     public Task<Inbox> ToReviewAsync(Actor actor, InboxQuery? query = null, CancellationToken ct = default) =>
         store.ReadAsync(actor, async op =>
         {
             query ??= new InboxQuery();
-            var all = await ReviewableAsync(op);
-            var shown = all.Where(r => (query.Model is null || string.Equals(r.Request.ModelName, query.Model, StringComparison.OrdinalIgnoreCase))
+            var all = await ReviewableRowsAsync(op);
+            var shown = all.Where(r => (query.Model is null || string.Equals(r.Model.Name, query.Model, StringComparison.OrdinalIgnoreCase))
                                        && (query.ToStage is null || r.Request.ToStage == query.ToStage));
             shown = query.OldestFirst
                 ? shown.OrderBy(r => r.Request.CreatedAt).ThenBy(r => r.Request.Id)
                 : shown.OrderByDescending(r => r.Request.CreatedAt).ThenByDescending(r => r.Request.Id);
-            return new Inbox(shown.ToList(), all.Select(r => r.Request.ModelName).Distinct().Order(StringComparer.OrdinalIgnoreCase).ToList());
+            var models = all.Select(r => r.Model.Name).Distinct().Order(StringComparer.OrdinalIgnoreCase).ToList();
+            return new Inbox(await PageOfAsync(op, shown.ToList(), query.PageIndex, query.PageSize), models);
         }, ct);
 
     /// <summary>How many requests wait for the caller: the top bar's badge.</summary>
     public Task<int> CountToReviewAsync(Actor actor, CancellationToken ct = default) =>
         store.ReadAsync(actor, async op => (await ReviewableRowsAsync(op)).Count, ct);
 
-    /// <summary>The caller's own pending requests on models they may still read, newest first: theirs to cancel.</summary>
-    public Task<IReadOnlyList<RequestMove>> MineAsync(Actor actor, CancellationToken ct = default) =>
-        store.ReadAsync<IReadOnlyList<RequestMove>>(actor, async op =>
+    /// <summary>One page of the caller's own pending requests on models they may still read, newest first: theirs to cancel.</summary>
+    public Task<Page<RequestMove>> MineAsync(Actor actor, int pageIndex = 0, int pageSize = InboxQuery.DefaultPageSize, CancellationToken ct = default) =>
+        store.ReadAsync(actor, async op =>
         {
             var readable = PermissionResolver.Readable(op.Db, op.Access);
             var rows = await (
@@ -40,12 +42,24 @@ public sealed class RequestInboxService(RegistryStore store)
                 join v in op.Db.Versions on r.VersionId equals v.Id
                 orderby r.CreatedAt descending, r.Id descending
                 select new Row(r, m, v)).ToListAsync(op.Ct);
-            return await MovesAsync(op, rows);
+            return await PageOfAsync(op, rows, pageIndex, pageSize);
         }, ct);
 
-    private sealed record Row(TransitionRequest Request, RegisteredModel Model, ModelVersion Version);
+    /// <summary>
+    /// The page <paramref name="pageIndex"/> of <paramref name="rows"/>, or the last one when fewer are left (the last
+    /// request of the last page was just approved): a page holds only its own rows, so a tab on a thousand requests stays small.
+    /// </summary>
+    private static async Task<Page<RequestMove>> PageOfAsync(OperationContext op, List<Row> rows, int pageIndex, int pageSize)
+    {
+        if (pageSize is < 1 or > InboxQuery.MaxPageSize)
+            throw RegistryError.InvalidValue($"A page holds 1 to {InboxQuery.MaxPageSize} requests, not {pageSize}.");
+        var lastPage = Math.Max(0, (rows.Count - 1) / pageSize);
+        pageIndex = Math.Clamp(pageIndex, 0, lastPage);
+        var items = await MovesAsync(op, rows.Skip(pageIndex * pageSize).Take(pageSize).ToList());
+        return new Page<RequestMove>(items, rows.Count, pageIndex, pageSize);
+    }
 
-    private static async Task<List<RequestMove>> ReviewableAsync(OperationContext op) => await MovesAsync(op, await ReviewableRowsAsync(op));
+    private sealed record Row(TransitionRequest Request, RegisteredModel Model, ModelVersion Version);
 
     private static async Task<List<Row>> ReviewableRowsAsync(OperationContext op)
     {
@@ -84,8 +98,17 @@ public sealed class RequestInboxService(RegistryStore store)
 
 /// <param name="Model">Only this model's requests (its name, any case).</param>
 /// <param name="ToStage">Only requests to this stage.</param>
-public sealed record InboxQuery(string? Model = null, Stage? ToStage = null, bool OldestFirst = false);
+/// <param name="PageIndex">From 0; past the last page, the last page.</param>
+public sealed record InboxQuery(string? Model = null, Stage? ToStage = null, bool OldestFirst = false, int PageIndex = 0,
+    int PageSize = InboxQuery.DefaultPageSize)
+{
+    public const int DefaultPageSize = 25;
+    public const int MaxPageSize = 100;
+}
 
-/// <param name="Items">The requests the caller may approve that match the query, each with the stage its move starts from.</param>
+/// <param name="Requests">A page of the requests the caller may approve that match the query, each with the stage its move starts from.</param>
 /// <param name="Models">Every model with a request the caller may approve, for the filter.</param>
-public sealed record Inbox(IReadOnlyList<RequestMove> Items, IReadOnlyList<string> Models);
+public sealed record Inbox(Page<RequestMove> Requests, IReadOnlyList<string> Models)
+{
+    public IReadOnlyList<RequestMove> Items => Requests.Items;
+}

@@ -45,6 +45,32 @@ public class AsOfPageTests : PageTestContext
     }
 
     [Fact]
+    public async Task The_date_pickers_open_when_asked_for()
+    {
+        var (_, owner) = await Registry.ModelWithVersionsAsync(1);
+        SignIn(owner);
+
+        var now = RenderPage<ModelsPage>();
+        now.WaitForAssertion(() => Assert.NotNull(now.Button("As of a past date…")));
+        Assert.Empty(now.FindComponents<MudBlazor.MudDatePicker>());
+        now.Button("As of a past date…")!.Click();
+        now.WaitForAssertion(() => Assert.Single(now.FindComponents<MudBlazor.MudDatePicker>()));
+        Assert.Null(now.Button("As of a past date…"));
+        Assert.True(now.Button("View as of")!.HasAttribute("disabled")); // until a date is picked
+    }
+
+    [Fact]
+    public async Task The_date_pickers_are_open_already_on_a_past_moment()
+    {
+        var (name, owner) = await Registry.ModelWithVersionsAsync(1);
+        SignIn(owner);
+
+        var then = RenderAsOf<ModelPage>("models/" + name, "2026-01-02T03:04:05Z", p => p.Add(x => x.Name, name));
+        then.WaitForAssertion(() => Assert.Single(then.FindComponents<MudBlazor.MudDatePicker>()));
+        Assert.Equal(new DateTime(2026, 1, 2), then.FindComponent<MudBlazor.MudDatePicker>().Instance.Date);
+    }
+
+    [Fact]
     public async Task A_time_that_is_not_a_time_says_what_to_give()
     {
         var (name, owner) = await Registry.ModelWithVersionsAsync(1);

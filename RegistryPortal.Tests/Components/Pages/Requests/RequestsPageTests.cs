@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Components;
 using RegistryPortal.Components.Layout;
 using RegistryPortal.Components.Pages.Requests;
 using RegistryPortal.Domain;
+using RegistryPortal.Registry;
 using RegistryPortal.Tests.TestSupport;
 
 namespace RegistryPortal.Tests.Components.Pages.Requests;
@@ -77,6 +78,55 @@ public class RequestsPageTests : PageTestContext
 
         page.WaitForAssertion(() => Assert.Single(page.FindAll("[aria-label='Requests to review'] tbody tr")));
         Assert.Contains("to production", page.Find("[aria-label='Requests to review'] tbody tr").TextContent);
+    }
+
+    [Fact]
+    public async Task The_model_filter_searches_the_models_with_requests_and_shows_only_the_chosen_ones()
+    {
+        var (first, _) = await Registry.ModelWithVersionsAsync(1);
+        var (second, _) = await Registry.ModelWithVersionsAsync(1);
+        var reader = await Registry.UserAsync(Roles.Reader);
+        await Registry.Requests.CreateAsync(reader, first, 1, "Staging", comment: "first's");
+        await Registry.Requests.CreateAsync(reader, second, 1, "Staging", comment: "second's");
+        SignIn(await Registry.UserAsync(Roles.Manager));
+        var page = RenderPage<RequestsPage>();
+        page.WaitForAssertion(() => Assert.Equal(2, page.FindAll("[aria-label='Requests to review'] tbody tr").Count));
+
+        var filter = page.FindComponent<MudBlazor.MudAutocomplete<string>>();
+        Assert.Equal(new[] { first, second }.Order(StringComparer.Ordinal), (await filter.Instance.SearchFunc!("", CancellationToken.None)).Order(StringComparer.Ordinal));
+        Assert.Equal([second], await filter.Instance.SearchFunc!(second.ToUpperInvariant(), CancellationToken.None));
+        await page.InvokeAsync(() => filter.Instance.ValueChanged.InvokeAsync(second));
+
+        page.WaitForAssertion(() => Assert.Single(page.FindAll("[aria-label='Requests to review'] tbody tr")));
+        Assert.Contains("second's", page.Find("[aria-label='Requests to review'] tbody tr").TextContent);
+        await page.InvokeAsync(() => filter.Instance.ValueChanged.InvokeAsync(null)); // cleared: every model again
+        page.WaitForAssertion(() => Assert.Equal(2, page.FindAll("[aria-label='Requests to review'] tbody tr").Count));
+    }
+
+    [Fact]
+    public async Task A_long_inbox_shows_a_page_at_a_time_and_the_pager_moves_through_it()
+    {
+        var (name, _) = await Registry.ModelWithVersionsAsync(InboxQuery.DefaultPageSize + 5);
+        var reader = await Registry.UserAsync(Roles.Reader);
+        for (var number = 1; number <= InboxQuery.DefaultPageSize + 5; number++)
+            await Registry.Requests.CreateAsync(reader, name, number, "Staging", comment: $"request {number}");
+        SignIn(await Registry.UserAsync(Roles.StagingManager));
+
+        var page = RenderPage<RequestsPage>();
+
+        page.WaitForAssertion(() => Assert.Equal(InboxQuery.DefaultPageSize, page.FindAll("[aria-label='Requests to review'] tbody tr").Count));
+        Assert.Contains($"To review ({InboxQuery.DefaultPageSize + 5})", page.Markup);
+        Assert.Contains($"1–{InboxQuery.DefaultPageSize} of {InboxQuery.DefaultPageSize + 5}", page.Markup);
+        string CommentOf(AngleSharp.Dom.IElement row) => row.QuerySelectorAll("td")[4].TextContent.Trim();
+        Assert.Equal("request 30", CommentOf(page.Find("[aria-label='Requests to review'] tbody tr"))); // newest first
+
+        var pager = page.FindComponents<MudBlazor.MudPagination>().Single(p => p.Instance.UserAttributes["aria-label"] as string == "Pages of requests to review");
+        await page.InvokeAsync(() => pager.Instance.SelectedChanged.InvokeAsync(2));
+
+        page.WaitForAssertion(() => Assert.Equal(5, page.FindAll("[aria-label='Requests to review'] tbody tr").Count));
+        Assert.Contains($"{InboxQuery.DefaultPageSize + 1}–{InboxQuery.DefaultPageSize + 5} of", page.Markup);
+        Assert.Equal("request 1", CommentOf(page.FindAll("[aria-label='Requests to review'] tbody tr")[^1]));
+        Assert.Empty(page.FindComponents<MudBlazor.MudPagination>().Where(p => p.Instance.UserAttributes["aria-label"] as string == "Pages of my requests"));
     }
 
     [Fact]
