@@ -85,6 +85,12 @@ public sealed class CrashSafetyTests(CrashFixture browser) : IAsyncLifetime
         Assert.Equal(["MLmodel"], listed!["files"]!.AsArray().Select(f => (string)f!["path"]!));
     }
 
+    /// <summary>
+    /// Each run's weights, sparse: big enough that the first copy is still going when the second begins. At 512 MB the
+    /// first one ended before the second began now and then on a busy machine (a CI run waited 30 s for both half-way).
+    /// </summary>
+    private const long WeightsBytes = 2L << 30;
+
     [Fact]
     public async Task Registration_copies_killed_midway_are_copied_again_or_failed_with_a_message_after_restart()
     {
@@ -98,7 +104,7 @@ public sealed class CrashSafetyTests(CrashFixture browser) : IAsyncLifetime
             Assert.True((await api.PutAsync(Artifacts + run + "/model/MLmodel", new ByteArrayContent("flavors: {}"u8.ToArray()))).IsSuccessStatusCode);
             // Written straight into the store (as a shared folder would be): big, so the copy takes a while.
             using var weights = File.Create(Path.Combine(portal.ArtifactsFolder, run, "model", "weights.bin"));
-            weights.SetLength(512L << 20);
+            weights.SetLength(WeightsBytes);
         }
 
         var v1 = await ApiAsync(portal, "model-versions/create", new { name, source = $"mlflow-artifacts:/{kept}/model" });
@@ -126,7 +132,7 @@ public sealed class CrashSafetyTests(CrashFixture browser) : IAsyncLifetime
         var uri = (string)(await ApiAsync(restarted, $"model-versions/get-download-uri?name={name}&version=1"))["artifact_uri"]!;
         Assert.StartsWith(ModelFileStore.RegistryUriPrefix, uri);
         var copy = Path.Combine(portal.ArtifactsFolder, "registry", uri[ModelFileStore.RegistryUriPrefix.Length..]);
-        Assert.Equal(512L << 20, new FileInfo(Path.Combine(copy, "weights.bin")).Length);
+        Assert.Equal(WeightsBytes, new FileInfo(Path.Combine(copy, "weights.bin")).Length);
         Assert.Equal([Path.GetFileName(copy)], Directory.GetDirectories(Path.Combine(portal.ArtifactsFolder, "registry")).Select(Path.GetFileName));
         Assert.Equal("", (string)ready["status_message"]!);
     }
